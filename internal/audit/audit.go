@@ -1,0 +1,141 @@
+// Package audit keeps the audit trail: every change to person data (who,
+// what, before and after), every read of a person's record, every refused
+// attempt and every sign-in attempt.
+//
+// The trail is append-only (database triggers refuse UPDATE and DELETE) and
+// tamper-evident: each row carries a SHA-256 hash of its own fields and of
+// the row before it, so altering or removing any row breaks the chain from
+// that row on, and Verify names the first bad row.
+package audit
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"whatmatters/internal/store"
+)
+
+// Outcomes of an audited action.
+const (
+	OK     = "ok"
+	Denied = "denied"
+	Failed = "failed"
+)
+
+// Actor is who did something, and from where.
+type Actor struct {
+	AccountID string // empty for someone not signed in, or the system
+	Label     string // name and email, kept as it was at the time
+	IP        string
+	RequestID string
+}
+
+// System is the actor for work the program does by itself (demo seeding,
+// migrations, command-line administration).
+var System = Actor{Label: "system"}
+
+// Event is one row of the trail.
+type Event struct {
+	Seq       int64
+	At        time.Time
+	AccountID string
+	Actor     string
+	Action    string
+	Outcome   string
+	PersonID  string
+	Target    string
+	Details   string
+	IP        string
+	RequestID string
+	PrevHash  string
+	Hash      string
+}
+
+// Record describes an action to write to the trail.
+type Record struct {
+	Action   string // e.g. "person.read", "person.update", "signin"
+	Outcome  string // OK, Denied or Failed; OK when empty
+	PersonID string // the person whose data this is, if any
+	Target   string // what was acted on, e.g. "person/<id>"
+	Details  any    // marshalled to JSON; nil for none
+}
+
+// Write appends one event inside the caller's transaction, so the change
+// and its audit row are committed together or not at all. Taking the row
+// lock on audit_head serialises writers, which keeps the chain linear.
+func Write(ctx context.Context, q store.Querier, who Actor, r Record) error {
+	details := ""
+	if r.Details != nil {
+		b, err := json.Marshal(r.Details)
+		if err != nil {
+			return fmt.Errorf("audit: details: %w", err)
+		}
+		details = string(b)
+	}
+	if r.Outcome == "" {
+		r.Outcome = OK
+	}
+	e := Event{
+		At: store.Now(), AccountID: who.AccountID, Actor: who.Label, Action: r.Action,
+		Outcome: r.Outcome, PersonID: r.PersonID, Target: r.Target, Details: details,
+		IP: who.IP, RequestID: who.RequestID,
+	}
+	if e.Actor == "" {
+		e.Actor = "anonymous"
+	}
+	err := q.QueryRowContext(ctx,
+		`UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &e.PrevHash)
+	if err != nil {
+		return fmt.Errorf("audit: advance head: %w", err)
+	}
+	e.Hash = e.computeHash()
+	_, err = q.ExecContext(ctx, `INSERT INTO audit_events
+		(seq, at, account_id, actor, action, outcome, person_id, target, details, ip, request_id, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		e.Seq, e.At, nullable(e.AccountID), e.Actor, e.Action, e.Outcome, nullable(e.PersonID),
+		e.Target, e.Details, e.IP, e.RequestID, e.PrevHash, e.Hash)
+	if err != nil {
+		return fmt.Errorf("audit: insert: %w", err)
+	}
+	if _, err := q.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash); err != nil {
+		return fmt.Errorf("audit: update head: %w", err)
+	}
+	return nil
+}
+
+// WriteAlone writes one event in a transaction of its own: for events with
+// no change beside them (a refused attempt, a failed sign-in).
+func WriteAlone(ctx context.Context, db *store.DB, who Actor, r Record) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error { return Write(ctx, tx, who, r) })
+}
+
+// computeHash covers every field in a fixed order, each length-prefixed so
+// that no two different rows can produce the same input.
+func (e Event) computeHash() string {
+	var b strings.Builder
+	for _, f := range []string{
+		strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.AccountID, e.Actor,
+		e.Action, e.Outcome, e.PersonID, e.Target, e.Details, e.IP, e.RequestID, e.PrevHash,
+	} {
+		b.WriteString(strconv.Itoa(len(f)))
+		b.WriteByte(':')
+		b.WriteString(f)
+		b.WriteByte(';')
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,292 @@
+package access
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"whatmatters/internal/audit"
+	"whatmatters/internal/store"
+)
+
+// Organisation is a council, NHS trust, GP practice, care home, voluntary
+// group or other body whose staff use whatmatters.
+type Organisation struct {
+	ID      string
+	Name    string
+	Kind    OrgKind
+	ODSCode string // NHS Organisation Data Service code; optional
+}
+
+// Team is a group of workers within an organisation.
+type Team struct {
+	ID             string
+	OrganisationID string
+	Name           string
+}
+
+// Account is someone who signs in.
+type Account struct {
+	ID             string
+	OrganisationID string
+	TeamID         string // empty if the account belongs to no team
+	Email          string
+	DisplayName    string
+	Role           Role
+	PersonID       string // for RolePerson: the person whose record this is
+	Disabled       bool
+	passwordHash   string
+}
+
+// FieldError is a problem with one input field; the web and API layers
+// show it beside the field, or as a problem detail with its path.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
+
+// odsCode: ODS codes are 3 to 10 letters and digits (trusts "RXX", GP
+// practices "A12345", sites longer).
+var odsCode = regexp.MustCompile(`^[A-Z0-9]{3,10}$`)
+
+// NewID returns a new time-ordered UUID.
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// CreateOrganisation records a new organisation.
+func CreateOrganisation(ctx context.Context, db *store.DB, who audit.Actor, o *Organisation) error {
+	o.Name = strings.TrimSpace(o.Name)
+	o.ODSCode = strings.ToUpper(strings.TrimSpace(o.ODSCode))
+	switch {
+	case o.Name == "":
+		return &FieldError{"name", "Enter the organisation's name"}
+	case !o.Kind.Valid():
+		return &FieldError{"kind", "Choose the kind of organisation"}
+	case o.ODSCode != "" && !odsCode.MatchString(o.ODSCode):
+		return &FieldError{"ods_code", "An ODS code is 3 to 10 letters and numbers, like RXX or A12345"}
+	}
+	if o.ID == "" {
+		o.ID = NewID()
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO organisations (id, name, kind, ods_code, created_at) VALUES ($1,$2,$3,$4,$5)`,
+			o.ID, o.Name, string(o.Kind), nullable(o.ODSCode), store.Now())
+		if store.IsUniqueViolation(err) {
+			return &FieldError{"ods_code", "Another organisation already has this ODS code"}
+		}
+		if err != nil {
+			return fmt.Errorf("access: create organisation: %w", err)
+		}
+		return audit.Write(ctx, tx, who, audit.Record{Action: "organisation.create", Target: "organisation/" + o.ID, Details: o})
+	})
+}
+
+// CreateTeam records a new team in an organisation.
+func CreateTeam(ctx context.Context, db *store.DB, who audit.Actor, t *Team) error {
+	t.Name = strings.TrimSpace(t.Name)
+	if t.Name == "" {
+		return &FieldError{"name", "Enter the team's name"}
+	}
+	if t.ID == "" {
+		t.ID = NewID()
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO teams (id, organisation_id, name, created_at) VALUES ($1,$2,$3,$4)`,
+			t.ID, t.OrganisationID, t.Name, store.Now())
+		if store.IsUniqueViolation(err) {
+			return &FieldError{"name", "This organisation already has a team with that name"}
+		}
+		if err != nil {
+			return fmt.Errorf("access: create team: %w", err)
+		}
+		return audit.Write(ctx, tx, who, audit.Record{Action: "team.create", Target: "team/" + t.ID, Details: t})
+	})
+}
+
+// NormaliseEmail trims and lower-cases an email address, the form in which
+// addresses are stored and compared.
+func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+var emailShape = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+
+// CreateAccount records a new account with the given password (which may be
+// empty, for an account that cannot sign in until one is set).
+func CreateAccount(ctx context.Context, db *store.DB, who audit.Actor, a *Account, password string) error {
+	a.Email = NormaliseEmail(a.Email)
+	a.DisplayName = strings.TrimSpace(a.DisplayName)
+	if err := validateAccount(a, password); err != nil {
+		return err
+	}
+	if password != "" {
+		h, err := HashPassword(password)
+		if err != nil {
+			return err
+		}
+		a.passwordHash = h
+	}
+	if a.ID == "" {
+		a.ID = NewID()
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO accounts
+			(id, organisation_id, team_id, email, display_name, role, person_id, password_hash, disabled, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+			a.ID, a.OrganisationID, nullable(a.TeamID), a.Email, a.DisplayName, string(a.Role),
+			nullable(a.PersonID), a.passwordHash, a.Disabled, store.Now())
+		if store.IsUniqueViolation(err) {
+			return &FieldError{"email", "An account with this email address already exists"}
+		}
+		if err != nil {
+			return fmt.Errorf("access: create account: %w", err)
+		}
+		return audit.Write(ctx, tx, who, audit.Record{Action: "account.create", Target: "account/" + a.ID,
+			Details: map[string]string{"email": a.Email, "role": string(a.Role), "organisation_id": a.OrganisationID, "team_id": a.TeamID}})
+	})
+}
+
+func validateAccount(a *Account, password string) error {
+	switch {
+	case !emailShape.MatchString(a.Email):
+		return &FieldError{"email", "Enter an email address in the correct format, like name@example.org"}
+	case a.DisplayName == "":
+		return &FieldError{"display_name", "Enter the person's name"}
+	case !a.Role.Valid():
+		return &FieldError{"role", "Choose a role"}
+	case a.OrganisationID == "":
+		return &FieldError{"organisation", "Choose the organisation the account belongs to"}
+	case a.Role == RolePerson && a.PersonID == "":
+		return &FieldError{"person", "Choose whose record this account may read"}
+	}
+	return checkPasswordRules(password, true)
+}
+
+func checkPasswordRules(password string, emptyOK bool) error {
+	switch {
+	case password == "" && emptyOK:
+		return nil
+	case len([]rune(password)) < MinPasswordLength:
+		return &FieldError{"password", fmt.Sprintf("Password must be %d characters or more", MinPasswordLength)}
+	case len(password) > MaxPasswordLength:
+		return &FieldError{"password", fmt.Sprintf("Password must be %d characters or fewer", MaxPasswordLength)}
+	}
+	return nil
+}
+
+// SetPassword replaces an account's password.
+func SetPassword(ctx context.Context, db *store.DB, who audit.Actor, accountID, password string) error {
+	if err := checkPasswordRules(password, false); err != nil {
+		return err
+	}
+	h, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = $1 WHERE id = $2`, h, accountID)
+		if err != nil {
+			return fmt.Errorf("access: set password: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return store.ErrNotFound
+		}
+		return audit.Write(ctx, tx, who, audit.Record{Action: "account.set_password", Target: "account/" + accountID})
+	})
+}
+
+const accountColumns = `id, organisation_id, team_id, email, display_name, role, person_id, disabled, password_hash`
+
+func scanAccount(s store.Scanner) (*Account, error) {
+	var a Account
+	var team, person sql.NullString
+	var role string
+	err := s.Scan(&a.ID, &a.OrganisationID, &team, &a.Email, &a.DisplayName, &role, &person, &a.Disabled, &a.passwordHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("access: read account: %w", err)
+	}
+	a.TeamID, a.PersonID, a.Role = team.String, person.String, Role(role)
+	return &a, nil
+}
+
+// AccountByID loads an account.
+func AccountByID(ctx context.Context, r store.Reader, id string) (*Account, error) {
+	return scanAccount(r.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = $1`, id))
+}
+
+// AccountByEmail loads an account by its (normalised) email address.
+func AccountByEmail(ctx context.Context, r store.Reader, email string) (*Account, error) {
+	return scanAccount(r.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE email = $1`, NormaliseEmail(email)))
+}
+
+// OrganisationByID loads an organisation.
+func OrganisationByID(ctx context.Context, r store.Reader, id string) (*Organisation, error) {
+	var o Organisation
+	var kind string
+	var ods sql.NullString
+	err := r.QueryRowContext(ctx, `SELECT id, name, kind, ods_code FROM organisations WHERE id = $1`, id).
+		Scan(&o.ID, &o.Name, &kind, &ods)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("access: read organisation: %w", err)
+	}
+	o.Kind, o.ODSCode = OrgKind(kind), ods.String
+	return &o, nil
+}
+
+// TeamByID loads a team.
+func TeamByID(ctx context.Context, r store.Reader, id string) (*Team, error) {
+	var t Team
+	err := r.QueryRowContext(ctx, `SELECT id, organisation_id, name FROM teams WHERE id = $1`, id).
+		Scan(&t.ID, &t.OrganisationID, &t.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("access: read team: %w", err)
+	}
+	return &t, nil
+}
+
+// OrganisationByName finds an organisation by its exact name (used by demo
+// seeding and the command line).
+func OrganisationByName(ctx context.Context, r store.Reader, name string) (*Organisation, error) {
+	var id string
+	err := r.QueryRowContext(ctx, `SELECT id FROM organisations WHERE name = $1`, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return OrganisationByID(ctx, r, id)
+}
+
+// TeamByName finds a team by organisation and exact name.
+func TeamByName(ctx context.Context, r store.Reader, orgID, name string) (*Team, error) {
+	var id string
+	err := r.QueryRowContext(ctx, `SELECT id FROM teams WHERE organisation_id = $1 AND name = $2`, orgID, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return TeamByID(ctx, r, id)
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

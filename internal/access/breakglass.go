@@ -1,0 +1,138 @@
+package access
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"whatmatters/internal/audit"
+	"whatmatters/internal/store"
+)
+
+// BreakGlassDuration is how long emergency access lasts.
+const BreakGlassDuration = 30 * time.Minute
+
+// MinBreakGlassReason is the shortest reason accepted: a word or two is not
+// a reason a manager can review.
+const MinBreakGlassReason = 15
+
+// BreakGlass is one use of emergency access.
+type BreakGlass struct {
+	ID         string
+	AccountID  string
+	Account    string // the account's name and email
+	PersonID   string
+	PersonName string
+	Reason     string
+	StartedAt  time.Time
+	ExpiresAt  time.Time
+	ReviewedBy string
+	ReviewedAt *time.Time
+}
+
+// StartBreakGlass opens a person's record to the subject for a limited
+// time, in an emergency, with a written reason. The grant is audited and
+// listed for managers to review.
+func StartBreakGlass(ctx context.Context, db *store.DB, s Subject, personID, reason string) (*BreakGlass, error) {
+	if !s.Account.Role.MayBreakGlass() {
+		return nil, ErrNotAllowed
+	}
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) < MinBreakGlassReason {
+		return nil, &FieldError{"reason", fmt.Sprintf("Explain why you need to see this record now, in %d characters or more", MinBreakGlassReason)}
+	}
+	if len(reason) > 2000 {
+		return nil, &FieldError{"reason", "The reason must be 2000 characters or fewer"}
+	}
+	now := store.Now()
+	bg := &BreakGlass{ID: NewID(), AccountID: s.Account.ID, PersonID: personID, Reason: reason,
+		StartedAt: now, ExpiresAt: now.Add(BreakGlassDuration)}
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE id = $1`, personID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return store.ErrNotFound
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO break_glass (id, account_id, person_id, reason, started_at, expires_at)
+			VALUES ($1,$2,$3,$4,$5,$6)`, bg.ID, bg.AccountID, bg.PersonID, bg.Reason, bg.StartedAt, bg.ExpiresAt)
+		if err != nil {
+			return fmt.Errorf("access: break glass: %w", err)
+		}
+		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "breakglass.start", PersonID: personID,
+			Target: "break_glass/" + bg.ID, Details: map[string]string{"reason": reason, "expires_at": bg.ExpiresAt.Format(time.RFC3339)}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return bg, nil
+}
+
+// BreakGlassForReview lists uses of emergency access that a manager should
+// look at: for a manager with a team, those by the team's members; for a
+// manager without a team, those by anyone in their organisation. Newest
+// first; unreviewed ones included whatever their age.
+func BreakGlassForReview(ctx context.Context, r store.Reader, manager *Account) ([]BreakGlass, error) {
+	if manager.Role != RoleManager {
+		return nil, ErrNotAllowed
+	}
+	var args store.Args
+	scope := `a.organisation_id = ` + args.Add(manager.OrganisationID)
+	if manager.TeamID != "" {
+		scope = `a.team_id = ` + args.Add(manager.TeamID)
+	}
+	rows, err := r.QueryContext(ctx, `SELECT b.id, b.account_id, a.display_name, a.email, b.person_id,
+		p.given_name, p.family_name, b.reason, b.started_at, b.expires_at, COALESCE(rv.display_name, ''), b.reviewed_at
+		FROM break_glass b JOIN accounts a ON a.id = b.account_id JOIN people p ON p.id = b.person_id
+		LEFT JOIN accounts rv ON rv.id = b.reviewed_by
+		WHERE `+scope+` ORDER BY b.started_at DESC LIMIT 500`, args.Values...)
+	if err != nil {
+		return nil, fmt.Errorf("access: break glass list: %w", err)
+	}
+	defer rows.Close()
+	var out []BreakGlass
+	for rows.Next() {
+		var b BreakGlass
+		var name, email, given, family string
+		var reviewed sql.NullTime
+		if err := rows.Scan(&b.ID, &b.AccountID, &name, &email, &b.PersonID, &given, &family, &b.Reason,
+			&b.StartedAt, &b.ExpiresAt, &b.ReviewedBy, &reviewed); err != nil {
+			return nil, err
+		}
+		b.Account, b.PersonName, b.ReviewedAt = name+" <"+email+">", given+" "+family, store.NullTime(reviewed)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// ReviewBreakGlass records that a manager has looked at a use of emergency
+// access. Only a manager whose review list includes it may do so.
+func ReviewBreakGlass(ctx context.Context, db *store.DB, s Subject, id string) error {
+	list, err := BreakGlassForReview(ctx, db.Read(), s.Account)
+	if err != nil {
+		return err
+	}
+	var found *BreakGlass
+	for i := range list {
+		if list[i].ID == id {
+			found = &list[i]
+		}
+	}
+	if found == nil {
+		return store.ErrNotFound
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE break_glass SET reviewed_by = $1, reviewed_at = $2 WHERE id = $3 AND reviewed_at IS NULL`,
+			s.Account.ID, store.Now(), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return store.ErrConflict
+		}
+		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "breakglass.review", PersonID: found.PersonID, Target: "break_glass/" + id})
+	})
+}

@@ -1,0 +1,74 @@
+package access
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"whatmatters/internal/audit"
+	"whatmatters/internal/store"
+)
+
+// Link kinds: the recorded relationships that let an account see a person.
+const (
+	LinkAllocatedWorker = "allocated_worker"
+	LinkAllocatedTeam   = "allocated_team"
+	LinkCareHome        = "care_home"
+	LinkNHSTeam         = "nhs_team"
+)
+
+// Link is one relationship between a person and a worker, team or care home.
+type Link struct {
+	ID             string
+	PersonID       string
+	Kind           string
+	AccountID      string
+	TeamID         string
+	OrganisationID string
+}
+
+// AddLink records a relationship, audited as a change to the person's data.
+func AddLink(ctx context.Context, db *store.DB, who audit.Actor, l *Link) error {
+	switch l.Kind {
+	case LinkAllocatedWorker:
+		if l.AccountID == "" {
+			return &FieldError{"account", "Choose the worker"}
+		}
+	case LinkAllocatedTeam, LinkNHSTeam:
+		if l.TeamID == "" {
+			return &FieldError{"team", "Choose the team"}
+		}
+	case LinkCareHome:
+		if l.OrganisationID == "" {
+			return &FieldError{"organisation", "Choose the care home"}
+		}
+	default:
+		return &FieldError{"kind", "Choose the kind of relationship"}
+	}
+	if l.ID == "" {
+		l.ID = NewID()
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO person_links
+			(id, person_id, kind, account_id, team_id, organisation_id, started_at, created_by)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+			l.ID, l.PersonID, l.Kind, nullable(l.AccountID), nullable(l.TeamID), nullable(l.OrganisationID),
+			store.Now(), nullable(who.AccountID))
+		if err != nil {
+			return fmt.Errorf("access: add link: %w", err)
+		}
+		return audit.Write(ctx, tx, who, audit.Record{Action: "person.link.add", PersonID: l.PersonID,
+			Target: "person_link/" + l.ID, Details: map[string]any{"after": l}})
+	})
+}
+
+// HasLink reports whether the person already has a current link of this
+// kind to this account, team or organisation (demo seeding uses it to stay
+// idempotent).
+func HasLink(ctx context.Context, r store.Reader, l Link) (bool, error) {
+	var n int
+	err := r.QueryRowContext(ctx, `SELECT COUNT(*) FROM person_links WHERE person_id = $1 AND kind = $2
+		AND COALESCE(account_id, '') = $3 AND COALESCE(team_id, '') = $4 AND COALESCE(organisation_id, '') = $5
+		AND ended_at IS NULL`, l.PersonID, l.Kind, l.AccountID, l.TeamID, l.OrganisationID).Scan(&n)
+	return n > 0, err
+}

@@ -1,0 +1,67 @@
+// Package access holds organisations, teams and accounts, how people sign
+// in, and the one rule that decides which people an account may see.
+package access
+
+// Role is what an account may do. Which people it may see is decided by the
+// access rule (rule.go) from recorded relationships, never by role alone.
+type Role string
+
+const (
+	RoleAdmin         Role = "admin"
+	RoleManager       Role = "manager"
+	RolePractitioner  Role = "practitioner"
+	RoleCareHomeStaff Role = "care_home_staff"
+	RoleNHSClinician  Role = "nhs_clinician"
+	RolePlanner       Role = "planner"
+	RoleCircleMember  Role = "circle_member"
+	RolePerson        Role = "person" // someone reading their own record
+)
+
+// Roles lists every role, in the order forms offer them.
+var Roles = []Role{RolePractitioner, RoleManager, RoleCareHomeStaff, RoleNHSClinician,
+	RolePlanner, RoleCircleMember, RolePerson, RoleAdmin}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, k := range Roles {
+		if r == k {
+			return true
+		}
+	}
+	return false
+}
+
+// MayBreakGlass reports whether the role may open a record it has no
+// relationship with, in an emergency, with a written reason.
+func (r Role) MayBreakGlass() bool {
+	switch r {
+	case RolePractitioner, RoleManager, RoleCareHomeStaff, RoleNHSClinician:
+		return true
+	}
+	return false
+}
+
+// OrgKind is the kind of an organisation.
+type OrgKind string
+
+const (
+	OrgCouncil        OrgKind = "council"
+	OrgNHSTrust       OrgKind = "nhs_trust"
+	OrgGPPractice     OrgKind = "gp_practice"
+	OrgCareHome       OrgKind = "care_home"
+	OrgVoluntaryGroup OrgKind = "voluntary_group"
+	OrgOther          OrgKind = "other"
+)
+
+// OrgKinds lists every organisation kind.
+var OrgKinds = []OrgKind{OrgCouncil, OrgNHSTrust, OrgGPPractice, OrgCareHome, OrgVoluntaryGroup, OrgOther}
+
+// Valid reports whether k is a known organisation kind.
+func (k OrgKind) Valid() bool {
+	for _, x := range OrgKinds {
+		if k == x {
+			return true
+		}
+	}
+	return false
+}

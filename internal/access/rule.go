@@ -1,0 +1,127 @@
+package access
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"whatmatters/internal/audit"
+	"whatmatters/internal/store"
+)
+
+// Subject is who is asking: the signed-in account and where the request
+// came from. Every read or change of person data takes one.
+type Subject struct {
+	Account *Account
+	Actor   audit.Actor
+}
+
+// NewSubject makes the subject for an account acting from ip.
+func NewSubject(a *Account, ip, requestID string) Subject {
+	return Subject{Account: a, Actor: audit.Actor{AccountID: a.ID, Label: a.Label(), IP: ip, RequestID: requestID}}
+}
+
+// Visible returns an SQL condition that is true exactly for the people the
+// subject may see, with personCol naming the person id column to test.
+// This is THE access rule; every list, count, search and read of people
+// goes through it, so a person out of reach is simply never found.
+//
+// An account sees a person only through a recorded, current relationship:
+//   - practitioners: people allocated to them or to their team;
+//   - managers: people allocated to their team or anyone in it (a manager
+//     with no team: anyone in their organisation's teams);
+//   - care home staff: people living in their care home;
+//   - NHS clinicians: people their NHS team is involved with, or who are
+//     allocated to them;
+//   - a person: themselves;
+//   - anyone who may break glass: a person they opened in an emergency,
+//     until that access expires.
+//
+// Admins, planners and circle members see no one through this rule.
+// Everything not listed is denied.
+func Visible(s Subject, personCol string, args *store.Args) string {
+	a := s.Account
+	if a == nil || a.Disabled {
+		return "1 = 0"
+	}
+	acct := args.Add(a.ID)
+	var link string
+	switch a.Role {
+	case RolePractitioner:
+		link = fmt.Sprintf(`(l.kind = 'allocated_worker' AND l.account_id = %s) OR (l.kind = 'allocated_team' AND l.team_id = %s)`,
+			acct, args.Add(a.TeamID))
+	case RoleManager:
+		if a.TeamID != "" {
+			team := args.Add(a.TeamID)
+			link = fmt.Sprintf(`(l.kind = 'allocated_team' AND l.team_id = %s) OR
+				(l.kind = 'allocated_worker' AND l.account_id IN (SELECT id FROM accounts WHERE team_id = %s))`, team, team)
+		} else {
+			org := args.Add(a.OrganisationID)
+			link = fmt.Sprintf(`(l.kind = 'allocated_team' AND l.team_id IN (SELECT id FROM teams WHERE organisation_id = %s)) OR
+				(l.kind = 'allocated_worker' AND l.account_id IN (SELECT id FROM accounts WHERE organisation_id = %s))`, org, org)
+		}
+	case RoleCareHomeStaff:
+		link = fmt.Sprintf(`l.kind = 'care_home' AND l.organisation_id = %s`, args.Add(a.OrganisationID))
+	case RoleNHSClinician:
+		link = fmt.Sprintf(`(l.kind = 'nhs_team' AND l.team_id = %s) OR (l.kind = 'allocated_worker' AND l.account_id = %s)`,
+			args.Add(a.TeamID), acct)
+	}
+	var parts []string
+	if link != "" {
+		parts = append(parts, fmt.Sprintf(`EXISTS (SELECT 1 FROM person_links l WHERE l.person_id = %s AND l.ended_at IS NULL AND (%s))`, personCol, link))
+	}
+	if a.Role == RolePerson && a.PersonID != "" {
+		parts = append(parts, fmt.Sprintf(`%s = %s`, personCol, args.Add(a.PersonID)))
+	}
+	if a.Role.MayBreakGlass() {
+		parts = append(parts, fmt.Sprintf(`EXISTS (SELECT 1 FROM break_glass b WHERE b.person_id = %s AND b.account_id = %s AND b.expires_at > %s)`,
+			personCol, acct, args.Add(store.Now())))
+	}
+	if len(parts) == 0 {
+		return "1 = 0"
+	}
+	cond := parts[0]
+	for _, p := range parts[1:] {
+		cond += " OR " + p
+	}
+	return "(" + cond + ")"
+}
+
+// CanSee reports whether the subject may see the person. It does not audit;
+// use Open for reads of a record.
+func CanSee(ctx context.Context, r store.Reader, s Subject, personID string) (bool, error) {
+	var args store.Args
+	id := args.Add(personID)
+	q := `SELECT COUNT(*) FROM people p WHERE p.id = ` + id + ` AND ` + Visible(s, "p.id", &args)
+	var n int
+	if err := r.QueryRowContext(ctx, q, args.Values...).Scan(&n); err != nil {
+		return false, fmt.Errorf("access: check: %w", err)
+	}
+	return n == 1, nil
+}
+
+// Open is the gate in front of every read of a person's record: it checks
+// the rule and writes the audit row, a read or a refusal. A refusal is
+// store.ErrNotFound, exactly as for a person who does not exist, so the
+// caller answers 404 either way.
+func Open(ctx context.Context, db *store.DB, s Subject, personID, what string) error {
+	ok, err := CanSee(ctx, db.Read(), s, personID)
+	if err != nil {
+		return err
+	}
+	rec := audit.Record{Action: "person.read", PersonID: personID, Target: what}
+	if !ok {
+		rec.Outcome = audit.Denied
+	}
+	if err := audit.WriteAlone(ctx, db, s.Actor, rec); err != nil {
+		return err
+	}
+	if !ok {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+// ErrNotAllowed is returned when a role may not do something at all
+// (as opposed to a person being out of reach, which is ErrNotFound).
+var ErrNotAllowed = errors.New("not allowed for this role")

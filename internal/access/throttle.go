@@ -1,0 +1,113 @@
+package access
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"whatmatters/internal/store"
+)
+
+// Sign-in throttling. Failures are counted under three keys, each with its
+// own allowance and longest pause:
+//
+//   - the email address and client address together: 5 free tries, then a
+//     pause that doubles with each failure, up to 15 minutes. This is what
+//     slows someone guessing one account's password.
+//   - the client address alone: 20 free tries, then doubling up to 15
+//     minutes: one client guessing many accounts.
+//   - the email address alone: 20 free tries, then at most a 1-minute
+//     pause: guessing from many addresses. It is capped low on purpose, so
+//     that nobody can lock the real person out of their account for long
+//     from somewhere else.
+//
+// A pause never lasts for good: it ends by itself, and a successful
+// sign-in clears the email and client pair.
+type throttleRule struct {
+	free     int
+	maxPause time.Duration
+}
+
+type throttleKey struct {
+	key  string
+	rule throttleRule
+}
+
+func throttleKeys(email, ip string) []throttleKey {
+	return []throttleKey{
+		{"pair:" + email + "|" + ip, throttleRule{5, 15 * time.Minute}},
+		{"ip:" + ip, throttleRule{20, 15 * time.Minute}},
+		{"email:" + email, throttleRule{20, time.Minute}},
+	}
+}
+
+func (r throttleRule) pause(failures int) time.Duration {
+	over := failures - r.free
+	if over <= 0 {
+		return 0
+	}
+	if over > 20 {
+		return r.maxPause
+	}
+	d := time.Second << (over - 1)
+	if d > r.maxPause {
+		d = r.maxPause
+	}
+	return d
+}
+
+// blocked returns how long the longest current pause has left to run.
+func blocked(ctx context.Context, r store.Reader, keys []throttleKey) (time.Duration, error) {
+	now := store.Now()
+	var wait time.Duration
+	for _, k := range keys {
+		var until sql.NullTime
+		err := r.QueryRowContext(ctx, `SELECT blocked_until FROM login_throttle WHERE key = $1`, k.key).Scan(&until)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("access: read throttle: %w", err)
+		}
+		if until.Valid && until.Time.After(now) && until.Time.Sub(now) > wait {
+			wait = until.Time.Sub(now)
+		}
+	}
+	return wait, nil
+}
+
+func recordFailure(ctx context.Context, tx *sql.Tx, keys []throttleKey) error {
+	now := store.Now()
+	for _, k := range keys {
+		var failures int
+		_, err := tx.ExecContext(ctx, `INSERT INTO login_throttle (key, failures, updated_at) VALUES ($1, 0, $2)
+			ON CONFLICT (key) DO NOTHING`, k.key, now)
+		if err == nil {
+			err = tx.QueryRowContext(ctx, `SELECT failures FROM login_throttle WHERE key = $1`, k.key).Scan(&failures)
+		}
+		if err != nil {
+			return fmt.Errorf("access: throttle: %w", err)
+		}
+		failures++
+		var until any
+		if p := k.rule.pause(failures); p > 0 {
+			until = now.Add(p)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE login_throttle SET failures = $1, blocked_until = $2, updated_at = $3 WHERE key = $4`,
+			failures, until, now, k.key); err != nil {
+			return fmt.Errorf("access: throttle: %w", err)
+		}
+	}
+	return nil
+}
+
+func clearFailures(ctx context.Context, tx *sql.Tx, keys []throttleKey) error {
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE key = $1`, k.key); err != nil {
+			return fmt.Errorf("access: throttle: %w", err)
+		}
+	}
+	return nil
+}

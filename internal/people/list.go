@@ -1,0 +1,92 @@
+package people
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/audit"
+	"whatmatters/internal/store"
+)
+
+// MaxListed is the most people one list or search returns.
+const MaxListed = 200
+
+// List returns the people the subject may see, filtered by q when it is
+// not empty: q matches any part of a name, or an NHS number typed with or
+// without spaces. Nobody outside the access rule is ever counted, matched
+// or returned. The search itself is audited (its terms can be personal
+// data), but not each person listed: opening a record is what is audited
+// as a read.
+func List(ctx context.Context, db *store.DB, s access.Subject, q string) ([]Person, error) {
+	var args store.Args
+	where := access.Visible(s, "p.id", &args)
+	q = strings.TrimSpace(q)
+	if q != "" {
+		where += " AND " + matchClause(q, &args)
+	}
+	rows, err := db.Read().QueryContext(ctx, `SELECT `+personColumns+` FROM people p WHERE `+where+
+		fmt.Sprintf(` ORDER BY p.family_name, p.given_name, p.id LIMIT %d`, MaxListed), args.Values...)
+	if err != nil {
+		return nil, fmt.Errorf("people: list: %w", err)
+	}
+	defer rows.Close()
+	var out []Person
+	for rows.Next() {
+		p, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if q != "" {
+		err = audit.WriteAlone(ctx, db, s.Actor, audit.Record{Action: "person.search",
+			Details: map[string]any{"q": q, "results": len(out)}})
+	}
+	return out, err
+}
+
+// matchClause matches every word of q against the names, or the whole of
+// q against the NHS number when q is all digits (spaces allowed).
+func matchClause(q string, args *store.Args) string {
+	digits := strings.NewReplacer(" ", "", "-", "").Replace(q)
+	if digits != "" && strings.Trim(digits, "0123456789") == "" {
+		return fmt.Sprintf("p.nhs_number LIKE %s", args.Add(store.LikeEscape(digits)+"%"))
+	}
+	var parts []string
+	for _, w := range strings.Fields(strings.ToLower(q)) {
+		pat := args.Add("%" + store.LikeEscape(w) + "%")
+		parts = append(parts, fmt.Sprintf(`(LOWER(p.given_name) LIKE %[1]s ESCAPE '\' OR LOWER(p.family_name) LIKE %[1]s ESCAPE '\' OR LOWER(p.preferred_name) LIKE %[1]s ESCAPE '\')`, pat))
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// IDByNHSNumber finds a person by exact NHS number regardless of the access
+// rule. It exists only for break-glass access, where the worker must name
+// the person before being let in, and that request is itself audited.
+func IDByNHSNumber(ctx context.Context, r store.Reader, nhs string) (string, error) {
+	n, err := ParseNHSNumber(nhs)
+	if err != nil {
+		return "", err
+	}
+	var id string
+	err = r.QueryRowContext(ctx, `SELECT id FROM people WHERE nhs_number = $1`, n).Scan(&id)
+	if err != nil {
+		return "", store.ErrNotFound
+	}
+	return id, nil
+}
+
+// AccessLog returns the audit events about a person, newest first: who has
+// read or changed their record, and refused attempts. Reading it is itself
+// a read of the record, checked and audited.
+func AccessLog(ctx context.Context, db *store.DB, s access.Subject, id string) ([]audit.Event, error) {
+	if err := access.Open(ctx, db, s, id, "person/"+id+"/access-log"); err != nil {
+		return nil, err
+	}
+	return audit.ForPerson(ctx, db.Read(), id, 500)
+}

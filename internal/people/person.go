@@ -1,0 +1,201 @@
+package people
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/audit"
+	"whatmatters/internal/store"
+)
+
+// Person is someone whatmatters supports.
+type Person struct {
+	ID            string    `json:"id"`
+	GivenName     string    `json:"given_name"`
+	FamilyName    string    `json:"family_name"`
+	PreferredName string    `json:"preferred_name,omitempty"`
+	DateOfBirth   string    `json:"date_of_birth,omitempty"` // YYYY-MM-DD
+	NHSNumber     string    `json:"nhs_number,omitempty"`    // 10 digits
+	Version       int       `json:"version"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// Name is how the person is addressed: their preferred name if they gave
+// one, with their family name.
+func (p *Person) Name() string {
+	given := p.GivenName
+	if p.PreferredName != "" {
+		given = p.PreferredName
+	}
+	return strings.TrimSpace(given + " " + p.FamilyName)
+}
+
+// NHSNumberDisplay is the NHS number in 3-3-4 form.
+func (p *Person) NHSNumberDisplay() string { return FormatNHSNumber(p.NHSNumber) }
+
+// Problems lists what is wrong with a person's details, one entry per field.
+type Problems []*access.FieldError
+
+func (ps Problems) Error() string {
+	var b strings.Builder
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
+// Normalise tidies what was typed and checks it, returning every problem at
+// once so a form can show them all.
+func (p *Person) Normalise() error {
+	p.GivenName = strings.TrimSpace(p.GivenName)
+	p.FamilyName = strings.TrimSpace(p.FamilyName)
+	p.PreferredName = strings.TrimSpace(p.PreferredName)
+	p.DateOfBirth = strings.TrimSpace(p.DateOfBirth)
+	var ps Problems
+	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	if p.GivenName == "" {
+		add("given_name", "Enter their first name")
+	}
+	if p.FamilyName == "" {
+		add("family_name", "Enter their last name")
+	}
+	for field, v := range map[string]string{"given_name": p.GivenName, "family_name": p.FamilyName, "preferred_name": p.PreferredName} {
+		if len([]rune(v)) > 100 {
+			add(field, "Names must be 100 characters or fewer")
+		}
+	}
+	if p.DateOfBirth != "" {
+		d, err := time.Parse("2006-01-02", p.DateOfBirth)
+		switch {
+		case err != nil:
+			add("date_of_birth", "Date of birth must be a real date, like 1941-03-27")
+		case d.After(time.Now()):
+			add("date_of_birth", "Date of birth must be in the past")
+		case d.Year() < 1890:
+			add("date_of_birth", "Date of birth must be after 1890")
+		}
+	}
+	if strings.TrimSpace(p.NHSNumber) != "" {
+		n, err := ParseNHSNumber(p.NHSNumber)
+		if err != nil {
+			add("nhs_number", err.Error())
+		} else {
+			p.NHSNumber = n
+		}
+	} else {
+		p.NHSNumber = ""
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	return nil
+}
+
+// Create records a new person. The caller makes the relationship (an
+// allocation) through which they will be seen.
+func Create(ctx context.Context, db *store.DB, who audit.Actor, p *Person) error {
+	if err := p.Normalise(); err != nil {
+		return err
+	}
+	now := store.Now()
+	p.ID, p.Version, p.CreatedAt, p.UpdatedAt = access.NewID(), 1, now, now
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO people
+			(id, given_name, family_name, preferred_name, date_of_birth, nhs_number, version, created_at, updated_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+			p.ID, p.GivenName, p.FamilyName, p.PreferredName, nullable(p.DateOfBirth), nullable(p.NHSNumber), p.Version, now, now)
+		if store.IsUniqueViolation(err) {
+			return Problems{{Field: "nhs_number", Message: "Someone else already has this NHS number: check it, or find their record"}}
+		}
+		if err != nil {
+			return fmt.Errorf("people: create: %w", err)
+		}
+		return audit.Write(ctx, tx, who, audit.Record{Action: "person.create", PersonID: p.ID,
+			Target: "person/" + p.ID, Details: map[string]any{"after": p}})
+	})
+}
+
+// Update saves changed details. p.Version must be the version the editor
+// started from; if someone else saved in between, Update returns
+// store.ErrConflict and changes nothing.
+func Update(ctx context.Context, db *store.DB, s access.Subject, p *Person) error {
+	if err := p.Normalise(); err != nil {
+		return err
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		ok, err := access.CanSee(ctx, tx, s, p.ID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return store.ErrNotFound
+		}
+		before, err := load(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
+		if before.Version != p.Version {
+			return store.ErrConflict
+		}
+		now := store.Now()
+		_, err = tx.ExecContext(ctx, `UPDATE people SET given_name = $1, family_name = $2, preferred_name = $3,
+			date_of_birth = $4, nhs_number = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8`,
+			p.GivenName, p.FamilyName, p.PreferredName, nullable(p.DateOfBirth), nullable(p.NHSNumber), now, p.ID, p.Version)
+		if store.IsUniqueViolation(err) {
+			return Problems{{Field: "nhs_number", Message: "Someone else already has this NHS number: check it"}}
+		}
+		if err != nil {
+			return fmt.Errorf("people: update: %w", err)
+		}
+		p.Version, p.UpdatedAt, p.CreatedAt = before.Version+1, now, before.CreatedAt
+		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "person.update", PersonID: p.ID,
+			Target: "person/" + p.ID, Details: map[string]any{"before": before, "after": p}})
+	})
+}
+
+// Get opens a person's record for the subject: the access rule is checked
+// and the read (or the refusal) audited. A person out of reach is
+// store.ErrNotFound, the same as one who does not exist.
+func Get(ctx context.Context, db *store.DB, s access.Subject, id string) (*Person, error) {
+	if err := access.Open(ctx, db, s, id, "person/"+id); err != nil {
+		return nil, err
+	}
+	return load(ctx, db.Read(), id)
+}
+
+const personColumns = `p.id, p.given_name, p.family_name, p.preferred_name, p.date_of_birth, p.nhs_number, p.version, p.created_at, p.updated_at`
+
+func load(ctx context.Context, r store.Reader, id string) (*Person, error) {
+	p, err := scan(r.QueryRowContext(ctx, `SELECT `+personColumns+` FROM people p WHERE p.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	return p, err
+}
+
+func scan(s store.Scanner) (*Person, error) {
+	var p Person
+	var dob, nhs sql.NullString
+	if err := s.Scan(&p.ID, &p.GivenName, &p.FamilyName, &p.PreferredName, &dob, &nhs, &p.Version, &p.CreatedAt, &p.UpdatedAt); err != nil {
+		return nil, err
+	}
+	p.DateOfBirth, p.NHSNumber = dob.String, nhs.String
+	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
+	return &p, nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,277 @@
+package people
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/audit"
+	"whatmatters/internal/store"
+)
+
+// Kinds of personal outcome.
+const (
+	OutcomeChange   = "change"   // e.g. walk outdoors again
+	OutcomeMaintain = "maintain" // e.g. keep walking to the river every day
+	OutcomeProcess  = "process"  // how I want to be supported
+)
+
+// Who expressed an outcome.
+var expressers = []string{"person", "relative", "advocate", "carer", "worker"}
+
+// Outcome statuses.
+var outcomeStatuses = []string{"working_on_it", "achieved", "maintained", "no_longer_wanted"}
+
+// Movements recorded in progress entries. "further_away" is a setback: a
+// normal part of the story, not a failure.
+var movements = []string{"further_away", "no_change", "closer", "achieved"}
+
+// Outcome is something the person wants, in the words of whoever said it.
+type Outcome struct {
+	ID              string     `json:"id"`
+	PersonID        string     `json:"person_id"`
+	Statement       string     `json:"statement"`
+	Kind            string     `json:"kind"`
+	ExpressedBy     string     `json:"expressed_by"`
+	ExpressedByName string     `json:"expressed_by_name,omitempty"`
+	OnBehalfReason  string     `json:"on_behalf_reason,omitempty"`
+	WhyItMatters    string     `json:"why_it_matters,omitempty"`
+	Status          string     `json:"status"`
+	Version         int        `json:"version"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+	Progress        []Progress `json:"progress,omitempty"`
+}
+
+// Progress is one dated step on the way to an outcome.
+type Progress struct {
+	ID           string    `json:"id"`
+	OutcomeID    string    `json:"outcome_id"`
+	OnDate       string    `json:"on_date"` // YYYY-MM-DD
+	Movement     string    `json:"movement"`
+	Note         string    `json:"note"`
+	Contributors string    `json:"contributors"` // who helped: the person, family, a physiotherapist…
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+func oneOf(v string, allowed []string) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+func (o *Outcome) normalise() error {
+	for _, f := range []*string{&o.Statement, &o.ExpressedByName, &o.OnBehalfReason, &o.WhyItMatters} {
+		*f = strings.TrimSpace(*f)
+	}
+	if o.Status == "" {
+		o.Status = "working_on_it"
+	}
+	var ps Problems
+	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	switch {
+	case o.Statement == "":
+		add("statement", "Write the outcome in the words of whoever said it")
+	case len([]rune(o.Statement)) > 500:
+		add("statement", "Keep the outcome to 500 characters or fewer: the detail belongs in the story")
+	}
+	if !oneOf(o.Kind, []string{OutcomeChange, OutcomeMaintain, OutcomeProcess}) {
+		add("kind", "Choose whether this is about a change, keeping something going, or how support is given")
+	}
+	if !oneOf(o.ExpressedBy, expressers) {
+		add("expressed_by", "Choose who said this")
+	}
+	if o.ExpressedBy != "" && o.ExpressedBy != "person" && o.ExpressedByName == "" {
+		add("expressed_by_name", "Give the name of the person who said this")
+	}
+	if o.ExpressedBy == "worker" && o.OnBehalfReason == "" {
+		add("on_behalf_reason", "Say why the person could not express this themselves")
+	}
+	if !oneOf(o.Status, outcomeStatuses) {
+		add("status", "Choose a status")
+	}
+	if len([]rune(o.WhyItMatters)) > 2000 {
+		add("why_it_matters", "Keep why it matters to 2000 characters or fewer")
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	return nil
+}
+
+// AddOutcome records a new outcome for a person the subject may see.
+func AddOutcome(ctx context.Context, db *store.DB, s access.Subject, o *Outcome) error {
+	if err := o.normalise(); err != nil {
+		return err
+	}
+	now := store.Now()
+	o.ID, o.Version, o.CreatedAt, o.UpdatedAt = access.NewID(), 1, now, now
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := mustSee(ctx, tx, s, o.PersonID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO outcomes (id, person_id, statement, kind, expressed_by, expressed_by_name,
+			on_behalf_reason, why_it_matters, status, version, created_by, created_at, updated_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+			o.ID, o.PersonID, o.Statement, o.Kind, o.ExpressedBy, o.ExpressedByName, o.OnBehalfReason,
+			o.WhyItMatters, o.Status, o.Version, s.Account.ID, now, now)
+		if err != nil {
+			return fmt.Errorf("people: add outcome: %w", err)
+		}
+		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "outcome.create", PersonID: o.PersonID,
+			Target: "outcome/" + o.ID, Details: map[string]any{"after": o}})
+	})
+}
+
+// UpdateOutcome saves changes to an outcome; o.Version must be the version
+// the editor started from, or store.ErrConflict is returned and nothing
+// changes.
+func UpdateOutcome(ctx context.Context, db *store.DB, s access.Subject, o *Outcome) error {
+	if err := o.normalise(); err != nil {
+		return err
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		before, err := outcome(ctx, tx, o.ID)
+		if err != nil {
+			return err
+		}
+		if err := mustSee(ctx, tx, s, before.PersonID); err != nil {
+			return err
+		}
+		if before.Version != o.Version {
+			return store.ErrConflict
+		}
+		now := store.Now()
+		_, err = tx.ExecContext(ctx, `UPDATE outcomes SET statement = $1, kind = $2, expressed_by = $3, expressed_by_name = $4,
+			on_behalf_reason = $5, why_it_matters = $6, status = $7, version = version + 1, updated_at = $8
+			WHERE id = $9 AND version = $10`,
+			o.Statement, o.Kind, o.ExpressedBy, o.ExpressedByName, o.OnBehalfReason, o.WhyItMatters, o.Status, now, o.ID, o.Version)
+		if err != nil {
+			return fmt.Errorf("people: update outcome: %w", err)
+		}
+		o.PersonID, o.Version, o.CreatedAt, o.UpdatedAt = before.PersonID, before.Version+1, before.CreatedAt, now
+		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "outcome.update", PersonID: o.PersonID,
+			Target: "outcome/" + o.ID, Details: map[string]any{"before": before, "after": o}})
+	})
+}
+
+// AddProgress records a step towards (or away from) an outcome.
+func AddProgress(ctx context.Context, db *store.DB, s access.Subject, p *Progress) error {
+	p.Note, p.Contributors, p.OnDate = strings.TrimSpace(p.Note), strings.TrimSpace(p.Contributors), strings.TrimSpace(p.OnDate)
+	var ps Problems
+	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	if d, err := time.Parse("2006-01-02", p.OnDate); err != nil {
+		add("on_date", "Enter the date as a real date, like 2026-11-23")
+	} else if d.After(time.Now().Add(24 * time.Hour)) {
+		add("on_date", "The date must not be in the future")
+	}
+	if !oneOf(p.Movement, movements) {
+		add("movement", "Choose how things have moved: further away, no change, closer, or achieved")
+	}
+	if len([]rune(p.Note)) > 2000 {
+		add("note", "Keep the note to 2000 characters or fewer")
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	p.ID, p.CreatedAt = access.NewID(), store.Now()
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		o, err := outcome(ctx, tx, p.OutcomeID)
+		if err != nil {
+			return err
+		}
+		if err := mustSee(ctx, tx, s, o.PersonID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO outcome_progress (id, outcome_id, person_id, on_date, movement, note,
+			contributors, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+			p.ID, p.OutcomeID, o.PersonID, p.OnDate, p.Movement, p.Note, p.Contributors, s.Account.ID, p.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("people: add progress: %w", err)
+		}
+		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "outcome.progress", PersonID: o.PersonID,
+			Target: "outcome/" + o.ID + "/progress/" + p.ID, Details: map[string]any{"after": p}})
+	})
+}
+
+// Outcomes lists a person's outcomes with their progress, oldest progress
+// first. The caller must already have opened the record (Get).
+func Outcomes(ctx context.Context, r store.Reader, personID string) ([]Outcome, error) {
+	rows, err := r.QueryContext(ctx, `SELECT `+outcomeColumns+` FROM outcomes WHERE person_id = $1 ORDER BY created_at, id`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("people: outcomes: %w", err)
+	}
+	var out []Outcome
+	index := map[string]int{}
+	for rows.Next() {
+		o, err := scanOutcome(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		index[o.ID] = len(out)
+		out = append(out, *o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	prog, err := r.QueryContext(ctx, `SELECT id, outcome_id, on_date, movement, note, contributors, created_at
+		FROM outcome_progress WHERE person_id = $1 ORDER BY on_date, created_at`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("people: progress: %w", err)
+	}
+	defer prog.Close()
+	for prog.Next() {
+		var p Progress
+		if err := prog.Scan(&p.ID, &p.OutcomeID, &p.OnDate, &p.Movement, &p.Note, &p.Contributors, &p.CreatedAt); err != nil {
+			return nil, err
+		}
+		p.CreatedAt = p.CreatedAt.UTC()
+		if i, ok := index[p.OutcomeID]; ok {
+			out[i].Progress = append(out[i].Progress, p)
+		}
+	}
+	return out, prog.Err()
+}
+
+const outcomeColumns = `id, person_id, statement, kind, expressed_by, expressed_by_name, on_behalf_reason,
+	why_it_matters, status, version, created_at, updated_at`
+
+func scanOutcome(s store.Scanner) (*Outcome, error) {
+	var o Outcome
+	err := s.Scan(&o.ID, &o.PersonID, &o.Statement, &o.Kind, &o.ExpressedBy, &o.ExpressedByName, &o.OnBehalfReason,
+		&o.WhyItMatters, &o.Status, &o.Version, &o.CreatedAt, &o.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
+	return &o, nil
+}
+
+func outcome(ctx context.Context, r store.Reader, id string) (*Outcome, error) {
+	return scanOutcome(r.QueryRowContext(ctx, `SELECT `+outcomeColumns+` FROM outcomes WHERE id = $1`, id))
+}
+
+// mustSee refuses, as not found, a change to a person out of the subject's
+// reach.
+func mustSee(ctx context.Context, r store.Reader, s access.Subject, personID string) error {
+	ok, err := access.CanSee(ctx, r, s, personID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return store.ErrNotFound
+	}
+	return nil
+}

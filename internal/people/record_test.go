@@ -1,0 +1,163 @@
+package people_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/audit"
+	"whatmatters/internal/people"
+	"whatmatters/internal/store"
+	"whatmatters/internal/store/storetest"
+)
+
+// recordFixture: a council worker allocated to one person, and a care home
+// worker who is not.
+type recordFixture struct {
+	db       *store.DB
+	worker   access.Subject
+	stranger access.Subject
+	person   *people.Person
+}
+
+func newRecordFixture(t *testing.T) recordFixture {
+	t.Helper()
+	ctx := context.Background()
+	db := storetest.Open(t)
+	council := &access.Organisation{Name: "Council", Kind: access.OrgCouncil}
+	home := &access.Organisation{Name: "Home", Kind: access.OrgCareHome}
+	for _, o := range []*access.Organisation{council, home} {
+		if err := access.CreateOrganisation(ctx, db, audit.System, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	team := &access.Team{OrganisationID: council.ID, Name: "North"}
+	if err := access.CreateTeam(ctx, db, audit.System, team); err != nil {
+		t.Fatal(err)
+	}
+	worker := &access.Account{OrganisationID: council.ID, TeamID: team.ID, Email: "w@example.org", DisplayName: "W", Role: access.RolePractitioner}
+	stranger := &access.Account{OrganisationID: home.ID, Email: "s@example.org", DisplayName: "S", Role: access.RoleCareHomeStaff}
+	for _, a := range []*access.Account{worker, stranger} {
+		if err := access.CreateAccount(ctx, db, audit.System, a, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := &people.Person{GivenName: "Rhodri", FamilyName: "Jones"}
+	if err := people.Create(ctx, db, audit.System, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := access.AddLink(ctx, db, audit.System, &access.Link{PersonID: p.ID, Kind: access.LinkAllocatedWorker, AccountID: worker.ID}); err != nil {
+		t.Fatal(err)
+	}
+	return recordFixture{db: db, person: p,
+		worker:   access.NewSubject(worker, "127.0.0.1", "r1"),
+		stranger: access.NewSubject(stranger, "127.0.0.1", "r2")}
+}
+
+func fieldsOf(err error) map[string]bool {
+	var ps people.Problems
+	out := map[string]bool{}
+	if errors.As(err, &ps) {
+		for _, p := range ps {
+			out[p.Field] = true
+		}
+	}
+	return out
+}
+
+func TestAboutMeVersionsAndConflict(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	a := &people.AboutMe{PersonID: f.person.ID, WhatMatters: "Walking to the river every day", GoodDay: "Sun and a walk"}
+	if err := people.SaveAboutMe(ctx, f.db, f.worker, a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Version != 1 {
+		t.Fatalf("first version = %d; want 1", a.Version)
+	}
+	mine := &people.AboutMe{PersonID: f.person.ID, Version: 1, WhatMatters: "Walking to the river, and my dog"}
+	theirs := &people.AboutMe{PersonID: f.person.ID, Version: 1, WhatMatters: "Seeing my grandson"}
+	if err := people.SaveAboutMe(ctx, f.db, f.worker, mine); err != nil {
+		t.Fatal(err)
+	}
+	if err := people.SaveAboutMe(ctx, f.db, f.worker, theirs); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale save = %v; want a conflict", err)
+	}
+	cur, err := people.GetAboutMe(ctx, f.db.Read(), f.person.ID)
+	if err != nil || cur.Version != 2 || cur.WhatMatters != "Walking to the river, and my dog" {
+		t.Fatalf("current = %+v, %v; want version 2 with the first saver's words", cur, err)
+	}
+	hist, _ := people.AboutMeHistory(ctx, f.db.Read(), f.person.ID)
+	if len(hist) != 2 || hist[1].WhatMatters != "Walking to the river every day" {
+		t.Fatalf("history = %+v; want both versions, newest first", hist)
+	}
+	evs, _ := audit.ForAction(ctx, f.db.Read(), "about_me.update", 10)
+	if len(evs) != 2 {
+		t.Fatalf("%d about_me.update audit rows; want 2 (none for the refused save)", len(evs))
+	}
+}
+
+func TestAboutMeRefusesStrangersAndEmptyPages(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	err := people.SaveAboutMe(ctx, f.db, f.stranger, &people.AboutMe{PersonID: f.person.ID, WhatMatters: "x"})
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("stranger's save = %v; want not found", err)
+	}
+	err = people.SaveAboutMe(ctx, f.db, f.worker, &people.AboutMe{PersonID: f.person.ID, InWordsOf: "His daughter"})
+	if !fieldsOf(err)["what_matters"] {
+		t.Fatalf("empty About me = %v; want a what_matters problem", err)
+	}
+	if cur, _ := people.GetAboutMe(ctx, f.db.Read(), f.person.ID); cur.Version != 0 {
+		t.Fatalf("something was written: %+v", cur)
+	}
+}
+
+func TestOutcomeWithSetback(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	bad := &people.Outcome{PersonID: f.person.ID, Statement: "Rhodri should walk", Kind: people.OutcomeChange, ExpressedBy: "worker", ExpressedByName: "W"}
+	if got := fieldsOf(people.AddOutcome(ctx, f.db, f.worker, bad)); !got["on_behalf_reason"] {
+		t.Fatalf("worker-written outcome without a reason: problems %v; want on_behalf_reason", got)
+	}
+	o := &people.Outcome{PersonID: f.person.ID, Statement: "I want to walk outdoors again", Kind: people.OutcomeChange, ExpressedBy: "person"}
+	if err := people.AddOutcome(ctx, f.db, f.worker, o); err != nil {
+		t.Fatal(err)
+	}
+	steps := []people.Progress{
+		{OutcomeID: o.ID, OnDate: "2026-09-01", Movement: "closer", Note: "Walked to the gate", Contributors: "Rhodri, physiotherapist"},
+		{OutcomeID: o.ID, OnDate: "2026-10-01", Movement: "further_away", Note: "A fall; lost confidence"},
+		{OutcomeID: o.ID, OnDate: "2026-09-15", Movement: "closer", Note: "Walked to the shop"},
+	}
+	for i := range steps {
+		if err := people.AddProgress(ctx, f.db, f.worker, &steps[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := people.AddProgress(ctx, f.db, f.stranger, &people.Progress{OutcomeID: o.ID, OnDate: "2026-10-02", Movement: "closer"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("stranger's progress = %v; want not found", err)
+	}
+	list, err := people.Outcomes(ctx, f.db.Read(), f.person.ID)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("outcomes = %v, %v", list, err)
+	}
+	var dates []string
+	for _, p := range list[0].Progress {
+		dates = append(dates, p.OnDate+" "+p.Movement)
+	}
+	want := []string{"2026-09-01 closer", "2026-09-15 closer", "2026-10-01 further_away"}
+	if len(dates) != 3 || dates[0] != want[0] || dates[1] != want[1] || dates[2] != want[2] {
+		t.Fatalf("progress = %v; want %v", dates, want)
+	}
+	stale := list[0]
+	stale.Status = "achieved"
+	fresh := list[0]
+	fresh.Status = "maintained"
+	if err := people.UpdateOutcome(ctx, f.db, f.worker, &fresh); err != nil {
+		t.Fatal(err)
+	}
+	if err := people.UpdateOutcome(ctx, f.db, f.worker, &stale); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale outcome update = %v; want conflict", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/audit"
@@ -159,5 +160,53 @@ func TestOutcomeWithSetback(t *testing.T) {
 	}
 	if err := people.UpdateOutcome(ctx, f.db, f.worker, &stale); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("stale outcome update = %v; want conflict", err)
+	}
+}
+
+func TestStrengthNeedsAFreshLookAfterAYear(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	if got := fieldsOf(people.AddStrength(ctx, f.db, f.worker, &people.Strength{PersonID: f.person.ID, Strength: "Can drive"})); !got["meaning"] || !got["named_by"] || !got["last_confirmed_on"] {
+		t.Fatalf("strength without meaning, namer or date: problems %v", got)
+	}
+	st := &people.Strength{PersonID: f.person.ID, Strength: "Can drive", Meaning: "Visits her sister on Sundays",
+		NamedBy: "Betty", LastConfirmedOn: "2024-11-01"}
+	if err := people.AddStrength(ctx, f.db, f.worker, st); err != nil {
+		t.Fatal(err)
+	}
+	list, err := people.Strengths(ctx, f.db.Read(), f.person.ID)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("strengths = %v, %v", list, err)
+	}
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	if list[0].NeedsFreshLook(day("2025-10-31")) {
+		t.Error("confirmed 364 days ago, but marked for a fresh look")
+	}
+	if !list[0].NeedsFreshLook(day("2026-11-23")) {
+		t.Error("confirmed two years ago, but not marked for a fresh look")
+	}
+}
+
+func TestOverdueRiskReviewsFollowTheAccessRule(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	ra := &people.RiskAgreement{PersonID: f.person.ID, WantsTo: "Keep Cassie the cat", Risk: "Tripping over her at night",
+		Likelihood: "medium", Impact: "medium", Mitigation: "Night light; neighbour checks in", PersonsView: "She is my family",
+		AgreedBy: "David, his son, the social worker", ReviewOn: "2026-10-01"}
+	if err := people.AddRiskAgreement(ctx, f.db, f.worker, ra); err != nil {
+		t.Fatal(err)
+	}
+	today, _ := time.Parse("2006-01-02", "2026-11-23")
+	mine, err := people.OverdueReviews(ctx, f.db, f.worker, today)
+	if err != nil || len(mine) != 1 || mine[0].PersonName != "Rhodri Jones" {
+		t.Fatalf("worker's overdue reviews = %+v, %v; want David's one", mine, err)
+	}
+	theirs, err := people.OverdueReviews(ctx, f.db, f.stranger, today)
+	if err != nil || len(theirs) != 0 {
+		t.Fatalf("stranger's overdue reviews = %+v, %v; want none", theirs, err)
+	}
+	early, _ := time.Parse("2006-01-02", "2026-09-30")
+	if got, _ := people.OverdueReviews(ctx, f.db, f.worker, early); len(got) != 0 {
+		t.Fatalf("before the review date: %d overdue; want 0", len(got))
 	}
 }

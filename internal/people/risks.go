@@ -1,0 +1,147 @@
+package people
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/audit"
+	"whatmatters/internal/store"
+)
+
+// RiskAgreement is a positive risk the person chooses to take, agreed
+// openly through shared decision making.
+type RiskAgreement struct {
+	ID          string `json:"id"`
+	PersonID    string `json:"person_id"`
+	WantsTo     string `json:"wants_to"` // what the person wants to do
+	Risk        string `json:"risk"`
+	Likelihood  string `json:"likelihood"` // low, medium, high
+	Impact      string `json:"impact"`     // low, medium, high
+	Mitigation  string `json:"mitigation"` // how strengths and people around them reduce it
+	PersonsView string `json:"persons_view"`
+	AgreedBy    string `json:"agreed_by"`
+	ReviewOn    string `json:"review_on"` // YYYY-MM-DD
+	Version     int    `json:"version"`
+	// Filled in by OverdueReviews.
+	PersonName string `json:"person_name,omitempty"`
+}
+
+var levels = []string{"low", "medium", "high"}
+
+func (r *RiskAgreement) normalise() error {
+	for _, f := range []*string{&r.WantsTo, &r.Risk, &r.Mitigation, &r.PersonsView, &r.AgreedBy, &r.ReviewOn} {
+		*f = strings.TrimSpace(*f)
+	}
+	var ps Problems
+	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	if r.WantsTo == "" {
+		add("wants_to", "Say what the person wants to do")
+	}
+	if r.Risk == "" {
+		add("risk", "Describe the risk")
+	}
+	if !oneOf(r.Likelihood, levels) {
+		add("likelihood", "Choose how likely it is: low, medium or high")
+	}
+	if !oneOf(r.Impact, levels) {
+		add("impact", "Choose how serious it would be: low, medium or high")
+	}
+	if r.PersonsView == "" {
+		add("persons_view", "Write the person's own view, in their words")
+	}
+	if r.AgreedBy == "" {
+		add("agreed_by", "Say who agreed this")
+	}
+	if _, err := time.Parse("2006-01-02", r.ReviewOn); err != nil {
+		add("review_on", "Enter the review date as a real date, like 2027-02-23")
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	return nil
+}
+
+// AddRiskAgreement records a positive risk agreement.
+func AddRiskAgreement(ctx context.Context, db *store.DB, s access.Subject, r *RiskAgreement) error {
+	if err := r.normalise(); err != nil {
+		return err
+	}
+	now := store.Now()
+	r.ID, r.Version = access.NewID(), 1
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := mustSee(ctx, tx, s, r.PersonID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO risk_agreements (id, person_id, wants_to, risk, likelihood, impact,
+			mitigation, persons_view, agreed_by, review_on, version, created_by, created_at, updated_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+			r.ID, r.PersonID, r.WantsTo, r.Risk, r.Likelihood, r.Impact, r.Mitigation, r.PersonsView, r.AgreedBy,
+			r.ReviewOn, r.Version, s.Account.ID, now, now)
+		if err != nil {
+			return fmt.Errorf("people: add risk agreement: %w", err)
+		}
+		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "risk_agreement.create", PersonID: r.PersonID,
+			Target: "risk_agreement/" + r.ID, Details: map[string]any{"after": r}})
+	})
+}
+
+const riskColumns = `r.id, r.person_id, r.wants_to, r.risk, r.likelihood, r.impact, r.mitigation, r.persons_view,
+	r.agreed_by, r.review_on, r.version`
+
+func scanRisk(s store.Scanner, extra ...any) (RiskAgreement, error) {
+	var r RiskAgreement
+	err := s.Scan(append([]any{&r.ID, &r.PersonID, &r.WantsTo, &r.Risk, &r.Likelihood, &r.Impact, &r.Mitigation,
+		&r.PersonsView, &r.AgreedBy, &r.ReviewOn, &r.Version}, extra...)...)
+	return r, err
+}
+
+// RiskAgreements lists a person's risk agreements. The caller must already
+// have opened the record (Get).
+func RiskAgreements(ctx context.Context, r store.Reader, personID string) ([]RiskAgreement, error) {
+	rows, err := r.QueryContext(ctx, `SELECT `+riskColumns+` FROM risk_agreements r WHERE r.person_id = $1
+		ORDER BY r.review_on, r.id`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("people: risk agreements: %w", err)
+	}
+	defer rows.Close()
+	var out []RiskAgreement
+	for rows.Next() {
+		ra, err := scanRisk(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ra)
+	}
+	return out, rows.Err()
+}
+
+// OverdueReviews lists the risk agreements whose review date has passed,
+// across the people the subject may see (a worker's own people; a
+// manager's team or organisation), soonest overdue first.
+func OverdueReviews(ctx context.Context, db *store.DB, s access.Subject, today time.Time) ([]RiskAgreement, error) {
+	var args store.Args
+	visible := access.Visible(s, "p.id", &args)
+	rows, err := db.Read().QueryContext(ctx, `SELECT `+riskColumns+`, p.given_name, p.family_name, p.preferred_name
+		FROM risk_agreements r JOIN people p ON p.id = r.person_id
+		WHERE r.review_on < `+args.Add(today.Format("2006-01-02"))+` AND `+visible+` ORDER BY r.review_on, r.id LIMIT 500`,
+		args.Values...)
+	if err != nil {
+		return nil, fmt.Errorf("people: overdue reviews: %w", err)
+	}
+	defer rows.Close()
+	var out []RiskAgreement
+	for rows.Next() {
+		var p Person
+		ra, err := scanRisk(rows, &p.GivenName, &p.FamilyName, &p.PreferredName)
+		if err != nil {
+			return nil, err
+		}
+		ra.PersonName = p.Name()
+		out = append(out, ra)
+	}
+	return out, rows.Err()
+}

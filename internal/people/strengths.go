@@ -1,0 +1,112 @@
+package people
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/audit"
+	"whatmatters/internal/store"
+)
+
+// StrengthFreshFor is how long a confirmed strength stays current. Betty
+// "can drive", but has not for two years: after this long a strength is
+// marked for a fresh look.
+const StrengthFreshFor = 365 * 24 * time.Hour
+
+// Strength is something the person can do or has, with what it means.
+type Strength struct {
+	ID              string `json:"id"`
+	PersonID        string `json:"person_id"`
+	Strength        string `json:"strength"`
+	Meaning         string `json:"meaning"` // "so what?": what difference it makes
+	NamedBy         string `json:"named_by"`
+	LastConfirmedOn string `json:"last_confirmed_on"` // YYYY-MM-DD
+	Version         int    `json:"version"`
+}
+
+// NeedsFreshLook reports whether nobody has confirmed the strength for a
+// year as of today.
+func (s *Strength) NeedsFreshLook(today time.Time) bool {
+	d, err := time.Parse("2006-01-02", s.LastConfirmedOn)
+	return err != nil || today.Sub(d) > StrengthFreshFor
+}
+
+func (s *Strength) normalise() error {
+	s.Strength, s.Meaning, s.NamedBy = strings.TrimSpace(s.Strength), strings.TrimSpace(s.Meaning), strings.TrimSpace(s.NamedBy)
+	var ps Problems
+	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	if s.Strength == "" || len([]rune(s.Strength)) > 300 {
+		add("strength", "Describe the strength in 300 characters or fewer")
+	}
+	if s.Meaning == "" {
+		add("meaning", "Say what difference this strength makes to the person's life")
+	}
+	if s.NamedBy == "" {
+		add("named_by", "Say who named this strength")
+	}
+	if problem := pastDate(s.LastConfirmedOn); problem != "" {
+		add("last_confirmed_on", problem)
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	return nil
+}
+
+// pastDate checks a YYYY-MM-DD date that must not be in the future.
+func pastDate(v string) string {
+	d, err := time.Parse("2006-01-02", v)
+	switch {
+	case err != nil:
+		return "Enter a real date, like 2026-11-23"
+	case d.After(time.Now().Add(24 * time.Hour)):
+		return "The date must not be in the future"
+	}
+	return ""
+}
+
+// AddStrength records a strength for a person the subject may see.
+func AddStrength(ctx context.Context, db *store.DB, s access.Subject, st *Strength) error {
+	if err := st.normalise(); err != nil {
+		return err
+	}
+	now := store.Now()
+	st.ID, st.Version = access.NewID(), 1
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := mustSee(ctx, tx, s, st.PersonID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO strengths (id, person_id, strength, meaning, named_by, last_confirmed_on,
+			version, created_by, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+			st.ID, st.PersonID, st.Strength, st.Meaning, st.NamedBy, st.LastConfirmedOn, st.Version, s.Account.ID, now, now)
+		if err != nil {
+			return fmt.Errorf("people: add strength: %w", err)
+		}
+		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "strength.create", PersonID: st.PersonID,
+			Target: "strength/" + st.ID, Details: map[string]any{"after": st}})
+	})
+}
+
+// Strengths lists a person's strengths. The caller must already have
+// opened the record (Get).
+func Strengths(ctx context.Context, r store.Reader, personID string) ([]Strength, error) {
+	rows, err := r.QueryContext(ctx, `SELECT id, person_id, strength, meaning, named_by, last_confirmed_on, version
+		FROM strengths WHERE person_id = $1 ORDER BY created_at, id`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("people: strengths: %w", err)
+	}
+	defer rows.Close()
+	var out []Strength
+	for rows.Next() {
+		var s Strength
+		if err := rows.Scan(&s.ID, &s.PersonID, &s.Strength, &s.Meaning, &s.NamedBy, &s.LastConfirmedOn, &s.Version); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

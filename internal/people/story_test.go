@@ -1,0 +1,111 @@
+package people_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"whatmatters/internal/audit"
+	"whatmatters/internal/people"
+	"whatmatters/internal/store"
+)
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestStoryIsAppendOnly(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	o := &people.Outcome{PersonID: f.person.ID, Statement: "I want to see the heron again", Kind: people.OutcomeMaintain, ExpressedBy: "person"}
+	if err := people.AddOutcome(ctx, f.db, f.worker, o); err != nil {
+		t.Fatal(err)
+	}
+	first := &people.Entry{PersonID: f.person.ID, Kind: "visit", OccurredAt: at("2026-11-01T10:00:00Z"),
+		Body: "We walked to the river and watched the herons fishing.", OutcomeIDs: []string{o.ID}}
+	second := &people.Entry{PersonID: f.person.ID, Kind: "phone_call", OccurredAt: at("2026-11-05T10:00:00Z"), Body: "Daughter rang about the weekend."}
+	for _, e := range []*people.Entry{first, second} {
+		if err := people.AddEntry(ctx, f.db, f.worker, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fixed := &people.Entry{Kind: "phone_call", OccurredAt: at("2026-11-05T10:00:00Z"), Body: "Son rang about the weekend."}
+	if err := people.CorrectEntry(ctx, f.db, f.worker, second.ID, fixed, "It was her son, not her daughter"); err != nil {
+		t.Fatal(err)
+	}
+	stale := &people.Entry{Kind: "phone_call", OccurredAt: at("2026-11-05T10:00:00Z"), Body: "Nobody rang."}
+	if err := people.CorrectEntry(ctx, f.db, f.worker, second.ID, stale, "again"); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("correcting a superseded entry = %v; want conflict", err)
+	}
+	if err := people.RemoveEntry(ctx, f.db, f.worker, first.ID, ""); err == nil {
+		t.Fatal("removal without a reason was accepted")
+	}
+	if err := people.RemoveEntry(ctx, f.db, f.worker, first.ID, "Written on the wrong person's record"); err != nil {
+		t.Fatal(err)
+	}
+	current, err := people.Timeline(ctx, f.db.Read(), f.person.ID, people.TimelineFilter{})
+	if err != nil || len(current) != 1 || current[0].Body != "Son rang about the weekend." || current[0].Supersedes != second.ID {
+		t.Fatalf("timeline = %+v, %v; want only the correction", current, err)
+	}
+	all, _ := people.Timeline(ctx, f.db.Read(), f.person.ID, people.TimelineFilter{History: true})
+	if len(all) != 3 {
+		t.Fatalf("history has %d entries; want all 3 kept", len(all))
+	}
+	for _, e := range all {
+		if e.ID == first.ID && (e.RemovedAt == nil || e.RemovedReason != "Written on the wrong person's record" || e.RemovedBy == "") {
+			t.Errorf("removed entry lost its who and why: %+v", e)
+		}
+	}
+	byOutcome, _ := people.Timeline(ctx, f.db.Read(), f.person.ID, people.TimelineFilter{OutcomeID: o.ID, History: true})
+	if len(byOutcome) != 1 || byOutcome[0].ID != first.ID {
+		t.Fatalf("filter by outcome = %+v", byOutcome)
+	}
+	calls, _ := people.Timeline(ctx, f.db.Read(), f.person.ID, people.TimelineFilter{Kind: "visit"})
+	if len(calls) != 0 {
+		t.Fatalf("current visits = %d; want 0 (the only visit was removed)", len(calls))
+	}
+	for _, action := range []string{"story.add", "story.correct", "story.remove"} {
+		if evs, _ := audit.ForAction(ctx, f.db.Read(), action, 10); len(evs) == 0 {
+			t.Errorf("no %s audit row", action)
+		}
+	}
+}
+
+func TestStorySearchHidesWhatTheSearcherCannotSee(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	e := &people.Entry{PersonID: f.person.ID, Kind: "conversation", OccurredAt: at("2026-11-01T10:00:00Z"),
+		Body: "Helen told me about the heron she watches from her window every morning; it makes her day."}
+	if err := people.AddEntry(ctx, f.db, f.worker, e); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := people.SearchStory(ctx, f.db, f.worker, "heron")
+	if err != nil || len(hits) != 1 || hits[0].EntryID != e.ID || !strings.Contains(hits[0].Snippet, "heron") {
+		t.Fatalf("worker's search = %+v, %v; want Helen's entry", hits, err)
+	}
+	if hits, _ := people.SearchStory(ctx, f.db, f.worker, "herons window"); len(hits) != 1 {
+		t.Fatalf("stemmed two-word search found %d; want 1", len(hits))
+	}
+	if hits, _ := people.SearchStory(ctx, f.db, f.worker, `"heron*" (window)!`); len(hits) != 1 {
+		t.Fatalf("search with FTS syntax found %d; want the entry, the syntax read as plain words", len(hits))
+	}
+	if hits, err := people.SearchStory(ctx, f.db, f.stranger, "heron"); err != nil || len(hits) != 0 {
+		t.Fatalf("stranger's search = %+v, %v; want nothing", hits, err)
+	}
+	if err := people.RemoveEntry(ctx, f.db, f.worker, e.ID, "Duplicate of another entry"); err != nil {
+		t.Fatal(err)
+	}
+	if hits, _ := people.SearchStory(ctx, f.db, f.worker, "heron"); len(hits) != 0 {
+		t.Fatalf("removed entry still found: %+v", hits)
+	}
+	evs, _ := audit.ForAction(ctx, f.db.Read(), "story.search", 10)
+	if len(evs) != 5 {
+		t.Fatalf("%d story.search audit rows; want 5", len(evs))
+	}
+}

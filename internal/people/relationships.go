@@ -1,0 +1,126 @@
+package people
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/audit"
+	"whatmatters/internal/store"
+)
+
+// Relationship is someone who matters to the person.
+type Relationship struct {
+	ID              string `json:"id"`
+	PersonID        string `json:"person_id"`
+	RelatedPersonID string `json:"related_person_id,omitempty"` // when they are someone we support too
+	Name            string `json:"name"`
+	Relationship    string `json:"relationship"` // what they are to the person: "daughter"
+	IsCarer         bool   `json:"is_carer"`
+	IsMainCarer     bool   `json:"is_main_carer"`
+	IsKeyContact    bool   `json:"is_key_contact"`
+	Contact         string `json:"contact,omitempty"` // phone or email
+	InverseID       string `json:"inverse_id,omitempty"`
+}
+
+// AddRelationship records who matters to the person. When the other is
+// someone we support too, inverse names what the person is to them
+// ("mother" for "daughter"), and the relationship is stored both ways. The
+// subject must be able to see both people.
+func AddRelationship(ctx context.Context, db *store.DB, s access.Subject, r *Relationship, inverse string) error {
+	r.Name, r.Relationship, r.Contact, inverse = strings.TrimSpace(r.Name), strings.TrimSpace(r.Relationship),
+		strings.TrimSpace(r.Contact), strings.TrimSpace(inverse)
+	var ps Problems
+	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	if r.Name == "" && r.RelatedPersonID == "" {
+		add("name", "Enter their name")
+	}
+	if r.Relationship == "" {
+		add("relationship", "Say who they are to the person, like daughter, neighbour or friend")
+	}
+	if r.RelatedPersonID != "" && inverse == "" {
+		add("inverse", "Say who the person is to them, like mother or neighbour")
+	}
+	if r.IsMainCarer {
+		r.IsCarer = true
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := mustSee(ctx, tx, s, r.PersonID); err != nil {
+			return err
+		}
+		r.ID = access.NewID()
+		var back *Relationship
+		if r.RelatedPersonID != "" {
+			if err := mustSee(ctx, tx, s, r.RelatedPersonID); err != nil {
+				return Problems{{Field: "related_person_id", Message: "Choose someone from your list of people"}}
+			}
+			me, err := load(ctx, tx, r.PersonID)
+			if err != nil {
+				return err
+			}
+			other, err := load(ctx, tx, r.RelatedPersonID)
+			if err != nil {
+				return err
+			}
+			r.Name = other.Name()
+			back = &Relationship{ID: access.NewID(), PersonID: r.RelatedPersonID, RelatedPersonID: r.PersonID,
+				Name: me.Name(), Relationship: inverse, InverseID: r.ID}
+			r.InverseID = back.ID
+		}
+		if err := insertRelationship(ctx, tx, r, ""); err != nil {
+			return err
+		}
+		if back != nil {
+			if err := insertRelationship(ctx, tx, back, r.ID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE person_relationships SET inverse_id = $1 WHERE id = $2`, back.ID, r.ID); err != nil {
+				return err
+			}
+			if err := audit.Write(ctx, tx, s.Actor, audit.Record{Action: "relationship.add", PersonID: back.PersonID,
+				Target: "relationship/" + back.ID, Details: map[string]any{"after": back}}); err != nil {
+				return err
+			}
+		}
+		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "relationship.add", PersonID: r.PersonID,
+			Target: "relationship/" + r.ID, Details: map[string]any{"after": r}})
+	})
+}
+
+func insertRelationship(ctx context.Context, tx *sql.Tx, r *Relationship, inverseID string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO person_relationships (id, person_id, related_person_id, name, relationship,
+		inverse_id, is_carer, is_main_carer, is_key_contact, contact, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+		r.ID, r.PersonID, nullable(r.RelatedPersonID), r.Name, r.Relationship, nullable(inverseID), r.IsCarer,
+		r.IsMainCarer, r.IsKeyContact, r.Contact, store.Now())
+	if err != nil {
+		return fmt.Errorf("people: add relationship: %w", err)
+	}
+	return nil
+}
+
+// Relationships lists who matters to the person. The caller must already
+// have opened the record (Get).
+func Relationships(ctx context.Context, r store.Reader, personID string) ([]Relationship, error) {
+	rows, err := r.QueryContext(ctx, `SELECT id, person_id, COALESCE(related_person_id, ''), name, relationship,
+		COALESCE(inverse_id, ''), is_carer, is_main_carer, is_key_contact, contact
+		FROM person_relationships WHERE person_id = $1 ORDER BY is_main_carer DESC, is_key_contact DESC, name`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("people: relationships: %w", err)
+	}
+	defer rows.Close()
+	var out []Relationship
+	for rows.Next() {
+		var x Relationship
+		if err := rows.Scan(&x.ID, &x.PersonID, &x.RelatedPersonID, &x.Name, &x.Relationship, &x.InverseID,
+			&x.IsCarer, &x.IsMainCarer, &x.IsKeyContact, &x.Contact); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,168 @@
+package people
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/audit"
+	"whatmatters/internal/store"
+)
+
+// MaxAttachment is the largest file accepted: 10 MB.
+const MaxAttachment = 10 << 20
+
+// Attachment is a photo, drawing or document attached to a story entry.
+type Attachment struct {
+	ID          string    `json:"id"`
+	EntryID     string    `json:"entry_id"`
+	PersonID    string    `json:"person_id"`
+	Filename    string    `json:"filename"`
+	ContentType string    `json:"content_type"`
+	Size        int       `json:"size"`
+	SHA256      string    `json:"sha256"`
+	CreatedAt   time.Time `json:"created_at"`
+	Data        []byte    `json:"-"`
+}
+
+// allowedTypes are the kinds of file accepted, decided by what the bytes
+// are, never by the name or the type the browser claimed.
+var allowedTypes = map[string]bool{
+	"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true, "application/pdf": true,
+}
+
+// sniff returns the content type of data, as far as we accept it.
+func sniff(data []byte) string {
+	if bytes.HasPrefix(data, []byte("%PDF-")) {
+		return "application/pdf"
+	}
+	ct := http.DetectContentType(data)
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return ct
+}
+
+// cleanFilename keeps a filename for display and download without any path
+// or control characters.
+func cleanFilename(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 32 || r == 127 || r == '"' {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "." || name == "/" || name == "" {
+		name = "attachment"
+	}
+	if len(name) > 200 {
+		name = name[len(name)-200:]
+	}
+	return name
+}
+
+// ErrAttachmentTooLarge and ErrAttachmentType are the two ways a file is
+// refused; both come back as field problems with plain messages.
+var (
+	ErrAttachmentTooLarge = &access.FieldError{Field: "file", Message: "The file must be smaller than 10 MB"}
+	ErrAttachmentType     = &access.FieldError{Field: "file", Message: "The file must be a photo (JPEG, PNG, GIF or WebP) or a PDF"}
+)
+
+// AddAttachment attaches a file to a current story entry of a person the
+// subject may see.
+func AddAttachment(ctx context.Context, db *store.DB, s access.Subject, entryID, filename string, data []byte) (*Attachment, error) {
+	switch {
+	case len(data) == 0:
+		return nil, Problems{{Field: "file", Message: "Choose a file"}}
+	case len(data) > MaxAttachment:
+		return nil, Problems{ErrAttachmentTooLarge}
+	}
+	ct := sniff(data)
+	if !allowedTypes[ct] {
+		return nil, Problems{ErrAttachmentType}
+	}
+	sum := sha256.Sum256(data)
+	a := &Attachment{ID: access.NewID(), EntryID: entryID, Filename: cleanFilename(filename), ContentType: ct,
+		Size: len(data), SHA256: hex.EncodeToString(sum[:]), CreatedAt: store.Now()}
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		e, err := entry(ctx, tx, entryID)
+		if err != nil {
+			return err
+		}
+		if err := mustSee(ctx, tx, s, e.PersonID); err != nil {
+			return err
+		}
+		if !e.Current() {
+			return store.ErrConflict
+		}
+		a.PersonID = e.PersonID
+		_, err = tx.ExecContext(ctx, `INSERT INTO attachments (id, entry_id, person_id, filename, content_type, size, sha256,
+			data, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+			a.ID, a.EntryID, a.PersonID, a.Filename, a.ContentType, a.Size, a.SHA256, data, s.Account.ID, a.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("people: add attachment: %w", err)
+		}
+		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "attachment.add", PersonID: a.PersonID,
+			Target: "attachment/" + a.ID, Details: map[string]any{"after": a}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// GetAttachment opens one attachment, with its bytes: the access rule is
+// checked and the read audited, like opening the record.
+func GetAttachment(ctx context.Context, db *store.DB, s access.Subject, id string) (*Attachment, error) {
+	var personID string
+	err := db.Read().QueryRowContext(ctx, `SELECT person_id FROM attachments WHERE id = $1`, id).Scan(&personID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := access.Open(ctx, db, s, personID, "attachment/"+id); err != nil {
+		return nil, err
+	}
+	var a Attachment
+	err = db.Read().QueryRowContext(ctx, `SELECT id, entry_id, person_id, filename, content_type, size, sha256, data, created_at
+		FROM attachments WHERE id = $1`, id).
+		Scan(&a.ID, &a.EntryID, &a.PersonID, &a.Filename, &a.ContentType, &a.Size, &a.SHA256, &a.Data, &a.CreatedAt)
+	if err != nil {
+		return nil, err
+	}
+	a.CreatedAt = a.CreatedAt.UTC()
+	return &a, nil
+}
+
+// Attachments lists a person's attachments without their bytes, by entry.
+// The caller must already have opened the record (Get).
+func Attachments(ctx context.Context, r store.Reader, personID string) (map[string][]Attachment, error) {
+	rows, err := r.QueryContext(ctx, `SELECT id, entry_id, person_id, filename, content_type, size, sha256, created_at
+		FROM attachments WHERE person_id = $1 ORDER BY created_at`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("people: attachments: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]Attachment{}
+	for rows.Next() {
+		var a Attachment
+		if err := rows.Scan(&a.ID, &a.EntryID, &a.PersonID, &a.Filename, &a.ContentType, &a.Size, &a.SHA256, &a.CreatedAt); err != nil {
+			return nil, err
+		}
+		a.CreatedAt = a.CreatedAt.UTC()
+		out[a.EntryID] = append(out[a.EntryID], a)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,60 @@
+# whatmatters: the two commands in the README are `make run` and `make check`.
+SHELL := /bin/bash
+export PATH := $(PATH):/usr/local/go/bin
+GO ?= go
+ADDR ?= 127.0.0.1:8080
+
+.PHONY: run build check deps deps-check fmt-check vet staticcheck test-sqlite test-postgres test-e2e bench clean
+
+run: deps build
+	bin/whatmatters serve --demo --addr $(ADDR)
+
+build:
+	$(GO) build -o bin/whatmatters ./cmd/whatmatters
+
+deps:
+	@scripts/install-deps.sh run
+
+deps-check:
+	@scripts/install-deps.sh check
+
+# Every test: formatting, vet, staticcheck, the suite on SQLite and on a
+# throwaway PostgreSQL, and the browser tests. The REQUIRE variables make
+# tests fail, not skip, when a tool they need is missing.
+check: export WHATMATTERS_REQUIRE_GLPSOL = 1
+check: export WHATMATTERS_REQUIRE_CHROMIUM = 1
+check: export WHATMATTERS_REQUIRE_SQLITE3 = 1
+check: deps-check fmt-check vet staticcheck test-sqlite test-postgres test-e2e
+	@echo "== make check: all passed"
+
+fmt-check:
+	@echo "== gofmt"
+	@out=$$(git ls-files '*.go' | xargs gofmt -l); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	@echo "== go vet"
+	$(GO) vet ./...
+	$(GO) vet -tags e2e ./e2e/...
+
+staticcheck:
+	@echo "== staticcheck"
+	bin/staticcheck ./...
+	bin/staticcheck -tags e2e ./e2e/...
+
+test-sqlite:
+	@echo "== tests on SQLite"
+	$(GO) test -race -count=1 ./...
+
+test-postgres:
+	@echo "== tests on PostgreSQL"
+	scripts/with-postgres.sh $(GO) test -race -count=1 -p 1 ./...
+
+test-e2e:
+	@echo "== browser tests (headless Chromium)"
+	WHATMATTERS_CHROMIUM=/usr/bin/chromium $(GO) test -tags e2e -count=1 ./e2e/...
+
+bench:
+	@scripts/bench.sh
+
+clean:
+	rm -rf bin data

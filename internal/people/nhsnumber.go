@@ -9,8 +9,10 @@ import (
 
 // NHS number errors, worded for the person typing.
 var (
+	//lint:ignore ST1005 shown to the person as a sentence
 	ErrNHSNumberLength = errors.New("An NHS number is 10 digits, like 485 777 3456")
-	ErrNHSNumberCheck  = errors.New("This is not a valid NHS number: check each digit against the card or letter")
+	//lint:ignore ST1005 shown to the person as a sentence
+	ErrNHSNumberCheck = errors.New("This is not a valid NHS number: check each digit against the card or letter")
 )
 
 // ParseNHSNumber accepts an NHS number typed with or without spaces or

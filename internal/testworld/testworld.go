@@ -1,0 +1,83 @@
+// Package testworld builds a small, known world for handler tests: two
+// councils' workers and a care home, each linked to different people, so
+// tests can check who sees whom. Only tests import it.
+package testworld
+
+import (
+	"context"
+	"testing"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/audit"
+	"whatmatters/internal/people"
+	"whatmatters/internal/store"
+)
+
+// Password is every test account's password.
+const Password = "correct horse battery staple"
+
+// World is what New made.
+type World struct {
+	DB *store.DB
+	// Sam works for Riverside Council's North team and is allocated Helen.
+	// Alys works for Hillside Council and is allocated Gwen. Jo works at
+	// Oakfield House, where Hugh lives. Planner sees no one.
+	Sam, Alys, Jo, Planner *access.Account
+	Helen, Gwen, Hugh      *people.Person
+	NorthTeam              *access.Team
+}
+
+// New builds the world in db.
+func New(t testing.TB, db *store.DB) *World {
+	t.Helper()
+	ctx := context.Background()
+	w := &World{DB: db}
+	riverside := org(t, db, "Riverside Council", access.OrgCouncil)
+	hillside := org(t, db, "Hillside Council", access.OrgCouncil)
+	oakfield := org(t, db, "Oakfield House", access.OrgCareHome)
+	w.NorthTeam = &access.Team{OrganisationID: riverside.ID, Name: "North Community Team"}
+	must(t, access.CreateTeam(ctx, db, audit.System, w.NorthTeam))
+	w.Sam = account(t, db, "sam@riverside.test", "Sam Okafor", access.RolePractitioner, riverside.ID, w.NorthTeam.ID)
+	w.Alys = account(t, db, "alys@hillside.test", "Alys Pryce", access.RolePractitioner, hillside.ID, "")
+	w.Jo = account(t, db, "jo@oakfield.test", "Jo Evans", access.RoleCareHomeStaff, oakfield.ID, "")
+	w.Planner = account(t, db, "pat@riverside.test", "Pat Lewis", access.RolePlanner, riverside.ID, "")
+	w.Helen = person(t, db, "Helen", "Marsh", "1938-05-04", "9434765919")
+	w.Gwen = person(t, db, "Gwen", "Tudor", "1941-11-30", "9434765870")
+	w.Hugh = person(t, db, "Hugh", "Bevan", "1936-02-14", "")
+	link(t, db, &access.Link{PersonID: w.Helen.ID, Kind: access.LinkAllocatedWorker, AccountID: w.Sam.ID})
+	link(t, db, &access.Link{PersonID: w.Gwen.ID, Kind: access.LinkAllocatedWorker, AccountID: w.Alys.ID})
+	link(t, db, &access.Link{PersonID: w.Hugh.ID, Kind: access.LinkCareHome, OrganisationID: oakfield.ID})
+	return w
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func org(t testing.TB, db *store.DB, name string, kind access.OrgKind) *access.Organisation {
+	o := &access.Organisation{Name: name, Kind: kind}
+	must(t, access.CreateOrganisation(context.Background(), db, audit.System, o))
+	return o
+}
+
+func account(t testing.TB, db *store.DB, email, name string, role access.Role, orgID, teamID string) *access.Account {
+	a := &access.Account{OrganisationID: orgID, TeamID: teamID, Email: email, DisplayName: name, Role: role}
+	must(t, access.CreateAccount(context.Background(), db, audit.System, a, Password))
+	return a
+}
+
+func person(t testing.TB, db *store.DB, given, family, dob, nhs string) *people.Person {
+	p := &people.Person{GivenName: given, FamilyName: family, DateOfBirth: dob, NHSNumber: nhs}
+	must(t, people.Create(context.Background(), db, audit.System, p))
+	return p
+}
+
+func link(t testing.TB, db *store.DB, l *access.Link) {
+	must(t, access.AddLink(context.Background(), db, audit.System, l))
+}
+
+// Subject is an account as the domain packages see it.
+func Subject(a *access.Account) access.Subject { return access.NewSubject(a, "192.0.2.1", "test") }

@@ -1,0 +1,176 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"whatmatters/internal/audit"
+	"whatmatters/internal/i18n"
+	"whatmatters/internal/people"
+	"whatmatters/internal/store"
+)
+
+// personData is what the record page shows.
+type personData struct {
+	Person  *people.Person
+	AboutMe *people.AboutMe
+	Saved   bool
+}
+
+// openPerson opens a record for the signed-in account, answering 404 for
+// anyone out of reach exactly as for a record that does not exist.
+func (s *Server) openPerson(w http.ResponseWriter, r *http.Request) (*people.Person, bool) {
+	p, err := people.Get(r.Context(), s.db, subject(r), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return nil, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, false
+	}
+	return p, true
+}
+
+func (s *Server) person(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.openPerson(w, r)
+	if !ok {
+		return
+	}
+	about, err := people.GetAboutMe(r.Context(), s.db.Read(), p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v := s.newView(r, "person.title")
+	v.Title = p.Name()
+	v.Data = &personData{Person: p, AboutMe: about, Saved: r.URL.Query().Get("saved") == "1"}
+	s.render(w, r, http.StatusOK, "person", v)
+}
+
+// accessEntry is one row of "who has looked at this record".
+type accessEntry struct {
+	audit.Event
+	WhatKey string
+}
+
+var actionKeys = map[string]string{
+	"person.read":           "access.action.read",
+	"person.create":         "access.action.create",
+	"person.update":         "access.action.update",
+	"person.link.add":       "access.action.link",
+	"breakglass.start":      "access.action.breakglass",
+	"breakglass.review":     "access.action.review",
+	"about_me.update":       "access.action.about_me",
+	"person.profile.update": "access.action.update",
+}
+
+func (s *Server) accessLog(w http.ResponseWriter, r *http.Request) {
+	evs, err := people.AccessLog(r.Context(), s.db, subject(r), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p, err := people.Get(r.Context(), s.db, subject(r), r.PathValue("id"))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	rows := make([]accessEntry, 0, len(evs))
+	for _, e := range evs {
+		key := actionKeys[e.Action]
+		if key == "" {
+			key = "access.action.other"
+		}
+		if e.Outcome == audit.Denied {
+			key = "access.action.denied"
+		}
+		rows = append(rows, accessEntry{Event: e, WhatKey: key})
+	}
+	v := s.newView(r, "accesslog.title")
+	v.Data = struct {
+		Person *people.Person
+		Rows   []accessEntry
+	}{p, rows}
+	s.render(w, r, http.StatusOK, "accesslog", v)
+}
+
+func (s *Server) editPerson(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.openPerson(w, r)
+	if !ok {
+		return
+	}
+	v := s.newView(r, "edit.title")
+	fillPersonForm(v.Form, p)
+	v.Data = p
+	s.render(w, r, http.StatusOK, "edit", v)
+}
+
+func fillPersonForm(form map[string]string, p *people.Person) {
+	form["given_name"], form["family_name"], form["preferred_name"] = p.GivenName, p.FamilyName, p.PreferredName
+	form["nhs_number"] = p.NHSNumberDisplay()
+	form["version"] = strconv.Itoa(p.Version)
+	if parts := strings.Split(p.DateOfBirth, "-"); len(parts) == 3 {
+		form["dob_year"], form["dob_month"], form["dob_day"] = parts[0], strings.TrimLeft(parts[1], "0"), strings.TrimLeft(parts[2], "0")
+	}
+}
+
+// dobFromForm joins the GOV.UK date input's three boxes into YYYY-MM-DD;
+// anything that is not three numbers is passed on as typed, for the
+// validation message.
+func dobFromForm(day, month, year string) string {
+	day, month, year = strings.TrimSpace(day), strings.TrimSpace(month), strings.TrimSpace(year)
+	if day == "" && month == "" && year == "" {
+		return ""
+	}
+	d, e1 := strconv.Atoi(day)
+	m, e2 := strconv.Atoi(month)
+	y, e3 := strconv.Atoi(year)
+	if e1 != nil || e2 != nil || e3 != nil {
+		return day + "/" + month + "/" + year
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+}
+
+func (s *Server) savePerson(w http.ResponseWriter, r *http.Request) {
+	current, ok := s.openPerson(w, r)
+	if !ok {
+		return
+	}
+	v := s.newView(r, "edit.title")
+	for _, f := range []string{"given_name", "family_name", "preferred_name", "nhs_number", "dob_day", "dob_month", "dob_year", "version"} {
+		v.Form[f] = r.PostFormValue(f)
+	}
+	version, _ := strconv.Atoi(v.Form["version"])
+	p := &people.Person{ID: current.ID, GivenName: v.Form["given_name"], FamilyName: v.Form["family_name"],
+		PreferredName: v.Form["preferred_name"], NHSNumber: v.Form["nhs_number"], Version: version,
+		DateOfBirth: dobFromForm(v.Form["dob_day"], v.Form["dob_month"], v.Form["dob_year"])}
+	err := people.Update(r.Context(), s.db, subject(r), p)
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/people/"+p.ID+"?saved=1", http.StatusSeeOther)
+	case errors.Is(err, store.ErrConflict):
+		// Show both versions side by side: what was saved meanwhile and
+		// what this person typed, so neither is silently lost.
+		v.Title = i18n.T(v.Lang, "conflict.title")
+		v.Data = struct{ Theirs, Yours *people.Person }{current, p}
+		s.render(w, r, http.StatusConflict, "conflict", v)
+	case v.problems(err):
+		for i, e := range v.Errors {
+			if e.Field == "date_of_birth" {
+				v.Errors[i].Field = "dob_day" // the first box of the date input
+			}
+		}
+		v.Data = current
+		s.render(w, r, http.StatusUnprocessableEntity, "edit", v)
+	default:
+		s.serverError(w, r, err)
+	}
+}

@@ -1,0 +1,211 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/demo"
+	"whatmatters/internal/i18n"
+	"whatmatters/internal/people"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pageNames are every page template; each is parsed with layout.html.
+// Parsing fails at start-up if one is missing.
+var pageNames = []string{"signin", "home", "person", "accesslog", "edit", "conflict", "breakglass",
+	"review", "tokens", "error"}
+
+// pages holds each page's template set, per language: the "t" function is
+// bound to the language at parse time, so templates just say {{t "key"}}.
+type pages struct {
+	byLang map[string]map[string]*template.Template
+}
+
+func mustParsePages() *pages {
+	p := &pages{byLang: map[string]map[string]*template.Template{}}
+	for _, lang := range []string{i18n.English, i18n.Welsh} {
+		p.byLang[lang] = map[string]*template.Template{}
+		for _, name := range pageNames {
+			t := template.New("layout.html").Funcs(funcs(lang))
+			t = template.Must(t.ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
+			p.byLang[lang][name] = t
+		}
+	}
+	return p
+}
+
+func funcs(lang string) template.FuncMap {
+	return template.FuncMap{
+		"t":    func(key string, args ...any) string { return i18n.T(lang, key, args...) },
+		"date": func(t time.Time) string { return formatDate(lang, t) },
+		"datetime": func(t time.Time) string {
+			return formatDate(lang, t) + " " + t.In(london).Format("15:04")
+		},
+		"dob":  func(iso string) string { return formatDOB(lang, iso) },
+		"age":  age,
+		"role": func(r any) string { return i18n.T(lang, fmt.Sprint("role.", r)) },
+		"list": func(v ...string) []string { return v },
+	}
+}
+
+var london = func() *time.Location {
+	l, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()
+
+func formatDate(lang string, t time.Time) string {
+	t = t.In(london)
+	return fmt.Sprintf("%d %s %d", t.Day(), i18n.T(lang, fmt.Sprintf("month.%d", int(t.Month()))), t.Year())
+}
+
+func formatDOB(lang, iso string) string {
+	d, err := time.Parse("2006-01-02", iso)
+	if err != nil {
+		return iso
+	}
+	return fmt.Sprintf("%d %s %d", d.Day(), i18n.T(lang, fmt.Sprintf("month.%d", int(d.Month()))), d.Year())
+}
+
+// age in whole years on today's date, or -1 if the date is unknown.
+func age(iso string) int {
+	d, err := time.Parse("2006-01-02", iso)
+	if err != nil {
+		return -1
+	}
+	now := time.Now().In(london)
+	years := now.Year() - d.Year()
+	if now.YearDay() < d.YearDay() {
+		years--
+	}
+	return years
+}
+
+// fieldError is one problem shown in the error summary and beside its field.
+type fieldError struct {
+	Field   string
+	Message string
+}
+
+// view is what every page template receives.
+type view struct {
+	Lang     string
+	Title    string // already translated
+	Path     string
+	Account  *access.Account
+	Demo     bool
+	Logins   []demo.Login
+	Password string
+	Flash    string
+	Errors   []fieldError
+	Form     map[string]string
+	Data     any
+}
+
+// ErrorFor returns the message for one field, for inline errors.
+func (v *view) ErrorFor(field string) string {
+	for _, e := range v.Errors {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// Value returns what the person typed into a field.
+func (v *view) Value(field string) string { return v.Form[field] }
+
+func (s *Server) newView(r *http.Request, titleKey string) *view {
+	lang := langOf(r)
+	return &view{Lang: lang, Title: i18n.T(lang, titleKey), Path: r.URL.Path, Account: accountFrom(r.Context()),
+		Demo: s.opts.Demo, Logins: s.logins, Password: demo.Password, Form: map[string]string{}}
+}
+
+// problems turns a domain validation error into translated field errors.
+func (v *view) problems(err error) bool {
+	var ps people.Problems
+	var fe *access.FieldError
+	switch {
+	case errors.As(err, &ps):
+		for _, p := range ps {
+			v.Errors = append(v.Errors, fieldError{p.Field, i18n.T(v.Lang, p.Message)})
+		}
+	case errors.As(err, &fe):
+		v.Errors = append(v.Errors, fieldError{fe.Field, i18n.T(v.Lang, fe.Message)})
+	default:
+		return false
+	}
+	return true
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+	t := s.pages.byLang[v.Lang][name]
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, v); err != nil {
+		s.serverError(w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// langOf reads the chosen language from its cookie, English by default.
+func langOf(r *http.Request) string {
+	if c, err := r.Cookie("lang"); err == nil {
+		return i18n.Lang(c.Value)
+	}
+	return i18n.English
+}
+
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
+	lang := i18n.Lang(r.PathValue("lang"))
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookies})
+	http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
+
+// safeNext keeps redirects on this site: only a local path is allowed.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	v := s.newView(r, "error.not_found.title")
+	v.Data = "error.not_found.body"
+	s.render(w, r, http.StatusNotFound, "error", v)
+}
+
+func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
+	v := s.newView(r, "error.forbidden.title")
+	v.Data = "error.forbidden.body"
+	s.render(w, r, http.StatusForbidden, "error", v)
+}
+
+// serverError logs the error with the request ID and shows a plain page:
+// never a stack trace or an error message to the person.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("request failed", "err", err, "method", r.Method, "path", r.URL.Path, "request_id", requestID(r))
+	v := s.newView(r, "error.server.title")
+	v.Data = "error.server.body"
+	t := s.pages.byLang[v.Lang]["error"]
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusInternalServerError)
+	_ = t.Execute(w, v)
+}

@@ -1,0 +1,68 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/httpx"
+	"whatmatters/internal/i18n"
+)
+
+func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
+	if accountFrom(r.Context()) != nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	v := s.newView(r, "signin.title")
+	v.Form["next"] = safeNext(r.URL.Query().Get("next"))
+	s.render(w, r, http.StatusOK, "signin", v)
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+	v := s.newView(r, "signin.title")
+	email, password := r.PostFormValue("email"), r.PostFormValue("password")
+	v.Form["email"], v.Form["next"] = email, safeNext(r.PostFormValue("next"))
+	if email == "" {
+		v.Errors = append(v.Errors, fieldError{"email", i18n.T(v.Lang, "signin.error.email_missing")})
+	}
+	if password == "" {
+		v.Errors = append(v.Errors, fieldError{"password", i18n.T(v.Lang, "signin.error.password_missing")})
+	}
+	if len(v.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "signin", v)
+		return
+	}
+	a, err := access.SignIn(r.Context(), s.db, email, password, httpx.ClientIP(r), requestID(r))
+	var throttled *access.ThrottledError
+	switch {
+	case errors.Is(err, access.ErrBadCredentials):
+		v.Errors = append(v.Errors, fieldError{"email", i18n.T(v.Lang, "signin.error.bad_credentials")})
+		s.render(w, r, http.StatusUnauthorized, "signin", v)
+		return
+	case errors.As(err, &throttled):
+		minutes := int(throttled.Wait.Minutes()) + 1
+		v.Errors = append(v.Errors, fieldError{"email", i18n.T(v.Lang, "signin.error.throttled", minutes)})
+		s.render(w, r, http.StatusTooManyRequests, "signin", v)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	// A new session token on sign-in, so a token planted before cannot be
+	// used to ride on this one.
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.sessions.Put(r.Context(), sessionAccount, a.ID)
+	http.Redirect(w, r, v.Form["next"], http.StatusSeeOther)
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+}

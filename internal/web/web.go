@@ -1,0 +1,120 @@
+// Package web serves whatmatters' pages: server-rendered HTML in the GOV.UK
+// style, in English and Welsh, with the JSON API mounted under /api/v1.
+package web
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/api"
+	"whatmatters/internal/demo"
+	"whatmatters/internal/httpx"
+	"whatmatters/internal/store"
+)
+
+//go:embed static
+var staticFiles embed.FS
+
+// Options configure the web server.
+type Options struct {
+	Demo          bool // list the demo sign-ins on the sign-in page, show the demo banner
+	SecureCookies bool // session cookie only over HTTPS
+	Logger        *slog.Logger
+}
+
+// Server holds what the handlers need.
+type Server struct {
+	db       *store.DB
+	opts     Options
+	sessions *scs.SessionManager
+	pages    *pages
+	log      *slog.Logger
+	logins   []demo.Login
+}
+
+// maxFormBody is the largest form a page accepts; attachments have their
+// own, larger limit.
+const maxFormBody = 1 << 20
+
+// New builds the whole HTTP handler: pages, static files, the API and
+// health check, behind the middleware every request passes through.
+func New(db *store.DB, opts Options) http.Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	s := &Server{db: db, opts: opts, pages: mustParsePages(), log: opts.Logger}
+	if opts.Demo {
+		s.logins = demo.Logins
+	}
+	s.sessions = scs.New()
+	s.sessions.Store = access.SessionStore{DB: db}
+	s.sessions.IdleTimeout = 30 * time.Minute
+	s.sessions.Lifetime = 12 * time.Hour
+	s.sessions.Cookie.Name = "whatmatters_session"
+	s.sessions.Cookie.HttpOnly = true
+	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
+	s.sessions.Cookie.Secure = opts.SecureCookies
+	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
+
+	pages := http.NewServeMux()
+	s.routes(pages)
+	csrf := http.NewCrossOriginProtection()
+	pagesHandler := csrf.Handler(s.sessions.LoadAndSave(httpx.MaxBody(maxFormBody, s.withAccount(pages))))
+
+	root := http.NewServeMux()
+	root.Handle("/api/", api.New(db, opts.Logger))
+	root.HandleFunc("GET /healthz", s.health)
+	static, _ := fs.Sub(staticFiles, "static")
+	root.Handle("GET /static/", cacheForever(http.StripPrefix("/static/", http.FileServerFS(static))))
+	assets, _ := fs.Sub(staticFiles, "static/vendor/govuk-frontend/assets")
+	root.Handle("GET /assets/", cacheForever(http.StripPrefix("/assets/", http.FileServerFS(assets))))
+	root.Handle("/", pagesHandler)
+	return httpx.RequestID(httpx.SecurityHeaders(s.recoverPanics(root)))
+}
+
+// cacheForever marks static files cacheable; they change only with a new
+// release.
+func cacheForever(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /sign-in", s.signInPage)
+	mux.HandleFunc("POST /sign-in", s.signIn)
+	mux.HandleFunc("POST /sign-out", s.signOut)
+	mux.HandleFunc("GET /language/{lang}", s.setLanguage)
+	mux.HandleFunc("GET /{$}", s.signedIn(s.home))
+	mux.HandleFunc("GET /people/{id}", s.signedIn(s.person))
+	mux.HandleFunc("GET /people/{id}/access-log", s.signedIn(s.accessLog))
+	mux.HandleFunc("GET /people/{id}/edit", s.signedIn(s.editPerson))
+	mux.HandleFunc("POST /people/{id}/edit", s.signedIn(s.savePerson))
+	mux.HandleFunc("GET /break-glass", s.signedIn(s.breakGlassPage))
+	mux.HandleFunc("POST /break-glass", s.signedIn(s.breakGlass))
+	mux.HandleFunc("GET /break-glass/review", s.signedIn(s.reviewPage))
+	mux.HandleFunc("POST /break-glass/review/{id}", s.signedIn(s.review))
+	mux.HandleFunc("GET /account/tokens", s.signedIn(s.tokensPage))
+	mux.HandleFunc("POST /account/tokens", s.signedIn(s.createToken))
+	mux.HandleFunc("POST /account/tokens/{id}/revoke", s.signedIn(s.revokeToken))
+	mux.HandleFunc("/", s.notFound)
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.db.Ping(r.Context()); err != nil {
+		s.log.Error("health check failed", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"status":"unavailable"}`))
+		return
+	}
+	_, _ = w.Write([]byte(`{"status":"ok"}`))
+}

@@ -13,13 +13,6 @@ import (
 	"whatmatters/internal/store"
 )
 
-// personData is what the record page shows.
-type personData struct {
-	Person  *people.Person
-	AboutMe *people.AboutMe
-	Saved   bool
-}
-
 // openPerson opens a record for the signed-in account, answering 404 for
 // anyone out of reach exactly as for a record that does not exist.
 func (s *Server) openPerson(w http.ResponseWriter, r *http.Request) (*people.Person, bool) {
@@ -33,22 +26,6 @@ func (s *Server) openPerson(w http.ResponseWriter, r *http.Request) (*people.Per
 		return nil, false
 	}
 	return p, true
-}
-
-func (s *Server) person(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.openPerson(w, r)
-	if !ok {
-		return
-	}
-	about, err := people.GetAboutMe(r.Context(), s.db.Read(), p.ID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	v := s.newView(r, "person.title")
-	v.Title = p.Name()
-	v.Data = &personData{Person: p, AboutMe: about, Saved: r.URL.Query().Get("saved") == "1"}
-	s.render(w, r, http.StatusOK, "person", v)
 }
 
 // accessEntry is one row of "who has looked at this record".

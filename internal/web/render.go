@@ -22,21 +22,23 @@ var templateFiles embed.FS
 // pageNames are every page template; each is parsed with layout.html.
 // Parsing fails at start-up if one is missing.
 var pageNames = []string{"signin", "home", "person", "accesslog", "edit", "conflict", "breakglass",
-	"review", "tokens", "error"}
+	"review", "tokens", "error", "aboutme", "outcome", "progress", "strength", "risk", "story", "timeline", "search"}
 
 // pages holds each page's template set, per language: the "t" function is
 // bound to the language at parse time, so templates just say {{t "key"}}.
 type pages struct {
 	byLang map[string]map[string]*template.Template
+	coach  map[string]*template.Template // the coach's advice, a fragment for htmx
 }
 
 func mustParsePages() *pages {
-	p := &pages{byLang: map[string]map[string]*template.Template{}}
+	p := &pages{byLang: map[string]map[string]*template.Template{}, coach: map[string]*template.Template{}}
 	for _, lang := range []string{i18n.English, i18n.Welsh} {
+		p.coach[lang] = template.Must(template.New("coach.html").Funcs(funcs(lang)).ParseFS(templateFiles, "templates/coach.html"))
 		p.byLang[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
 			t := template.New("layout.html").Funcs(funcs(lang))
-			t = template.Must(t.ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
+			t = template.Must(t.ParseFS(templateFiles, "templates/layout.html", "templates/fields.html", "templates/"+name+".html"))
 			p.byLang[lang][name] = t
 		}
 	}
@@ -50,10 +52,11 @@ func funcs(lang string) template.FuncMap {
 		"datetime": func(t time.Time) string {
 			return formatDate(lang, t) + " " + t.In(london).Format("15:04")
 		},
-		"dob":  func(iso string) string { return formatDOB(lang, iso) },
-		"age":  age,
-		"role": func(r any) string { return i18n.T(lang, fmt.Sprint("role.", r)) },
-		"list": func(v ...string) []string { return v },
+		"dob":   func(iso string) string { return formatDOB(lang, iso) },
+		"age":   age,
+		"role":  func(r any) string { return i18n.T(lang, fmt.Sprint("role.", r)) },
+		"list":  func(v ...string) []string { return v },
+		"field": field,
 	}
 }
 
@@ -90,6 +93,49 @@ func age(iso string) int {
 		years--
 	}
 	return years
+}
+
+// fieldArgs is what the field templates in fields.html receive.
+type fieldArgs struct {
+	Name, Label, Hint, Value, Error, Type string
+	Rows                                  int
+	Options                               []string
+	Coach                                 string // "story" or "outcome": check the text as it is typed
+}
+
+// Described is the aria-describedby value: the hint and the error.
+func (f fieldArgs) Described() string {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, f.Name+"-hint")
+	}
+	if f.Error != "" {
+		ids = append(ids, f.Name+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+// field builds a form field from the view: its value as typed and its
+// error, if any. Extra arguments, in any order: an int is the textarea's
+// rows, a []string the radio options, "type=…" the input type, and
+// "coach=…" turns on the recording coach.
+func field(v *view, name, label, hint string, extra ...any) fieldArgs {
+	f := fieldArgs{Name: name, Label: label, Hint: hint, Value: v.Value(name), Error: v.ErrorFor(name)}
+	for _, e := range extra {
+		switch x := e.(type) {
+		case int:
+			f.Rows = x
+		case []string:
+			f.Options = x
+		case string:
+			if t, ok := strings.CutPrefix(x, "type="); ok {
+				f.Type = t
+			} else if c, ok := strings.CutPrefix(x, "coach="); ok {
+				f.Coach = c
+			}
+		}
+	}
+	return f
 }
 
 // fieldError is one problem shown in the error summary and beside its field.

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"whatmatters/internal/people"
+)
+
+// recordData is everything the record page shows, About me first.
+type recordData struct {
+	Person        *people.Person
+	AboutMe       *people.AboutMe
+	Profile       *people.Profile
+	Relationships []people.Relationship
+	Outcomes      []outcomeView
+	Strengths     []strengthView
+	Risks         []riskView
+	Story         []people.Entry
+	StoryTotal    int
+	Saved         string // what was just saved, as a message key
+}
+
+type outcomeView struct {
+	people.Outcome
+	Chart progressChart
+}
+
+type strengthView struct {
+	people.Strength
+	FreshLook bool
+}
+
+type riskView struct {
+	people.RiskAgreement
+	Overdue bool
+}
+
+// recentStory is how many story entries the record page shows; the full
+// timeline is a link away.
+const recentStory = 10
+
+func (s *Server) person(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.openPerson(w, r)
+	if !ok {
+		return
+	}
+	d, err := loadRecord(r.Context(), s, p)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if k := r.URL.Query().Get("saved"); savedKeys[k] != "" {
+		d.Saved = savedKeys[k]
+	}
+	v := s.newView(r, "person.title")
+	v.Title = p.Name()
+	v.Data = d
+	s.render(w, r, http.StatusOK, "person", v)
+}
+
+// savedKeys maps ?saved= values to the banner shown after a save.
+var savedKeys = map[string]string{"1": "person.saved.body", "about-me": "saved.about_me", "outcome": "saved.outcome",
+	"progress": "saved.progress", "strength": "saved.strength", "risk": "saved.risk", "story": "saved.story"}
+
+// loadRecord reads the parts of an opened record. The read itself was
+// checked and audited when the record was opened.
+func loadRecord(ctx context.Context, s *Server, p *people.Person) (*recordData, error) {
+	rd := s.db.Read()
+	d := &recordData{Person: p}
+	var err error
+	if d.AboutMe, err = people.GetAboutMe(ctx, rd, p.ID); err != nil {
+		return nil, err
+	}
+	if d.Profile, err = people.GetProfile(ctx, rd, p.ID); err != nil {
+		return nil, err
+	}
+	if d.Relationships, err = people.Relationships(ctx, rd, p.ID); err != nil {
+		return nil, err
+	}
+	outcomes, err := people.Outcomes(ctx, rd, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range outcomes {
+		d.Outcomes = append(d.Outcomes, outcomeView{Outcome: o, Chart: chartFor(o.Progress)})
+	}
+	today := time.Now()
+	strengths, err := people.Strengths(ctx, rd, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range strengths {
+		d.Strengths = append(d.Strengths, strengthView{Strength: st, FreshLook: st.NeedsFreshLook(today)})
+	}
+	risks, err := people.RiskAgreements(ctx, rd, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	todayISO := today.In(london).Format("2006-01-02")
+	for _, ra := range risks {
+		d.Risks = append(d.Risks, riskView{RiskAgreement: ra, Overdue: ra.ReviewOn < todayISO})
+	}
+	story, err := people.Timeline(ctx, rd, p.ID, people.TimelineFilter{})
+	if err != nil {
+		return nil, err
+	}
+	d.StoryTotal = len(story)
+	if len(story) > recentStory {
+		story = story[:recentStory]
+	}
+	d.Story = story
+	return d, nil
+}
+
+// progressChart is an outcome's journey drawn as an SVG line: one point
+// per progress entry, higher is closer to the outcome. The template shows
+// the same entries as a table, so nobody has to read the picture.
+type progressChart struct {
+	Points string // the polyline's points
+	Dots   []chartDot
+	Width  int
+	Height int
+}
+
+type chartDot struct {
+	X, Y     int
+	Movement string
+	Date     string
+}
+
+// movementLevel places each movement on the chart's vertical scale.
+var movementLevel = map[string]int{"further_away": 0, "no_change": 1, "closer": 2, "achieved": 3}
+
+func chartFor(progress []people.Progress) progressChart {
+	c := progressChart{Width: 320, Height: 120}
+	n := len(progress)
+	if n == 0 {
+		return c
+	}
+	const pad = 12
+	for i, p := range progress {
+		x := c.Width / 2
+		if n > 1 {
+			x = pad + i*(c.Width-2*pad)/(n-1)
+		}
+		y := c.Height - pad - movementLevel[p.Movement]*(c.Height-2*pad)/3
+		c.Dots = append(c.Dots, chartDot{X: x, Y: y, Movement: p.Movement, Date: p.OnDate})
+		c.Points += fmt.Sprintf("%d,%d ", x, y)
+	}
+	return c
+}

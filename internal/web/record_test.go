@@ -1,0 +1,168 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"whatmatters/internal/audit"
+	"whatmatters/internal/coach"
+	"whatmatters/internal/people"
+)
+
+// The practitioner's journey through Helen's record: an outcome in her
+// words, progress with a setback, a conversation in her story, and a
+// search for "heron" that only those who may see her can make find her.
+func TestRecordJourney(t *testing.T) {
+	w, srv := setup(t)
+	ctx := context.Background()
+	if err := coach.LoadDefaults(ctx, w.DB); err != nil {
+		t.Fatal(err)
+	}
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	base := "/people/" + w.Helen.ID
+
+	resp, _ := sam.post(base+"/outcomes/new", url.Values{"statement": {"I want to walk to the river and see the heron again"},
+		"kind": {"change"}, "expressed_by": {"person"}, "why_it_matters": {"It is where I feel most like me"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add outcome: %d", resp.StatusCode)
+	}
+	outcomes, err := people.Outcomes(ctx, w.DB.Read(), w.Helen.ID)
+	if err != nil || len(outcomes) != 1 {
+		t.Fatalf("outcomes after adding one: %v %v", outcomes, err)
+	}
+	o := outcomes[0]
+	for _, p := range []url.Values{
+		{"on_date": {"2026-09-01"}, "movement": {"closer"}, "note": {"Walked to the gate"}, "contributors": {"Helen, physiotherapist"}},
+		{"on_date": {"2026-10-01"}, "movement": {"further_away"}, "note": {"A fall at home; back to the frame"}, "contributors": {"Helen"}},
+	} {
+		if resp, body := sam.post(base+"/outcomes/"+o.ID+"/progress", p); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add progress: %d\n%s", resp.StatusCode, body)
+		}
+	}
+	resp, _ = sam.post(base+"/story/new", url.Values{"kind": {"conversation"}, "date": {"2026-10-02"}, "time": {"10:30"},
+		"place": {"At home"}, "who": {"Helen and her son Tom"}, "outcome_ids": {o.ID},
+		"body": {"We talked about the heron by the river. Helen wants to try the path again in spring."}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add story entry: %d", resp.StatusCode)
+	}
+
+	_, page := sam.get(base)
+	for _, want := range []string{"I want to walk to the river and see the heron again", "Further away (a setback)",
+		"Walked to the gate", `fill="#d4351c"`, "We talked about the heron", "Helen and her son Tom"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("record page lacks %q", want)
+		}
+	}
+	// The outcome's own story shows the linked entry.
+	if _, story := sam.get(base + "/story?outcome=" + o.ID); !strings.Contains(story, "We talked about the heron") {
+		t.Errorf("filtering the story by the outcome lost the linked entry")
+	}
+	if _, story := sam.get(base + "/story?kind=visit"); strings.Contains(story, "We talked about the heron") {
+		t.Errorf("filtering by visit shows a conversation")
+	}
+
+	_, found := sam.get("/search?q=heron")
+	if !strings.Contains(found, "/people/"+w.Helen.ID+"/story#entry-") {
+		t.Errorf("Sam's search for heron does not find Helen's entry")
+	}
+	alys := newBrowser(t, srv)
+	alys.signIn(w.Alys)
+	if _, found := alys.get("/search?q=heron"); strings.Contains(found, w.Helen.ID) || strings.Contains(found, "Helen") {
+		t.Errorf("Alys's search for heron reveals Helen")
+	}
+
+	evs, err := audit.ForPerson(ctx, w.DB.Read(), w.Helen.ID, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, e := range evs {
+		if e.AccountID == w.Sam.ID {
+			seen[e.Action]++
+		}
+	}
+	if seen["outcome.create"] != 1 || seen["outcome.progress"] != 2 || seen["story.add"] != 1 || seen["person.read"] == 0 {
+		t.Errorf("audit of Sam's work on Helen: %v", seen)
+	}
+}
+
+func TestCoachFlagsDeficitLanguage(t *testing.T) {
+	w, srv := setup(t)
+	if err := coach.LoadDefaults(context.Background(), w.DB); err != nil {
+		t.Fatal(err)
+	}
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	resp, body := sam.post("/coach?for=story", url.Values{"body": {"Helen was non-compliant with her medication."}})
+	if resp.StatusCode != 200 || !strings.Contains(body, "non-compliant") {
+		t.Errorf("coach on non-compliant: %d %q", resp.StatusCode, body)
+	}
+	_, body = sam.post("/coach?for=outcome", url.Values{"statement": {"Helen needs to walk more"}})
+	if !strings.Contains(body, "own words") {
+		t.Errorf("coach does not notice a third-person outcome: %q", body)
+	}
+	if _, body = sam.post("/coach?for=story", url.Values{"body": {"We walked to the river together."}}); strings.TrimSpace(body) != "" {
+		t.Errorf("coach flagged plain words: %q", body)
+	}
+}
+
+func TestStoryFormKeepsWhatWasTyped(t *testing.T) {
+	w, srv := setup(t)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	resp, body := sam.post("/people/"+w.Helen.ID+"/story/new", url.Values{"kind": {"visit"}, "date": {"2026-10-02"},
+		"time": {"10:30"}, "place": {"By the river"}, "body": {"  "}})
+	if resp.StatusCode != 422 || !strings.Contains(body, `href="#body"`) || !strings.Contains(body, `value="By the river"`) {
+		t.Errorf("empty story entry: %d; error linked %v; place kept %v", resp.StatusCode,
+			strings.Contains(body, `href="#body"`), strings.Contains(body, `value="By the river"`))
+	}
+	entries, _ := people.Timeline(context.Background(), w.DB.Read(), w.Helen.ID, people.TimelineFilter{History: true})
+	if len(entries) != 0 {
+		t.Errorf("a refused entry was written: %v", entries)
+	}
+}
+
+func TestAboutMeConflict(t *testing.T) {
+	w, srv := setup(t)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	form := func(text string) url.Values {
+		return url.Values{"what_matters": {text}, "version": {"0"}}
+	}
+	if resp, _ := sam.post("/people/"+w.Helen.ID+"/about-me", form("My garden and the heron")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first About me: %d", resp.StatusCode)
+	}
+	resp, body := sam.post("/people/"+w.Helen.ID+"/about-me", form("Seeing my grandchildren"))
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "My garden and the heron") || !strings.Contains(body, "Seeing my grandchildren") {
+		t.Fatalf("second About me from the same version: %d", resp.StatusCode)
+	}
+	a, _ := people.GetAboutMe(context.Background(), w.DB.Read(), w.Helen.ID)
+	if a.WhatMatters != "My garden and the heron" || a.Version != 1 {
+		t.Errorf("after the conflict About me is %q v%d", a.WhatMatters, a.Version)
+	}
+	// Saving again from the version the conflict page carries works.
+	if !strings.Contains(body, `name="version" value="1"`) {
+		t.Errorf("the conflict page does not carry the saved version")
+	}
+}
+
+func TestRecordFormsOutOfReachAre404(t *testing.T) {
+	w, srv := setup(t)
+	alys := newBrowser(t, srv)
+	alys.signIn(w.Alys)
+	base := "/people/" + w.Helen.ID
+	for _, path := range []string{base + "/about-me", base + "/outcomes/new", base + "/strengths/new", base + "/risks/new",
+		base + "/story/new", base + "/story"} {
+		if resp, _ := alys.get(path); resp.StatusCode != 404 {
+			t.Errorf("GET %s as Alys: %d", path, resp.StatusCode)
+		}
+	}
+	resp, _ := alys.post(base+"/story/new", url.Values{"kind": {"note"}, "date": {"2026-10-02"}, "body": {"x"}})
+	if resp.StatusCode != 404 {
+		t.Errorf("POST a story entry as Alys: %d", resp.StatusCode)
+	}
+}

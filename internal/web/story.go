@@ -1,0 +1,126 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"whatmatters/internal/coach"
+	"whatmatters/internal/people"
+)
+
+// timelineData is the whole story, filtered.
+type timelineData struct {
+	Person   *people.Person
+	Entries  []people.Entry
+	Outcomes []people.Outcome
+	Kinds    []string
+	Kind     string
+	Outcome  string
+	History  bool
+}
+
+func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.openPerson(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	d := &timelineData{Person: p, Kinds: people.EntryKinds, Kind: q.Get("kind"), Outcome: q.Get("outcome"), History: q.Get("history") == "1"}
+	var err error
+	if d.Outcomes, err = people.Outcomes(r.Context(), s.db.Read(), p.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Outcome != "" && findOutcome(d.Outcomes, d.Outcome) == nil {
+		d.Outcome = "" // not this person's: show everything rather than nothing
+	}
+	if d.Kind != "" && !contains(people.EntryKinds, d.Kind) {
+		d.Kind = ""
+	}
+	d.Entries, err = people.Timeline(r.Context(), s.db.Read(), p.ID, people.TimelineFilter{Kind: d.Kind, OutcomeID: d.Outcome, History: d.History})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v := s.newView(r, "timeline.title")
+	v.Data = d
+	s.render(w, r, http.StatusOK, "timeline", v)
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// searchData is the results of searching people and their stories.
+type searchData struct {
+	Query  string
+	People []people.Person
+	Hits   []people.StoryHit
+}
+
+// search finds people by name, NHS number or date of birth, and story
+// entries by their words, only among the people the searcher may see.
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+	d := &searchData{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
+	if d.Query != "" {
+		sub := subject(r)
+		var err error
+		if d.People, err = people.List(r.Context(), s.db, sub, d.Query); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if d.Hits, err = people.SearchStory(r.Context(), s.db, sub, d.Query); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	v := s.newView(r, "search.title")
+	v.Data = d
+	s.render(w, r, http.StatusOK, "search", v)
+}
+
+// coachFlag is one thing the coach noticed, ready to show.
+type coachFlag struct {
+	Text       string
+	Suggestion string
+}
+
+// coachCheck is the recording coach, asked by htmx as the worker types.
+// It only advises: nothing is saved here and a save never waits for it.
+func (s *Server) coachCheck(w http.ResponseWriter, r *http.Request) {
+	lang := langOf(r)
+	text := r.PostFormValue("body")
+	if text == "" {
+		text = r.PostFormValue("statement")
+	}
+	terms, err := coach.Terms(r.Context(), s.db.Read(), lang)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var flags []coach.Flag
+	if r.URL.Query().Get("for") == "outcome" {
+		flags = coach.CheckOutcome(text, lang, terms)
+	} else {
+		flags = coach.Check(text, terms)
+	}
+	out := make([]coachFlag, 0, len(flags))
+	for _, f := range flags {
+		switch f.Kind {
+		case "term":
+			out = append(out, coachFlag{Text: f.Text, Suggestion: f.Suggestion})
+		default: // "long", "third_person": the coach's own advice, in the page's language
+			out = append(out, coachFlag{Suggestion: "coach." + f.Kind})
+		}
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.pages.coach[lang].Execute(w, out); err != nil {
+		s.log.Error("coach render", "err", err)
+	}
+}

@@ -44,12 +44,20 @@ func Visible(s Subject, personCol string, args *store.Args) string {
 	if a == nil || a.Disabled {
 		return "1 = 0"
 	}
-	acct := args.Add(a.ID)
+	// The account id is added to args only when a condition uses it:
+	// PostgreSQL refuses a query given more arguments than it names.
+	var acctPlaceholder string
+	acct := func() string {
+		if acctPlaceholder == "" {
+			acctPlaceholder = args.Add(a.ID)
+		}
+		return acctPlaceholder
+	}
 	var link string
 	switch a.Role {
 	case RolePractitioner:
 		link = fmt.Sprintf(`(l.kind = 'allocated_worker' AND l.account_id = %s) OR (l.kind = 'allocated_team' AND l.team_id = %s)`,
-			acct, args.Add(a.TeamID))
+			acct(), args.Add(a.TeamID))
 	case RoleManager:
 		if a.TeamID != "" {
 			team := args.Add(a.TeamID)
@@ -64,7 +72,7 @@ func Visible(s Subject, personCol string, args *store.Args) string {
 		link = fmt.Sprintf(`l.kind = 'care_home' AND l.organisation_id = %s`, args.Add(a.OrganisationID))
 	case RoleNHSClinician:
 		link = fmt.Sprintf(`(l.kind = 'nhs_team' AND l.team_id = %s) OR (l.kind = 'allocated_worker' AND l.account_id = %s)`,
-			args.Add(a.TeamID), acct)
+			args.Add(a.TeamID), acct())
 	}
 	var parts []string
 	if link != "" {
@@ -75,7 +83,7 @@ func Visible(s Subject, personCol string, args *store.Args) string {
 	}
 	if a.Role.MayBreakGlass() {
 		parts = append(parts, fmt.Sprintf(`EXISTS (SELECT 1 FROM break_glass b WHERE b.person_id = %s AND b.account_id = %s AND b.expires_at > %s)`,
-			personCol, acct, args.Add(store.Now())))
+			personCol, acct(), args.Add(store.Now())))
 	}
 	if len(parts) == 0 {
 		return "1 = 0"

@@ -41,12 +41,12 @@ func TestPractitionerJourney(t *testing.T) {
 	}
 	axeScan(t, ctx)
 	// Welsh.
-	do(t, ctx, chromedp.Navigate(baseURL+"/?lang=cy"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	do(t, ctx, chromedp.Navigate(baseURL+"/language/cy?next=/"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 	if lang := eval[string](t, ctx, `document.documentElement.lang`); lang != "cy" {
 		t.Fatalf("html lang = %q after choosing Cymraeg", lang)
 	}
 	axeScan(t, ctx)
-	do(t, ctx, chromedp.Navigate(baseURL+"/?lang=en"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	do(t, ctx, chromedp.Navigate(baseURL+"/language/en?next=/"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 	// Sign out.
 	do(t, ctx, chromedp.Submit(chromedp.CSS(`form[action="/sign-out"] button`)), chromedp.WaitVisible(chromedp.CSS(`input[name=email]`)))
 	do(t, ctx, chromedp.Navigate(baseURL+"/"), chromedp.WaitVisible(chromedp.CSS(`input[name=email]`)))

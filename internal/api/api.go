@@ -45,6 +45,7 @@ func New(db *store.DB, log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET /api/v1/people/{id}", a.authed(a.getPerson))
 	mux.HandleFunc("PATCH /api/v1/people/{id}", a.authed(a.patchPerson))
 	mux.HandleFunc("GET /api/v1/people/{id}/access-log", a.authed(a.accessLog))
+	a.recordRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.problem(w, r, http.StatusNotFound, "There is nothing at this address. The API's endpoints are listed in /api/v1/openapi.json.", nil)
 	})

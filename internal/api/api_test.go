@@ -252,12 +252,16 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		t.Fatalf("openapi.json: %d %v", resp.StatusCode, doc["openapi"])
 	}
 	paths := doc["paths"].(map[string]any)
-	src, err := os.ReadFile("api.go")
-	if err != nil {
-		t.Fatal(err)
+	var src []byte
+	for _, f := range []string{"api.go", "record.go"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = append(src, b...)
 	}
 	routes := regexp.MustCompile(`HandleFunc\("(GET|PATCH|POST|PUT|DELETE) /api/v1([^"]*)"`).FindAllStringSubmatch(string(src), -1)
-	if len(routes) < 6 {
+	if len(routes) < 18 {
 		t.Fatalf("found only %d routes in api.go", len(routes))
 	}
 	for _, r := range routes {
@@ -265,5 +269,57 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		if !ok || item[strings.ToLower(r[1])] == nil {
 			t.Errorf("route %s %s is not in openapi.json", r[1], r[2])
 		}
+	}
+}
+
+// The record's parts through the API: write an outcome, progress, a story
+// entry and About me as Sam; search for them; Alys gets 404 on every part.
+func TestRecordParts(t *testing.T) {
+	w, srv := setup(t)
+	sam := &client{t: t, srv: srv, token: tokenFor(t, w, w.Sam)}
+	base := "/api/v1/people/" + w.Helen.ID
+
+	resp, o := sam.do("POST", base+"/outcomes", `{"statement":"I want to see the heron again","kind":"change","expressed_by":"person"}`)
+	if resp.StatusCode != 201 || o["id"] == "" {
+		t.Fatalf("POST outcome: %d %v", resp.StatusCode, o)
+	}
+	resp, body := sam.do("POST", base+"/outcomes/"+o["id"].(string)+"/progress", `{"on_date":"2026-10-01","movement":"sideways"}`)
+	if resp.StatusCode != 400 || body["errors"].([]any)[0].(map[string]any)["pointer"] != "#/movement" {
+		t.Errorf("bad progress: %d %v", resp.StatusCode, body)
+	}
+	if resp, _ := sam.do("POST", base+"/outcomes/"+o["id"].(string)+"/progress", `{"on_date":"2026-10-01","movement":"further_away","note":"a fall"}`); resp.StatusCode != 201 {
+		t.Errorf("setback: %d", resp.StatusCode)
+	}
+	if resp, _ := sam.do("POST", base+"/story", `{"kind":"visit","occurred_at":"2026-10-02T10:30:00Z","body":"We watched the heron from the bench."}`); resp.StatusCode != 201 {
+		t.Errorf("POST story: %d", resp.StatusCode)
+	}
+	if resp, _ := sam.do("PUT", base+"/about-me", `{"what_matters":"My garden"}`, "If-Match", `"0"`); resp.StatusCode != 200 {
+		t.Errorf("PUT about-me: %d", resp.StatusCode)
+	}
+	if resp, _ := sam.do("PUT", base+"/about-me", `{"what_matters":"Something else"}`, "If-Match", `"0"`); resp.StatusCode != 412 {
+		t.Errorf("stale PUT about-me: %d, want 412", resp.StatusCode)
+	}
+	_, outs := sam.do("GET", base+"/outcomes", "")
+	got := outs["items"].([]any)[0].(map[string]any)
+	if len(got["progress"].([]any)) != 1 {
+		t.Errorf("outcome progress: %v", got)
+	}
+	_, found := sam.do("GET", "/api/v1/search?q=heron", "")
+	if len(found["story"].([]any)) != 1 {
+		t.Errorf("search heron as Sam: %v", found)
+	}
+
+	alys := &client{t: t, srv: srv, token: tokenFor(t, w, w.Alys)}
+	for _, part := range []string{"/profile", "/relationships", "/about-me", "/outcomes", "/strengths", "/risks", "/story", "/attachments"} {
+		if resp, _ := alys.do("GET", base+part, ""); resp.StatusCode != 404 {
+			t.Errorf("GET %s as Alys: %d", part, resp.StatusCode)
+		}
+	}
+	if resp, _ := alys.do("POST", base+"/story", `{"kind":"note","occurred_at":"2026-10-02T10:30:00Z","body":"x"}`); resp.StatusCode != 404 {
+		t.Errorf("POST story as Alys: %d", resp.StatusCode)
+	}
+	_, found = alys.do("GET", "/api/v1/search?q=heron", "")
+	if len(found["story"].([]any)) != 0 || len(found["people"].([]any)) != 0 {
+		t.Errorf("search heron as Alys: %v", found)
 	}
 }

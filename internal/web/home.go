@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/people"
@@ -16,6 +17,7 @@ type homeData struct {
 	ReasonKey    string
 	Unreviewed   int // managers: break-glass uses waiting for review
 	MayBreakGlas bool
+	Overdue      []people.RiskAgreement // risk agreements past their review date
 }
 
 var homeReason = map[access.Role]string{
@@ -38,6 +40,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.People = list
+	}
+	if a.Role == access.RolePractitioner || a.Role == access.RoleManager {
+		overdue, err := people.OverdueReviews(r.Context(), s.db, subject(r), time.Now())
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		d.Overdue = overdue
 	}
 	if a.Role == access.RoleManager {
 		uses, err := access.BreakGlassForReview(r.Context(), s.db.Read(), a)

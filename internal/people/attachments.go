@@ -78,19 +78,27 @@ var (
 	ErrAttachmentType     = &access.FieldError{Field: "file", Message: "The file must be a photo (JPEG, PNG, GIF or WebP) or a PDF"}
 )
 
+// CheckAttachment says whether a file would be accepted, so a form can
+// refuse it before saving anything else.
+func CheckAttachment(data []byte) error {
+	switch {
+	case len(data) == 0:
+		return Problems{{Field: "file", Message: "Choose a file"}}
+	case len(data) > MaxAttachment:
+		return Problems{ErrAttachmentTooLarge}
+	case !allowedTypes[sniff(data)]:
+		return Problems{ErrAttachmentType}
+	}
+	return nil
+}
+
 // AddAttachment attaches a file to a current story entry of a person the
 // subject may see.
 func AddAttachment(ctx context.Context, db *store.DB, s access.Subject, entryID, filename string, data []byte) (*Attachment, error) {
-	switch {
-	case len(data) == 0:
-		return nil, Problems{{Field: "file", Message: "Choose a file"}}
-	case len(data) > MaxAttachment:
-		return nil, Problems{ErrAttachmentTooLarge}
+	if err := CheckAttachment(data); err != nil {
+		return nil, err
 	}
 	ct := sniff(data)
-	if !allowedTypes[ct] {
-		return nil, Problems{ErrAttachmentType}
-	}
 	sum := sha256.Sum256(data)
 	a := &Attachment{ID: access.NewID(), EntryID: entryID, Filename: cleanFilename(filename), ContentType: ct,
 		Size: len(data), SHA256: hex.EncodeToString(sum[:]), CreatedAt: store.Now()}

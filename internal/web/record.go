@@ -18,7 +18,7 @@ type recordData struct {
 	Outcomes      []outcomeView
 	Strengths     []strengthView
 	Risks         []riskView
-	Story         []people.Entry
+	Story         storyView
 	StoryTotal    int
 	Saved         string // what was just saved, as a message key
 }
@@ -111,8 +111,21 @@ func loadRecord(ctx context.Context, s *Server, p *people.Person) (*recordData, 
 	if len(story) > recentStory {
 		story = story[:recentStory]
 	}
-	d.Story = story
+	if d.Story, err = withFiles(ctx, s, p.ID, story); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// storyView is story entries with the files attached to them.
+type storyView struct {
+	Entries []people.Entry
+	Files   map[string][]people.Attachment // by entry id
+}
+
+func withFiles(ctx context.Context, s *Server, personID string, entries []people.Entry) (storyView, error) {
+	files, err := people.Attachments(ctx, s.db.Read(), personID)
+	return storyView{Entries: entries, Files: files}, err
 }
 
 // progressChart is an outcome's journey drawn as an SVG line: one point

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -275,6 +276,7 @@ func (s *Server) entry(w http.ResponseWriter, r *http.Request, post bool) {
 		s.render(w, r, http.StatusOK, "story", v)
 		return
 	}
+	file, filename, tooBig := uploaded(r)
 	keepForm(v, r, "kind", "date", "time", "place", "who", "body")
 	e := &people.Entry{PersonID: p.ID, Kind: v.Form["kind"], Place: v.Form["place"], Who: v.Form["who"], Body: v.Form["body"]}
 	for _, id := range r.PostForm["outcome_ids"] {
@@ -284,16 +286,54 @@ func (s *Server) entry(w http.ResponseWriter, r *http.Request, post bool) {
 	when, ok := parseWhen(v.Form["date"], v.Form["time"])
 	if !ok {
 		v.Errors = append(v.Errors, fieldError{"date", i18n.T(v.Lang, "story.error.when")})
+	}
+	// Check the file before saving anything, so a refused file leaves no
+	// entry without it.
+	if tooBig {
+		v.problems(people.Problems{people.ErrAttachmentTooLarge})
+	} else if file != nil {
+		v.problems(people.CheckAttachment(file))
+	}
+	if len(v.Errors) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, "story", v)
 		return
 	}
 	e.OccurredAt = when
-	if err := people.AddEntry(r.Context(), s.db, subject(r), e); err != nil {
+	sub := subject(r)
+	if err := people.AddEntry(r.Context(), s.db, sub, e); err != nil {
 		renameField(err, "occurred_at", "date")
 		s.refused(w, r, v, "story", err)
 		return
 	}
+	if file != nil {
+		if _, err := people.AddAttachment(r.Context(), s.db, sub, e.ID, filename, file); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	saved(w, r, p.ID, "story", "story")
+}
+
+// uploaded returns the story form's file, if one was chosen. tooBig says
+// the form was cut off at the size limit.
+func uploaded(r *http.Request) (data []byte, name string, tooBig bool) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return nil, "", false
+	}
+	if err := r.ParseMultipartForm(maxFormBody); err != nil {
+		var tooLarge *http.MaxBytesError
+		return nil, "", errors.As(err, &tooLarge)
+	}
+	f, h, err := r.FormFile("file")
+	if err != nil { // no file chosen
+		return nil, "", false
+	}
+	defer f.Close()
+	data, err = io.ReadAll(f)
+	if err != nil {
+		return nil, "", true
+	}
+	return data, h.Filename, false
 }
 
 // parseWhen reads the date and time boxes as UK local time.

@@ -1,17 +1,21 @@
 package web
 
 import (
+	"errors"
+	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"whatmatters/internal/coach"
 	"whatmatters/internal/people"
+	"whatmatters/internal/store"
 )
 
 // timelineData is the whole story, filtered.
 type timelineData struct {
 	Person   *people.Person
-	Entries  []people.Entry
+	Story    storyView
 	Outcomes []people.Outcome
 	Kinds    []string
 	Kind     string
@@ -37,7 +41,10 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 	if d.Kind != "" && !contains(people.EntryKinds, d.Kind) {
 		d.Kind = ""
 	}
-	d.Entries, err = people.Timeline(r.Context(), s.db.Read(), p.ID, people.TimelineFilter{Kind: d.Kind, OutcomeID: d.Outcome, History: d.History})
+	entries, err := people.Timeline(r.Context(), s.db.Read(), p.ID, people.TimelineFilter{Kind: d.Kind, OutcomeID: d.Outcome, History: d.History})
+	if err == nil {
+		d.Story, err = withFiles(r.Context(), s, p.ID, entries)
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -54,6 +61,33 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// attachment sends a file attached to a story entry, after the access
+// rule and a read audit. Images are shown in the page; anything else is a
+// download. The sandbox CSP stops a crafted file from running anything
+// even if a browser were tricked into rendering it.
+func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
+	a, err := people.GetAttachment(r.Context(), s.db, subject(r), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	disposition := "attachment"
+	if strings.HasPrefix(a.ContentType, "image/") {
+		disposition = "inline"
+	}
+	h := w.Header()
+	h.Set("Content-Type", a.ContentType)
+	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": a.Filename}))
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; sandbox")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Length", strconv.Itoa(len(a.Data)))
+	_, _ = w.Write(a.Data)
 }
 
 // searchData is the results of searching people and their stories.

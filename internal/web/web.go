@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -15,6 +16,7 @@ import (
 	"whatmatters/internal/api"
 	"whatmatters/internal/demo"
 	"whatmatters/internal/httpx"
+	"whatmatters/internal/people"
 	"whatmatters/internal/store"
 )
 
@@ -42,6 +44,11 @@ type Server struct {
 // own, larger limit.
 const maxFormBody = 1 << 20
 
+// maxUploadBody is the story form's limit. It is well above the
+// attachment limit, so a file a little too big gets a plain message with
+// the form kept, rather than a bare refusal.
+const maxUploadBody = 3 * people.MaxAttachment
+
 // New builds the whole HTTP handler: pages, static files, the API and
 // health check, behind the middleware every request passes through.
 func New(db *store.DB, opts Options) http.Handler {
@@ -65,7 +72,7 @@ func New(db *store.DB, opts Options) http.Handler {
 	pages := http.NewServeMux()
 	s.routes(pages)
 	csrf := http.NewCrossOriginProtection()
-	pagesHandler := csrf.Handler(s.sessions.LoadAndSave(httpx.MaxBody(maxFormBody, s.withAccount(pages))))
+	pagesHandler := csrf.Handler(s.sessions.LoadAndSave(limitBody(s.withAccount(pages))))
 
 	root := http.NewServeMux()
 	root.Handle("/api/", api.New(db, opts.Logger))
@@ -76,6 +83,20 @@ func New(db *store.DB, opts Options) http.Handler {
 	root.Handle("GET /assets/", cacheForever(http.StripPrefix("/assets/", http.FileServerFS(assets))))
 	root.Handle("/", pagesHandler)
 	return httpx.RequestID(httpx.SecurityHeaders(s.recoverPanics(root)))
+}
+
+// limitBody refuses oversized forms. Only the story form, which carries
+// an attachment, may be larger.
+func limitBody(next http.Handler) http.Handler {
+	forms := httpx.MaxBody(maxFormBody, next)
+	uploads := httpx.MaxBody(maxUploadBody, next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/story/new") {
+			uploads.ServeHTTP(w, r)
+			return
+		}
+		forms.ServeHTTP(w, r)
+	})
 }
 
 // cacheForever marks static files cacheable; they change only with a new
@@ -111,6 +132,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /people/{id}/story/new", s.signedIn(s.addEntry))
 	mux.HandleFunc("GET /people/{id}/story", s.signedIn(s.timeline))
 	mux.HandleFunc("GET /search", s.signedIn(s.search))
+	mux.HandleFunc("GET /attachments/{id}", s.signedIn(s.attachment))
 	mux.HandleFunc("POST /coach", s.signedIn(s.coachCheck))
 	mux.HandleFunc("GET /break-glass", s.signedIn(s.breakGlassPage))
 	mux.HandleFunc("POST /break-glass", s.signedIn(s.breakGlass))

@@ -166,3 +166,48 @@ func TestRecordFormsOutOfReachAre404(t *testing.T) {
 		t.Errorf("POST a story entry as Alys: %d", resp.StatusCode)
 	}
 }
+
+// Nothing recorded silently disappears: a correction keeps the earlier
+// version, a removal keeps the entry and its reason in the history.
+func TestCorrectAndRemoveEntry(t *testing.T) {
+	w, srv := setup(t)
+	ctx := context.Background()
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	base := "/people/" + w.Helen.ID
+	sam.post(base+"/story/new", url.Values{"kind": {"visit"}, "date": {"2026-10-02"}, "time": {"10:30"}, "body": {"Visited on Tuesday"}})
+	entries, _ := people.Timeline(ctx, w.DB.Read(), w.Helen.ID, people.TimelineFilter{})
+	if len(entries) != 1 {
+		t.Fatalf("%d entries", len(entries))
+	}
+	first := entries[0].ID
+	correction := url.Values{"kind": {"visit"}, "date": {"2026-10-01"}, "time": {"10:30"}, "body": {"Visited on Monday"}}
+	if resp, body := sam.post(base+"/story/"+first+"/correct", correction); resp.StatusCode != 422 || !strings.Contains(body, `href="#correction_reason"`) {
+		t.Errorf("correction without a reason: %d", resp.StatusCode)
+	}
+	correction.Set("correction_reason", "Wrong day")
+	if resp, _ := sam.post(base+"/story/"+first+"/correct", correction); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("correction: %d", resp.StatusCode)
+	}
+	// The old version can no longer be changed.
+	if resp, _ := sam.get(base + "/story/" + first + "/change"); resp.StatusCode != 404 {
+		t.Errorf("change page of a corrected entry: %d", resp.StatusCode)
+	}
+	entries, _ = people.Timeline(ctx, w.DB.Read(), w.Helen.ID, people.TimelineFilter{})
+	if len(entries) != 1 || entries[0].Body != "Visited on Monday" {
+		t.Fatalf("after correction: %+v", entries)
+	}
+	second := entries[0].ID
+	if resp, _ := sam.post(base+"/story/"+second+"/remove", url.Values{"removed_reason": {"Wrong person's record"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remove: %d", resp.StatusCode)
+	}
+	_, history := sam.get(base + "/story?history=1")
+	for _, want := range []string{"Visited on Tuesday", "Visited on Monday", "Wrong day", "Wrong person&#39;s record"} {
+		if !strings.Contains(history, want) {
+			t.Errorf("history lacks %q", want)
+		}
+	}
+	if _, current := sam.get(base + "/story"); strings.Contains(current, "Visited on") {
+		t.Errorf("the current story still shows a removed entry")
+	}
+}

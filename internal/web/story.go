@@ -21,6 +21,7 @@ type timelineData struct {
 	Kind     string
 	Outcome  string
 	History  bool
+	Notice   string // after a correction or removal
 }
 
 func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
@@ -30,6 +31,12 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	d := &timelineData{Person: p, Kinds: people.EntryKinds, Kind: q.Get("kind"), Outcome: q.Get("outcome"), History: q.Get("history") == "1"}
+	switch {
+	case q.Get("conflict") == "1":
+		d.Notice = "change.conflict"
+	case q.Get("saved") == "1":
+		d.Notice = "change.saved"
+	}
 	var err error
 	if d.Outcomes, err = people.Outcomes(r.Context(), s.db.Read(), p.ID); err != nil {
 		s.serverError(w, r, err)

@@ -1,0 +1,104 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"whatmatters/internal/people"
+	"whatmatters/internal/store"
+)
+
+// A story entry is never edited in place: a correction is a new version
+// that says why, and a removal keeps the entry in the history with its
+// reason. Both are on one page.
+
+// changeData is the correct-or-remove page.
+type changeData struct {
+	Person *people.Person
+	Entry  *people.Entry
+	Kinds  []string
+}
+
+// findEntry opens the record and finds one of its current entries.
+func (s *Server) findEntry(w http.ResponseWriter, r *http.Request) (*people.Person, *people.Entry, bool) {
+	p, ok := s.openPerson(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	entries, err := people.Timeline(r.Context(), s.db.Read(), p.ID, people.TimelineFilter{})
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, nil, false
+	}
+	for i := range entries {
+		if entries[i].ID == r.PathValue("entry") {
+			return p, &entries[i], true
+		}
+	}
+	s.notFound(w, r) // not this person's, or already corrected or removed
+	return nil, nil, false
+}
+
+func (s *Server) changeEntryPage(w http.ResponseWriter, r *http.Request) {
+	p, e, ok := s.findEntry(w, r)
+	if !ok {
+		return
+	}
+	v := s.newView(r, "change.title")
+	when := e.OccurredAt.In(london)
+	v.Form["kind"], v.Form["date"], v.Form["time"] = e.Kind, when.Format("2006-01-02"), when.Format("15:04")
+	v.Form["place"], v.Form["who"], v.Form["body"] = e.Place, e.Who, e.Body
+	v.Data = &changeData{Person: p, Entry: e, Kinds: people.EntryKinds}
+	s.render(w, r, http.StatusOK, "change", v)
+}
+
+func (s *Server) correctEntry(w http.ResponseWriter, r *http.Request) {
+	p, old, ok := s.findEntry(w, r)
+	if !ok {
+		return
+	}
+	v := s.newView(r, "change.title")
+	v.Data = &changeData{Person: p, Entry: old, Kinds: people.EntryKinds}
+	keepForm(v, r, "kind", "date", "time", "place", "who", "body", "correction_reason")
+	e := &people.Entry{Kind: v.Form["kind"], Place: v.Form["place"], Who: v.Form["who"], Body: v.Form["body"],
+		OutcomeIDs: old.OutcomeIDs}
+	when, ok := parseWhen(v.Form["date"], v.Form["time"])
+	if !ok {
+		v.problems(people.Problems{{Field: "date", Message: "Enter a real date, like 2026-11-23"}})
+		s.render(w, r, http.StatusUnprocessableEntity, "change", v)
+		return
+	}
+	e.OccurredAt = when
+	err := people.CorrectEntry(r.Context(), s.db, subject(r), old.ID, e, v.Form["correction_reason"])
+	s.afterChange(w, r, v, p.ID, err)
+}
+
+func (s *Server) removeEntry(w http.ResponseWriter, r *http.Request) {
+	p, old, ok := s.findEntry(w, r)
+	if !ok {
+		return
+	}
+	v := s.newView(r, "change.title")
+	v.Data = &changeData{Person: p, Entry: old, Kinds: people.EntryKinds}
+	keepForm(v, r, "removed_reason")
+	when := old.OccurredAt.In(london)
+	v.Form["kind"], v.Form["date"], v.Form["time"] = old.Kind, when.Format("2006-01-02"), when.Format("15:04")
+	v.Form["place"], v.Form["who"], v.Form["body"] = old.Place, old.Who, old.Body
+	err := people.RemoveEntry(r.Context(), s.db, subject(r), old.ID, v.Form["removed_reason"])
+	s.afterChange(w, r, v, p.ID, err)
+}
+
+// afterChange answers a correction or removal. If someone else corrected
+// or removed the entry first, nothing is written and the story says what
+// happened.
+func (s *Server) afterChange(w http.ResponseWriter, r *http.Request, v *view, personID string, err error) {
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/people/"+personID+"/story?history=1&saved=1", http.StatusSeeOther)
+	case errors.Is(err, store.ErrConflict):
+		http.Redirect(w, r, "/people/"+personID+"/story?history=1&conflict=1", http.StatusSeeOther)
+	default:
+		renameField(err, "occurred_at", "date")
+		s.refused(w, r, v, "change", err)
+	}
+}

@@ -290,3 +290,22 @@ func nullable(s string) any {
 	}
 	return s
 }
+
+// OrganisationsOfKind lists organisations of one kind by name, for forms
+// that offer a choice (a person's GP practice).
+func OrganisationsOfKind(ctx context.Context, r store.Reader, kind OrgKind) ([]Organisation, error) {
+	rows, err := r.QueryContext(ctx, `SELECT id, name, kind, COALESCE(ods_code, '') FROM organisations WHERE kind = $1 ORDER BY name`, string(kind))
+	if err != nil {
+		return nil, fmt.Errorf("access: organisations: %w", err)
+	}
+	defer rows.Close()
+	var out []Organisation
+	for rows.Next() {
+		var o Organisation
+		if err := rows.Scan(&o.ID, &o.Name, &o.Kind, &o.ODSCode); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}

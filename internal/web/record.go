@@ -63,7 +63,8 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request) {
 
 // savedKeys maps ?saved= values to the banner shown after a save.
 var savedKeys = map[string]string{"1": "person.saved.body", "about-me": "saved.about_me", "outcome": "saved.outcome",
-	"progress": "saved.progress", "strength": "saved.strength", "risk": "saved.risk", "story": "saved.story"}
+	"progress": "saved.progress", "strength": "saved.strength", "risk": "saved.risk", "story": "saved.story",
+	"profile": "saved.profile", "relationship": "saved.relationship"}
 
 // loadRecord reads the parts of an opened record. The read itself was
 // checked and audited when the record was opened.

@@ -211,3 +211,29 @@ func TestCorrectAndRemoveEntry(t *testing.T) {
 		t.Errorf("the current story still shows a removed entry")
 	}
 }
+
+func TestProfileAndRelationships(t *testing.T) {
+	w, srv := setup(t)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	base := "/people/" + w.Helen.ID
+	profile := url.Values{"pronouns": {"she/her"}, "first_language": {"Welsh"}, "prefers_welsh": {"yes"},
+		"communication_helps": {"Quiet mornings"}, "version": {"1"}}
+	if resp, _ := sam.post(base+"/profile", profile); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save profile: %d", resp.StatusCode)
+	}
+	profile.Set("pronouns", "they/them") // from the same, now stale, version
+	if resp, body := sam.post(base+"/profile", profile); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "they/them") {
+		t.Errorf("stale profile save: %d", resp.StatusCode)
+	}
+	if resp, body := sam.post(base+"/relationships/new", url.Values{"name": {"Tom"}}); resp.StatusCode != 422 || !strings.Contains(body, `href="#relationship"`) || !strings.Contains(body, `value="Tom"`) {
+		t.Errorf("relationship without who they are: %d", resp.StatusCode)
+	}
+	sam.post(base+"/relationships/new", url.Values{"name": {"Tom"}, "relationship": {"son"}, "is_main_carer": {"yes"}})
+	_, page := sam.get(base)
+	for _, want := range []string{"she/her", "Welsh (prefers Welsh)", "Quiet mornings", "Tom, son (main carer)"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("record lacks %q", want)
+		}
+	}
+}

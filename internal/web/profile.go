@@ -1,0 +1,149 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/i18n"
+	"whatmatters/internal/people"
+	"whatmatters/internal/store"
+)
+
+// profileData is the profile form: the person and the GP practices.
+type profileData struct {
+	Person      *people.Person
+	GPPractices []access.Organisation
+	Theirs      *people.Profile // on a conflict: what was saved meanwhile
+}
+
+var profileFields = []string{"pronouns", "first_language", "prefers_welsh", "communication", "communication_helps",
+	"communication_aids", "best_time", "gp_practice_id", "nhs_number_verified", "version"}
+
+func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.openPerson(w, r)
+	if !ok {
+		return
+	}
+	pr, err := people.GetProfile(r.Context(), s.db.Read(), p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v, _, ok := s.profileView(w, r, p)
+	if !ok {
+		return
+	}
+	fillProfile(v.Form, pr)
+	s.render(w, r, http.StatusOK, "profile", v)
+}
+
+func (s *Server) profileView(w http.ResponseWriter, r *http.Request, p *people.Person) (*view, *profileData, bool) {
+	gps, err := access.OrganisationsOfKind(r.Context(), s.db.Read(), access.OrgGPPractice)
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, nil, false
+	}
+	v := s.newView(r, "profile.edit_title")
+	d := &profileData{Person: p, GPPractices: gps}
+	v.Data = d
+	return v, d, true
+}
+
+func fillProfile(form map[string]string, pr *people.Profile) {
+	form["pronouns"], form["first_language"], form["communication"] = pr.Pronouns, pr.FirstLanguage, pr.Communication
+	form["communication_helps"], form["communication_aids"], form["best_time"] = pr.CommunicationHelps, pr.CommunicationAids, pr.BestTime
+	form["gp_practice_id"], form["version"] = pr.GPPracticeID, strconv.Itoa(pr.Version)
+	form["prefers_welsh"], form["nhs_number_verified"] = checkbox(pr.PrefersWelsh), checkbox(pr.NHSNumberVerified)
+}
+
+func checkbox(b bool) string {
+	if b {
+		return "yes"
+	}
+	return ""
+}
+
+func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.openPerson(w, r)
+	if !ok {
+		return
+	}
+	v, d, ok := s.profileView(w, r, p)
+	if !ok {
+		return
+	}
+	keepForm(v, r, profileFields...)
+	version, _ := strconv.Atoi(v.Form["version"])
+	pr := &people.Profile{PersonID: p.ID, Pronouns: v.Form["pronouns"], FirstLanguage: v.Form["first_language"],
+		PrefersWelsh: v.Form["prefers_welsh"] == "yes", Communication: v.Form["communication"],
+		CommunicationHelps: v.Form["communication_helps"], CommunicationAids: v.Form["communication_aids"],
+		BestTime: v.Form["best_time"], GPPracticeID: v.Form["gp_practice_id"],
+		NHSNumberVerified: v.Form["nhs_number_verified"] == "yes", Version: version}
+	err := people.UpdateProfile(r.Context(), s.db, subject(r), pr)
+	if errors.Is(err, store.ErrConflict) {
+		theirs, lerr := people.GetProfile(r.Context(), s.db.Read(), p.ID)
+		if lerr != nil {
+			s.serverError(w, r, lerr)
+			return
+		}
+		d.Theirs = theirs
+		v.Form["version"] = strconv.Itoa(theirs.Version)
+		v.Errors = append(v.Errors, fieldError{"pronouns", i18n.T(v.Lang, "profile.conflict")})
+		s.render(w, r, http.StatusConflict, "profile", v)
+		return
+	}
+	if err != nil {
+		s.refused(w, r, v, "profile", err)
+		return
+	}
+	saved(w, r, p.ID, "profile", "profile")
+}
+
+// relationshipData is the form for someone who matters to the person.
+type relationshipData struct {
+	Person *people.Person
+	People []people.Person // others the worker supports, who may be linked both ways
+}
+
+func (s *Server) relationshipPage(w http.ResponseWriter, r *http.Request) {
+	s.relationship(w, r, false)
+}
+
+func (s *Server) addRelationship(w http.ResponseWriter, r *http.Request) {
+	s.relationship(w, r, true)
+}
+
+func (s *Server) relationship(w http.ResponseWriter, r *http.Request, post bool) {
+	p, ok := s.openPerson(w, r)
+	if !ok {
+		return
+	}
+	others, err := people.List(r.Context(), s.db, subject(r), "")
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d := &relationshipData{Person: p}
+	for _, o := range others {
+		if o.ID != p.ID {
+			d.People = append(d.People, o)
+		}
+	}
+	v := s.newView(r, "relationship.title")
+	v.Data = d
+	if !post {
+		s.render(w, r, http.StatusOK, "relationship", v)
+		return
+	}
+	keepForm(v, r, "name", "relationship", "related_person_id", "inverse", "contact", "is_carer", "is_main_carer", "is_key_contact")
+	rel := &people.Relationship{PersonID: p.ID, Name: v.Form["name"], Relationship: v.Form["relationship"],
+		RelatedPersonID: v.Form["related_person_id"], Contact: v.Form["contact"], IsCarer: v.Form["is_carer"] == "yes",
+		IsMainCarer: v.Form["is_main_carer"] == "yes", IsKeyContact: v.Form["is_key_contact"] == "yes"}
+	if err := people.AddRelationship(r.Context(), s.db, subject(r), rel, v.Form["inverse"]); err != nil {
+		s.refused(w, r, v, "relationship", err)
+		return
+	}
+	saved(w, r, p.ID, "relationship", "profile")
+}

@@ -190,12 +190,16 @@ func create[T any](a *API, setPerson func(*T, string), add func(r *http.Request,
 
 func (a *API) postOutcome(w http.ResponseWriter, r *http.Request) {
 	create(a, func(o *people.Outcome, id string) { o.PersonID, o.ID, o.Progress = id, "", nil },
-		func(r *http.Request, o *people.Outcome) error { return people.AddOutcome(r.Context(), a.db, subject(r), o) })(w, r)
+		func(r *http.Request, o *people.Outcome) error {
+			return people.AddOutcome(r.Context(), a.db, subject(r), o)
+		})(w, r)
 }
 
 func (a *API) postStrength(w http.ResponseWriter, r *http.Request) {
 	create(a, func(s *people.Strength, id string) { s.PersonID, s.ID = id, "" },
-		func(r *http.Request, s *people.Strength) error { return people.AddStrength(r.Context(), a.db, subject(r), s) })(w, r)
+		func(r *http.Request, s *people.Strength) error {
+			return people.AddStrength(r.Context(), a.db, subject(r), s)
+		})(w, r)
 }
 
 func (a *API) postRisk(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,294 @@
+package demo
+
+import (
+	"context"
+	"time"
+
+	"whatmatters/internal/people"
+	"whatmatters/internal/store"
+)
+
+// The records of the people modelled on the source stories, so that a
+// newcomer sees what a good record looks like: the person's own words
+// first, outcomes with their ups and downs, strengths that mean
+// something, risks chosen with the person, and a story told over time.
+
+var stories = map[string]func(context.Context, *store.DB, *world, string) error{
+	"Helen Marsh":    helen,
+	"Rhodri Price":   rhodri,
+	"Hugh Ellis":     hugh,
+	"David Britton":  david,
+	"Francis Doyle":  fran,
+	"Geoffrey Young": mrY,
+	"Margaret Exton": mrsX,
+}
+
+// ago is a time some days before now, at mid-morning.
+func ago(days int) time.Time {
+	t := time.Now().UTC().AddDate(0, 0, -days)
+	return time.Date(t.Year(), t.Month(), t.Day(), 10, 30, 0, 0, time.UTC)
+}
+
+func day(days int) string { return ago(days).Format("2006-01-02") }
+
+// record is a builder that stops at the first error, so each story reads
+// as a list of what happened.
+type record struct {
+	ctx      context.Context
+	db       *store.DB
+	w        *world
+	personID string
+	err      error
+}
+
+func (r *record) aboutMe(email string, a people.AboutMe) {
+	if r.err != nil {
+		return
+	}
+	a.PersonID = r.personID
+	r.err = people.SaveAboutMe(r.ctx, r.db, r.w.subject(email), &a)
+}
+
+func (r *record) outcome(email string, o people.Outcome, progress ...people.Progress) {
+	if r.err != nil {
+		return
+	}
+	o.PersonID = r.personID
+	if r.err = people.AddOutcome(r.ctx, r.db, r.w.subject(email), &o); r.err != nil {
+		return
+	}
+	for _, p := range progress {
+		p.OutcomeID = o.ID
+		if r.err = people.AddProgress(r.ctx, r.db, r.w.subject(email), &p); r.err != nil {
+			return
+		}
+	}
+}
+
+func (r *record) strength(email string, s people.Strength) {
+	if r.err != nil {
+		return
+	}
+	s.PersonID = r.personID
+	r.err = people.AddStrength(r.ctx, r.db, r.w.subject(email), &s)
+}
+
+func (r *record) risk(email string, ra people.RiskAgreement) {
+	if r.err != nil {
+		return
+	}
+	ra.PersonID = r.personID
+	r.err = people.AddRiskAgreement(r.ctx, r.db, r.w.subject(email), &ra)
+}
+
+func (r *record) entry(email string, e people.Entry) {
+	if r.err != nil {
+		return
+	}
+	e.PersonID = r.personID
+	r.err = people.AddEntry(r.ctx, r.db, r.w.subject(email), &e)
+}
+
+func (r *record) profile(email string, p people.Profile) {
+	if r.err != nil {
+		return
+	}
+	current, err := people.GetProfile(r.ctx, r.db.Read(), r.personID)
+	if err != nil {
+		r.err = err
+		return
+	}
+	p.PersonID, p.Version = r.personID, current.Version
+	r.err = people.UpdateProfile(r.ctx, r.db, r.w.subject(email), &p)
+}
+
+func (r *record) relationship(email string, rel people.Relationship) {
+	if r.err != nil {
+		return
+	}
+	rel.PersonID = r.personID
+	r.err = people.AddRelationship(r.ctx, r.db, r.w.subject(email), &rel, "")
+}
+
+func newRecord(ctx context.Context, db *store.DB, w *world, personID string) *record {
+	return &record{ctx: ctx, db: db, w: w, personID: personID}
+}
+
+const (
+	sam   = "sam@riverside.example"
+	priya = "priya@riverside.example"
+	jo    = "jo@oakfield.example"
+	nurse = "nurse@riversidehealth.example"
+)
+
+// Helen, in her seventies, has had incurable cancer for three years. What
+// matters is staying at home with her husband and daughter, and her walk
+// to the river, where she looks out for the heron.
+func helen(ctx context.Context, db *store.DB, w *world, id string) error {
+	r := newRecord(ctx, db, w, id)
+	r.aboutMe(sam, people.AboutMe{
+		WhatMatters:   "Being at home with Alun and Rhian for as long as I can. Our walk to the river every day, and seeing the heron: he is a good omen for my family.",
+		GoodDay:       "We get down to the river, the heron is there, and I have a cup of tea in the garden after.",
+		BadDay:        "When I am too tired to go out and the day goes by at the window.",
+		HowToSupport:  "Talk to me, not about me. I know what is happening to me. Plan things with Alun and Rhian there.",
+		Important:     "Alun, my husband. Rhian, my daughter. The river path. My garden.",
+		TalkAbout:     "The birds on the river, my garden, Rhian's little boy.",
+		DontTalkAbout: "How long I have got, unless I bring it up.",
+	})
+	r.outcome(sam, people.Outcome{Statement: "I want to keep walking to the river every day with Alun and Rhian, for as long as I can.",
+		Kind: people.OutcomeMaintain, ExpressedBy: "person", WhyItMatters: "The walks give the day a shape, and the heron is a good omen for the family."},
+		people.Progress{OnDate: day(120), Movement: "no_change", Note: "Walking to the river every day with Alun.", Contributors: "Helen, Alun"},
+		people.Progress{OnDate: day(60), Movement: "further_away", Note: "More tired; managed the river three days this week.", Contributors: "Helen, Rhian"},
+		people.Progress{OnDate: day(20), Movement: "closer", Note: "With the wheelchair for the way back, the walk is every day again.", Contributors: "Helen, Rhian, district nurse"})
+	r.strength(sam, people.Strength{Strength: "A close family who plan with her", Meaning: "Alun and Rhian make the daily walk possible and will take her to the river by car when walking is no longer possible.",
+		NamedBy: "Helen", LastConfirmedOn: day(20)})
+	r.risk(sam, people.RiskAgreement{WantsTo: "Walk to the river every day", Risk: "A fall on the river path as she tires",
+		Likelihood: "medium", Impact: "high", Mitigation: "Always with Alun or Rhian; wheelchair for the way back; bench at the halfway point.",
+		PersonsView: "I would rather have the river than be safe indoors.", AgreedBy: "Helen, Alun, Rhian, Sam Okafor (social worker)", ReviewOn: day(-30)})
+	r.entry(sam, people.Entry{Kind: "visit", OccurredAt: ago(21), Place: "At home", Who: "Helen, Rhian",
+		Body: "Helen told me about the heron she saw by the weir yesterday. Rhian has found a photograph of a heron to put by Helen's bed for the days she cannot get out. We agreed the wheelchair for the way back."})
+	r.entry(nurse, people.Entry{Kind: "visit", OccurredAt: ago(10), Place: "At home", Who: "Helen, Alun",
+		Body: "Pain well controlled this week. Helen and Alun had walked to the river in the morning; she was tired but happy."})
+	r.profile(sam, people.Profile{Pronouns: "she/her", FirstLanguage: "English", Communication: "Speaks for herself, clearly and directly.",
+		CommunicationHelps: "Talk in the garden or by the window, with Alun there.", BestTime: "Mornings", NHSNumberVerified: true})
+	r.relationship(sam, people.Relationship{Name: "Alun Marsh", Relationship: "husband", IsMainCarer: true, IsKeyContact: true, Contact: "01632 960101"})
+	r.relationship(sam, people.Relationship{Name: "Rhian Marsh", Relationship: "daughter", IsCarer: true})
+	return r.err
+}
+
+// Rhodri wants the confidence to walk outdoors again after a car
+// accident. His journey has a setback, and a physiotherapist he trusts
+// helps him back.
+func rhodri(ctx context.Context, db *store.DB, w *world, id string) error {
+	r := newRecord(ctx, db, w, id)
+	r.aboutMe(sam, people.AboutMe{
+		WhatMatters:  "Getting out of the house again and seeing my mates at the rugby club.",
+		GoodDay:      "I get to the end of the road and back without thinking about it.",
+		BadDay:       "When my back is bad and I feel down in the dumps and stay in.",
+		HowToSupport: "Don't rush me. Speak Welsh with me if you can.",
+		Important:    "My pals from the club. My sister Carys.",
+	})
+	r.outcome(sam, people.Outcome{Statement: "I want to have the confidence to walk outdoors again and spend time with my pals.",
+		Kind: people.OutcomeChange, ExpressedBy: "person", WhyItMatters: "Since the accident I have lost touch with my friends."},
+		people.Progress{OnDate: day(150), Movement: "closer", Note: "Walked to the end of the road with Carys.", Contributors: "Rhodri, Carys"},
+		people.Progress{OnDate: day(100), Movement: "further_away", Note: "Back pain flared up; feeling down in the dumps and not going out.", Contributors: "Rhodri"},
+		people.Progress{OnDate: day(60), Movement: "closer", Note: "After sessions with Ceri, the physiotherapist he trusts, he felt safe enough to step out of the door again.", Contributors: "Rhodri, Ceri (physiotherapist)"},
+		people.Progress{OnDate: day(14), Movement: "closer", Note: "Went to the club on Saturday for an hour.", Contributors: "Rhodri, his pals"})
+	r.strength(sam, people.Strength{Strength: "Determined", Meaning: "Keeps going with his exercises even on bad days.", NamedBy: "Carys, his sister", LastConfirmedOn: day(60)})
+	r.entry(sam, people.Entry{Kind: "conversation", OccurredAt: ago(100), Place: "At home", Who: "Rhodri",
+		Body: "Rhodri said he has been feeling down in the dumps since his back got worse. He wants to get back to where he was. We agreed to ask for physiotherapy."})
+	r.entry(sam, people.Entry{Kind: "phone_call", OccurredAt: ago(60), Who: "Rhodri",
+		Body: "Rhodri rang to say the sessions with Ceri are helping and he went out of the door on his own for the first time."})
+	r.profile(sam, people.Profile{Pronouns: "he/him", FirstLanguage: "Welsh", PrefersWelsh: true,
+		Communication: "Welsh first; happy in English with people who do not speak Welsh.", BestTime: "Late morning"})
+	r.relationship(sam, people.Relationship{Name: "Carys Price", Relationship: "sister", IsKeyContact: true})
+	return r.err
+}
+
+// Hugh has dementia and lives at Oakfield House. His son Michael told the
+// staff about his love of Radio 3; with it on in the lounge, Hugh, who
+// was never a joiner, comes to the lounge and conducts.
+func hugh(ctx context.Context, db *store.DB, w *world, id string) error {
+	r := newRecord(ctx, db, w, id)
+	r.aboutMe(jo, people.AboutMe{
+		WhatMatters:  "Classical music, Radio 3 especially. Dad was a music teacher and still conducts along.",
+		GoodDay:      "Radio 3 on, a quiet corner of the lounge, and a visit from Michael.",
+		BadDay:       "Noise and a crowded room: he was always a shy man, not a joiner.",
+		HowToSupport: "Put Radio 3 on before you help him with anything. Give him time.",
+		Important:    "Michael, his son. His baton. Music.",
+		InWordsOf:    "his son, Michael",
+	})
+	r.outcome(jo, people.Outcome{Statement: "I want Radio 3 on, so Dad can enjoy his music and feel at home.", Kind: people.OutcomeProcess,
+		ExpressedBy: "relative", ExpressedByName: "Michael Ellis (son)", WhyItMatters: "Music relaxes him and brings him into the lounge."},
+		people.Progress{OnDate: day(40), Movement: "closer", Note: "With Radio 3 in the lounge, Hugh came in, sat with others, and conducted the symphony.", Contributors: "Oakfield staff, Michael"})
+	r.entry(jo, people.Entry{Kind: "note", OccurredAt: ago(40), Place: "Residents' lounge", Who: "Hugh and other residents",
+		Body: "We played Radio 3 in the lounge this afternoon. Hugh got up and came to the lounge, and conducted along with the music. He was smiling."})
+	r.profile(jo, people.Profile{Pronouns: "he/him", FirstLanguage: "English", Communication: "Few words now; shows how he feels through his face and hands.",
+		CommunicationHelps: "Radio 3 relaxes Hugh. Speak quietly and one at a time.", CommunicationAids: "Glasses", BestTime: "Afternoons"})
+	r.relationship(jo, people.Relationship{Name: "Michael Ellis", Relationship: "son", IsKeyContact: true, Contact: "07700 900123"})
+	return r.err
+}
+
+// David lives with Parkinson's disease in his bungalow with Cassie, his
+// late wife's cat. People kept telling him to get rid of her.
+func david(ctx context.Context, db *store.DB, w *world, id string) error {
+	r := newRecord(ctx, db, w, id)
+	r.aboutMe(sam, people.AboutMe{
+		WhatMatters: "Cassie isn't an animal, she's my only friend. She's my daily reminder of my wife. I'm not moving out of this bungalow if Cassie can't come too.",
+		GoodDay:     "Cassie on my lap, the paper, and someone to talk to.",
+		BadDay:      "When my hands shake too much to open her food.",
+		Important:   "Cassie. My son. My wife's photographs.",
+		TalkAbout:   "My wife. Cassie. I'd like to make new friends and do more things.",
+	})
+	r.outcome(sam, people.Outcome{Statement: "I want to stay in my bungalow with Cassie.", Kind: people.OutcomeMaintain, ExpressedBy: "person",
+		WhyItMatters: "Cassie was his wife's cat and is his link with her."},
+		people.Progress{OnDate: day(90), Movement: "no_change", Note: "Managing at home; struggling to open cat food tins.", Contributors: "David"},
+		people.Progress{OnDate: day(45), Movement: "closer", Note: "Ring-pull tins and a raised feeding bowl: David feeds Cassie himself again.", Contributors: "David, occupational therapist"})
+	r.outcome(sam, people.Outcome{Statement: "I want to make new friends and do more things.", Kind: people.OutcomeChange, ExpressedBy: "person"})
+	r.strength(sam, people.Strength{Strength: "Cares for Cassie every day", Meaning: "Gives his day a routine and a reason to get up.", NamedBy: "David", LastConfirmedOn: day(45)})
+	r.risk(sam, people.RiskAgreement{WantsTo: "Keep Cassie at home", Risk: "Tripping over Cassie, with Parkinson's affecting his balance",
+		Likelihood: "medium", Impact: "medium", Mitigation: "Cassie's bed and bowls moved out of the walkway; pendant alarm; daily call from the neighbour.",
+		PersonsView: "Cassie stays. I'll take my chances with her, thank you.", AgreedBy: "David, Sam Okafor (social worker), occupational therapist", ReviewOn: day(10)})
+	r.entry(sam, people.Entry{Kind: "conversation", OccurredAt: ago(90), Place: "At home", Who: "David, Cassie",
+		Body: "David told me about his wife and why Cassie matters so much. We talked about what would make it easier to keep her, rather than whether he should."})
+	r.profile(sam, people.Profile{Pronouns: "he/him", FirstLanguage: "English", CommunicationHelps: "Give him time to answer; his voice is quiet.", BestTime: "Mid-morning, when his tablets have worked"})
+	return r.err
+}
+
+// Fran read his records as an adult: what mattered was that his social
+// worker had written them so his mum knew everything, and so he could
+// recognise himself. "It was gold, it really was."
+func fran(ctx context.Context, db *store.DB, w *world, id string) error {
+	r := newRecord(ctx, db, w, id)
+	r.aboutMe(sam, people.AboutMe{
+		WhatMatters:  "Being able to read my own record and recognise myself in it. My children and grandchildren.",
+		GoodDay:      "Time with the grandchildren.",
+		BadDay:       "When old memories from the children's home come back.",
+		HowToSupport: "Write things down as they are, with the good bits too. I will read it.",
+	})
+	r.outcome(sam, people.Outcome{Statement: "I want my record written so that I could read it and recognise myself.", Kind: people.OutcomeProcess, ExpressedBy: "person",
+		WhyItMatters: "Reading his childhood file was 'gold': it showed that his mum knew everything that had happened to him."})
+	r.entry(sam, people.Entry{Kind: "conversation", OccurredAt: ago(30), Place: "Community centre", Who: "Fran",
+		Body: "Fran talked about reading his Barnardo's file in his thirties: it was gold, it really was. He asked that his record now is written the same way, so he can read it."})
+	return r.err
+}
+
+// Mr Y was sent home after his stroke with a care package nobody asked
+// him or Mrs Y about: four visits a day, starting with washing and
+// dressing, which he could do himself.
+func mrY(ctx context.Context, db *store.DB, w *world, id string) error {
+	r := newRecord(ctx, db, w, id)
+	r.aboutMe(priya, people.AboutMe{
+		WhatMatters:  "Doing things for myself, like I did before the stroke. Being asked, not told.",
+		HowToSupport: "Ask me and my wife what we need. I can wash and dress myself.",
+		Important:    "My wife, Eileen.",
+	})
+	r.outcome(priya, people.Outcome{Statement: "I want to wash and dress myself every morning, as I did before the stroke.", Kind: people.OutcomeMaintain,
+		ExpressedBy: "person", Status: "maintained"},
+		people.Progress{OnDate: day(25), Movement: "achieved", Note: "Washed and dressed himself on the first morning home, before the care worker came.", Contributors: "Mr Young, Mrs Young"})
+	r.strength(priya, people.Strength{Strength: "Washes and dresses himself", Meaning: "He does not need the morning care visit.", NamedBy: "Mrs Young", LastConfirmedOn: day(25)})
+	r.entry(priya, people.Entry{Kind: "conversation", OccurredAt: ago(24), Place: "At home", Who: "Mr and Mrs Young",
+		Body: "Mrs Young told me her husband can wash and dress himself and the morning visit is not needed. We will review the whole package with them this week, starting from what they want."})
+	r.relationship(priya, people.Relationship{Name: "Eileen Young", Relationship: "wife", IsMainCarer: true, IsKeyContact: true})
+	return r.err
+}
+
+// Mrs X wanted to go home from hospital, not to residential care. The
+// ward worried about nights and transfers; she and her family accepted
+// the risk, and she went home with support.
+func mrsX(ctx context.Context, db *store.DB, w *world, id string) error {
+	r := newRecord(ctx, db, w, id)
+	r.aboutMe(priya, people.AboutMe{
+		WhatMatters:  "Going home. My own bed, my own front door, my family round the corner.",
+		HowToSupport: "I have my own ways of managing at night: ask me about them.",
+		Important:    "My daughters, my neighbour Joyce.",
+	})
+	r.outcome(priya, people.Outcome{Statement: "I want to go home, not into a care home.", Kind: people.OutcomeChange, ExpressedBy: "person", Status: "achieved"},
+		people.Progress{OnDate: day(35), Movement: "achieved", Note: "Home from hospital with daytime support and night-time checks.", Contributors: "Mrs Exton, her daughters, ward team"})
+	r.risk(priya, people.RiskAgreement{WantsTo: "Live at home rather than in residential care", Risk: "Managing alone at night, and transfers in the day",
+		Likelihood: "medium", Impact: "high", Mitigation: "Her own strategies at night; high daytime support at first, reviewed weekly; family nearby.",
+		PersonsView: "I know the risks. I'd rather be at home.", AgreedBy: "Mrs Exton, her daughters, Priya Shah (social worker), ward MDT", ReviewOn: day(-14)})
+	r.entry(priya, people.Entry{Kind: "visit", OccurredAt: ago(21), Place: "At home", Who: "Mrs Exton, her daughter",
+		Body: "Two weeks home. Nights have gone well with her own routine. We agreed to reduce the daytime visits from four to two."})
+	return r.err
+}

@@ -51,7 +51,7 @@ test-postgres:
 
 test-e2e:
 	@echo "== browser tests (headless Chromium)"
-	WHATMATTERS_CHROMIUM=/usr/bin/chromium $(GO) test -tags e2e -count=1 ./e2e/...
+	WHATMATTERS_CHROMIUM=/usr/bin/chromium $(GO) test -tags e2e -count=1 -v ./e2e/...
 
 bench:
 	@scripts/bench.sh

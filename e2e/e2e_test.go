@@ -26,7 +26,13 @@ import (
 var baseURL string
 
 func TestMain(m *testing.M) {
-	os.Exit(runWithServer(m))
+	code := runWithServer(m)
+	// The pages axe-core scanned, so the run shows what "every page" was.
+	fmt.Printf("axe-core scanned %d pages (WCAG 2.2 A and AA; serious and critical fail):\n", len(scanned))
+	for _, p := range scanned {
+		fmt.Println("  ", p)
+	}
+	os.Exit(code)
 }
 
 // runWithServer builds the binary, starts `whatmatters serve --demo` on a

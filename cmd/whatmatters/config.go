@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"whatmatters/internal/store"
+)
+
+// env returns WHATMATTERS_<name>, or the contents of the file named by
+// WHATMATTERS_<name>_FILE (for secrets kept out of the environment, such
+// as a PostgreSQL password in the DSN), or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv("WHATMATTERS_" + name); ok {
+		return v
+	}
+	if path, ok := os.LookupEnv("WHATMATTERS_" + name + "_FILE"); ok {
+		b, err := os.ReadFile(path)
+		if err == nil {
+			return strings.TrimSpace(string(b))
+		}
+	}
+	return def
+}
+
+func envBool(name string) bool {
+	switch strings.ToLower(env(name, "")) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// dbFlags are the options every command that opens the database takes.
+type dbFlags struct {
+	dsn     string
+	dataDir string
+}
+
+func (d *dbFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.dsn, "db", env("DB", ""), "database: empty for a SQLite file under --data-dir, or postgres://… (env WHATMATTERS_DB or WHATMATTERS_DB_FILE)")
+	fs.StringVar(&d.dataDir, "data-dir", env("DATA_DIR", "data"), "where the SQLite database lives (env WHATMATTERS_DATA_DIR)")
+}
+
+// open connects and brings the schema up to date, so every command sees
+// the tables it expects.
+func (d *dbFlags) open(ctx context.Context) (*store.DB, error) {
+	db, err := store.Open(ctx, d.dsn, d.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// newFlagSet makes a flag set that reports its own errors to stderr and
+// lets the caller turn a parse error into exit status 2.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// fail prints an error for the person at the terminal and returns status 1.
+func fail(stderr io.Writer, format string, args ...any) int {
+	fmt.Fprintf(stderr, "whatmatters: "+format+"\n", args...)
+	return 1
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"whatmatters/internal/coach"
+	"whatmatters/internal/demo"
+	"whatmatters/internal/httpx"
+	"whatmatters/internal/web"
+)
+
+func init() {
+	register("serve", "run the web server and API", runServe)
+}
+
+type serveConfig struct {
+	db            dbFlags
+	addr          string
+	demo          bool
+	demoPublic    bool
+	secureCookies bool
+	trustProxy    bool
+}
+
+func runServe(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("serve", stderr)
+	var c serveConfig
+	c.db.register(fs)
+	fs.StringVar(&c.addr, "addr", env("ADDR", "127.0.0.1:8080"), "address to listen on (env WHATMATTERS_ADDR)")
+	fs.BoolVar(&c.demo, "demo", envBool("DEMO"), "seed the fictional Riverside locality and list its demo sign-ins (env WHATMATTERS_DEMO)")
+	fs.BoolVar(&c.demoPublic, "demo-public", envBool("DEMO_PUBLIC"), "allow --demo to listen beyond this machine; its passwords are public")
+	fs.BoolVar(&c.secureCookies, "secure-cookies", envBool("SECURE_COOKIES"), "send the session cookie only over HTTPS (set this behind TLS; env WHATMATTERS_SECURE_COOKIES)")
+	fs.BoolVar(&c.trustProxy, "trust-proxy", envBool("TRUST_PROXY"), "take the client address from X-Forwarded-For (only behind your own proxy; env WHATMATTERS_TRUST_PROXY)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if c.demo && !c.demoPublic && !loopback(c.addr) {
+		fmt.Fprintf(stderr, "whatmatters: --addr %s: demo mode's passwords are public, so it listens only on this machine (127.0.0.1 or localhost). Add --demo-public if you really mean to expose it.\n", c.addr)
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, c, log, stdout); err != nil {
+		log.Error("server stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// loopback reports whether addr listens only on this machine.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func serve(ctx context.Context, c serveConfig, log *slog.Logger, stdout io.Writer) error {
+	db, err := c.db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	log.Info("database ready", "engine", db.Dialect) // never the DSN: it may hold a password
+	if err := coach.LoadDefaults(ctx, db); err != nil {
+		return err
+	}
+	if c.demo {
+		start := time.Now()
+		if err := demo.Seed(ctx, db); err != nil {
+			return fmt.Errorf("demo seed: %w", err)
+		}
+		log.Info("demo locality ready", "took", time.Since(start).Round(time.Millisecond).String())
+	}
+	httpx.TrustProxy = c.trustProxy
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           web.New(db, web.Options{Demo: c.demo, SecureCookies: c.secureCookies, Logger: log}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "whatmatters is serving on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Let requests in flight finish, so no one's save is cut off.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("server stopped cleanly")
+	return nil
+}

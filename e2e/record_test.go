@@ -1,0 +1,77 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// findPerson searches the home page by name and returns the first
+// record's path, failing if there is none.
+func findPerson(t *testing.T, ctx context.Context, name string) string {
+	t.Helper()
+	do(t, ctx, chromedp.Navigate(baseURL+"/?q="+name), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	path := eval[string](t, ctx, `(document.querySelector('main table a[href^="/people/"]')||{getAttribute:()=>''}).getAttribute('href')`)
+	if path == "" {
+		t.Fatalf("searching for %s found nobody", name)
+	}
+	return path
+}
+
+// The record as a practitioner works it: a conversation with Rhodri (the
+// coach flags "non-compliant" as it is typed), progress with a setback on
+// his outcome, then a search for "heron" that finds Helen's story, and
+// that finds nothing for Jo at the care home. Every page passes axe.
+func TestRecordJourney(t *testing.T) {
+	ctx := browser(t)
+	signIn(t, ctx, "sam@riverside.example")
+	rhodri := findPerson(t, ctx, "Rhodri")
+	do(t, ctx, chromedp.Navigate(baseURL+rhodri), chromedp.WaitVisible(chromedp.CSS(`#about-me`)))
+	axeScan(t, ctx)
+
+	do(t, ctx, chromedp.Navigate(baseURL+rhodri+"/story/new"), chromedp.WaitVisible(chromedp.CSS(`#body`)))
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#body`), "Rhodri was non-compliant with his exercises this week."),
+		chromedp.WaitVisible(chromedp.CSS(`#body-coach li`)))
+	if flag := eval[string](t, ctx, `document.querySelector('#body-coach').innerText`); !strings.Contains(flag, "non-compliant") {
+		t.Fatalf("the coach said %q; want a flag on non-compliant", flag)
+	}
+	axeScan(t, ctx)
+	// Take the coach's advice, then save.
+	do(t, ctx, chromedp.SetValue(chromedp.CSS(`#body`), "Rhodri said the exercises hurt this week, so we agreed to ask the physiotherapist for gentler ones."),
+		chromedp.SetValue(chromedp.CSS(`#place`), "At home"),
+		chromedp.Submit(chromedp.CSS(`#body`)), chromedp.WaitVisible(chromedp.CSS(`#story`)))
+	if !strings.Contains(eval[string](t, ctx, `document.querySelector('main').innerText`), "gentler ones") {
+		t.Fatal("the conversation is not in Rhodri's story")
+	}
+
+	progress := eval[string](t, ctx, `(document.querySelector('a[href*="/progress"]')||{getAttribute:()=>''}).getAttribute('href')`)
+	if progress == "" {
+		t.Fatal("Rhodri's record has no outcome to record progress on")
+	}
+	do(t, ctx, chromedp.Navigate(baseURL+progress), chromedp.WaitVisible(chromedp.CSS(`#movement`)))
+	axeScan(t, ctx)
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#movement`)), // the first option: further away, a setback
+		chromedp.SendKeys(chromedp.CSS(`#note`), "A bad week: the stairs were too much."),
+		chromedp.Submit(chromedp.CSS(`#note`)), chromedp.WaitVisible(chromedp.CSS(`#outcomes`)))
+	if !strings.Contains(eval[string](t, ctx, `document.querySelector('main').innerText`), "the stairs were too much") {
+		t.Fatal("the setback is not on Rhodri's record")
+	}
+	axeScan(t, ctx)
+
+	do(t, ctx, chromedp.Navigate(baseURL+"/search?q=heron"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	if !strings.Contains(eval[string](t, ctx, `document.querySelector('main').innerText`), "Helen") {
+		t.Fatal("Sam's search for heron does not find Helen")
+	}
+	axeScan(t, ctx)
+
+	jo := browser(t)
+	signIn(t, jo, "jo@oakfield.example")
+	do(t, jo, chromedp.Navigate(baseURL+"/search?q=heron"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	if strings.Contains(eval[string](t, jo, `document.querySelector('main').innerText`), "Helen") {
+		t.Fatal("Jo's search for heron shows Helen")
+	}
+}

@@ -1,0 +1,126 @@
+// Package optimize solves linear programmes behind a small interface, so
+// the planning engine does not depend on one solver. The solver used for
+// real work is COIN-OR Clp, through cgo (clp.go).
+package optimize
+
+import (
+	"context"
+	"errors"
+	"math"
+)
+
+// Sense says whether the objective is minimised or maximised.
+type Sense int
+
+const (
+	Minimize Sense = iota
+	Maximize
+)
+
+// Inf is an absent bound.
+var Inf = math.Inf(1)
+
+// Row is one constraint: Lower ≤ Σ Coef[i]·x[Index[i]] ≤ Upper. Use -Inf or
+// Inf for a one-sided row, and Lower = Upper for an equality.
+type Row struct {
+	Name         string
+	Index        []int
+	Coef         []float64
+	Lower, Upper float64
+}
+
+// Problem is a linear programme over len(Objective) variables.
+type Problem struct {
+	Sense     Sense
+	Objective []float64
+	ColLower  []float64 // nil means 0 for every variable
+	ColUpper  []float64 // nil means no upper bound
+	Rows      []Row
+}
+
+// Status is the outcome of a solve.
+type Status string
+
+const (
+	Optimal    Status = "optimal"
+	Infeasible Status = "infeasible"
+	Unbounded  Status = "unbounded"
+)
+
+// Solution is a solver's answer. Duals are the row prices as the solver
+// reports them: the change in the objective per unit increase of the
+// row's bound.
+type Solution struct {
+	Status    Status
+	Objective float64
+	X         []float64
+	Duals     []float64
+	Activity  []float64
+}
+
+// Solver solves linear programmes. Every call must respect the context's
+// deadline.
+type Solver interface {
+	Solve(ctx context.Context, p *Problem) (*Solution, error)
+	Name() string
+}
+
+// ErrTimeLimit is returned when a solve runs out of time.
+var ErrTimeLimit = errors.New("optimize: the solver ran out of time")
+
+// check reports a malformed problem before any solver sees it.
+func (p *Problem) check() error {
+	n := len(p.Objective)
+	if n == 0 {
+		return errors.New("optimize: no variables")
+	}
+	if (p.ColLower != nil && len(p.ColLower) != n) || (p.ColUpper != nil && len(p.ColUpper) != n) {
+		return errors.New("optimize: bounds do not match the variables")
+	}
+	for _, r := range p.Rows {
+		if len(r.Index) != len(r.Coef) {
+			return errors.New("optimize: row " + r.Name + ": index and coefficients differ in length")
+		}
+		for _, j := range r.Index {
+			if j < 0 || j >= n {
+				return errors.New("optimize: row " + r.Name + ": variable out of range")
+			}
+		}
+	}
+	return nil
+}
+
+// IrreducibleInfeasible names a smallest set of rows that cannot all hold
+// (a deletion filter): each row is dropped in turn and kept out if the
+// rest is still infeasible. What remains conflicts, and dropping any one
+// of those rows would make the problem feasible. p must be infeasible.
+func IrreducibleInfeasible(ctx context.Context, s Solver, p *Problem) ([]string, error) {
+	keep := make([]bool, len(p.Rows))
+	for i := range keep {
+		keep[i] = true
+	}
+	for i := range p.Rows {
+		keep[i] = false
+		q := *p
+		q.Rows = nil
+		for j, r := range p.Rows {
+			if keep[j] {
+				q.Rows = append(q.Rows, r)
+			}
+		}
+		sol, err := s.Solve(ctx, &q)
+		if err != nil {
+			return nil, err
+		}
+		if sol.Status != Infeasible {
+			keep[i] = true // needed for the conflict
+		}
+	}
+	var names []string
+	for i, r := range p.Rows {
+		if keep[i] {
+			names = append(names, r.Name)
+		}
+	}
+	return names, nil
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"whatmatters/internal/optimize"
+	"whatmatters/internal/optimize/glpktest"
 )
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-7*math.Max(1, math.Abs(b)) }
@@ -89,7 +90,7 @@ func TestClpAgreesWithGLPK(t *testing.T) {
 			}
 			p.Rows = append(p.Rows, r)
 		}
-		got, want := solve(t, p), glpsol(t, p)
+		got, want := solve(t, p), glpktest.Solve(t, p)
 		if got.Status != want.Status || !near(got.Objective, want.Objective) {
 			t.Fatalf("trial %d: Clp %s %v, GLPK %s %v", trial, got.Status, got.Objective, want.Status, want.Objective)
 		}

@@ -1,4 +1,7 @@
-package optimize_test
+// Package glpktest runs GLPK's glpsol as an independent check on the
+// solver the product uses. GLPK is GPL, so it is never linked: it runs as
+// a separate program, and only tests and benchmarks import this package.
+package glpktest
 
 import (
 	"bufio"
@@ -14,18 +17,11 @@ import (
 	"whatmatters/internal/optimize"
 )
 
-// glpsol solves p with GLPK's command-line solver, which the tests use
-// as an independent check on Clp (it is GPL, so it is never linked). It
-// returns nil if glpsol is not installed, unless the run requires it.
-func glpsol(t testing.TB, p *optimize.Problem) *optimize.Solution {
+// Solve solves p with glpsol. The test is skipped if glpsol is not
+// installed, or fails if WHATMATTERS_REQUIRE_GLPSOL is set.
+func Solve(t testing.TB, p *optimize.Problem) *optimize.Solution {
 	t.Helper()
-	bin, err := exec.LookPath("glpsol")
-	if err != nil {
-		if os.Getenv("WHATMATTERS_REQUIRE_GLPSOL") != "" {
-			t.Fatal("glpsol is not installed (apt-get install glpk-utils)")
-		}
-		t.Skip("glpsol is not installed")
-	}
+	bin := Binary(t)
 	dir := t.TempDir()
 	lp, sol := filepath.Join(dir, "p.lp"), filepath.Join(dir, "p.sol")
 	if err := os.WriteFile(lp, []byte(WriteLP(p)), 0o600); err != nil {
@@ -35,6 +31,19 @@ func glpsol(t testing.TB, p *optimize.Problem) *optimize.Solution {
 		t.Fatalf("glpsol: %v\n%s", err, out)
 	}
 	return readGLPKSolution(t, sol, len(p.Objective), len(p.Rows))
+}
+
+// Binary is glpsol's path; see Solve for when it is missing.
+func Binary(t testing.TB) string {
+	t.Helper()
+	bin, err := exec.LookPath("glpsol")
+	if err != nil {
+		if os.Getenv("WHATMATTERS_REQUIRE_GLPSOL") != "" {
+			t.Fatal("glpsol is not installed (apt-get install glpk-utils)")
+		}
+		t.Skip("glpsol is not installed")
+	}
+	return bin
 }
 
 // WriteLP writes p in CPLEX LP format, with rows r0… and columns x0….

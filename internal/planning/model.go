@@ -1,0 +1,199 @@
+// Package planning is the Balance of Care engine: it reads a planning
+// model (file format planning-model/v1, see docs/planning.md and the spec
+// it follows), applies what-if scenarios, and computes what each balance
+// of care would cost and need: money by payer, bed places, staff, people
+// supported at home. It also finds the best balance within budgets and
+// capacities with a linear programme. It is pure computation: no
+// database, no HTTP.
+package planning
+
+// Format is the only format this package reads.
+const Format = "planning-model/v1"
+
+// Model is a planning model as written in its file.
+type Model struct {
+	Format       string      `json:"format"`
+	Name         string      `json:"name"`
+	Currency     string      `json:"currency,omitempty"`
+	WeeksPerYear float64     `json:"weeks_per_year,omitempty"`
+	Resources    []Resource  `json:"resources"`
+	Packages     []Package   `json:"packages"`
+	Categories   []Category  `json:"categories"`
+	Population   *Population `json:"population,omitempty"`
+	Scenarios    []Scenario  `json:"scenarios,omitempty"`
+}
+
+// Resource is something care is made of: a bed-day, a home care hour.
+type Resource struct {
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	Unit         string   `json:"unit"`
+	UnitCost     float64  `json:"unit_cost"`
+	Payer        string   `json:"payer"`
+	Kind         string   `json:"kind"`
+	Occupancy    *float64 `json:"occupancy,omitempty"`
+	HoursPerWTE  *float64 `json:"hours_per_wte,omitempty"`
+	VisitsPerWTE *float64 `json:"visits_per_wte,omitempty"`
+	Capacity     *float64 `json:"capacity,omitempty"`
+}
+
+// Package is a bundle of care: units of each resource per person per week.
+type Package struct {
+	ID       string             `json:"id"`
+	Name     string             `json:"name"`
+	Setting  string             `json:"setting"`
+	Contents map[string]float64 `json:"contents"`
+}
+
+// Category is a group of people with similar needs, the packages judged
+// right for them, and how many are in each now.
+type Category struct {
+	ID         string             `json:"id"`
+	Name       string             `json:"name"`
+	Options    []string           `json:"options"`
+	Current    map[string]float64 `json:"current"`
+	Prevalence map[string]float64 `json:"prevalence,omitempty"`
+	MaxShift   *float64           `json:"max_shift,omitempty"`
+}
+
+// Population is people by age band now and projected.
+type Population struct {
+	BaseYear    int                           `json:"base_year"`
+	Bands       map[string]float64            `json:"bands"`
+	Projections map[string]map[string]float64 `json:"projections,omitempty"`
+}
+
+// Scenario is a named list of changes to the baseline.
+type Scenario struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Steps []Step `json:"steps"`
+}
+
+// Step is one change; exactly one of its fields is set.
+type Step struct {
+	Move      *Move         `json:"move,omitempty"`
+	Scale     *float64      `json:"scale,omitempty"`
+	ProjectTo *int          `json:"project_to,omitempty"`
+	UnitCost  *UnitCostStep `json:"unit_cost,omitempty"`
+	Contents  *ContentsStep `json:"contents,omitempty"`
+}
+
+// Move moves people of a category (or every category, "*") from one
+// package to another: a fraction of those there, or a count.
+type Move struct {
+	Category string   `json:"category"`
+	From     string   `json:"from"`
+	To       string   `json:"to"`
+	Fraction *float64 `json:"fraction,omitempty"`
+	Count    *float64 `json:"count,omitempty"`
+}
+
+// UnitCostStep sets a resource's unit cost, or multiplies it.
+type UnitCostStep struct {
+	Resource string   `json:"resource"`
+	Value    *float64 `json:"value,omitempty"`
+	Factor   *float64 `json:"factor,omitempty"`
+}
+
+// ContentsStep sets how much of a resource a package uses.
+type ContentsStep struct {
+	Package  string  `json:"package"`
+	Resource string  `json:"resource"`
+	Value    float64 `json:"value"`
+}
+
+// Problem is one thing wrong with a model, at its JSON path.
+type Problem struct {
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+func (p Problem) String() string {
+	if p.Path == "" {
+		return p.Message
+	}
+	return p.Path + ": " + p.Message
+}
+
+// Problems is every problem found; it is the error a model that does not
+// validate returns.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	s := ""
+	for i, p := range ps {
+		if i > 0 {
+			s += "\n"
+		}
+		s += p.String()
+	}
+	return s
+}
+
+// Allocation is people per category per package.
+type Allocation map[string]map[string]float64
+
+
+// resource and pkg find by id.
+func (m *Model) resource(id string) *Resource {
+	for i := range m.Resources {
+		if m.Resources[i].ID == id {
+			return &m.Resources[i]
+		}
+	}
+	return nil
+}
+
+func (m *Model) pkg(id string) *Package {
+	for i := range m.Packages {
+		if m.Packages[i].ID == id {
+			return &m.Packages[i]
+		}
+	}
+	return nil
+}
+
+func (m *Model) category(id string) *Category {
+	for i := range m.Categories {
+		if m.Categories[i].ID == id {
+			return &m.Categories[i]
+		}
+	}
+	return nil
+}
+
+// clone copies what scenario steps may change (costs and contents), so a
+// scenario never alters the model it came from.
+func (m *Model) clone() *Model {
+	c := *m
+	c.Resources = append([]Resource(nil), m.Resources...)
+	c.Packages = make([]Package, len(m.Packages))
+	for i, p := range m.Packages {
+		p.Contents = copyMap(p.Contents)
+		c.Packages[i] = p
+	}
+	return &c
+}
+
+func copyMap(m map[string]float64) map[string]float64 {
+	out := make(map[string]float64, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Baseline is the allocation the model describes now: every option of
+// every category, zero where nobody is.
+func (m *Model) Baseline() Allocation {
+	a := Allocation{}
+	for _, c := range m.Categories {
+		cells := map[string]float64{}
+		for _, p := range c.Options {
+			cells[p] = c.Current[p]
+		}
+		a[c.ID] = cells
+	}
+	return a
+}

@@ -1,0 +1,244 @@
+package planning
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Parse reads a model from JSON, or YAML with the same structure, and
+// validates it. A model that does not validate returns Problems: every
+// problem found, each with its JSON path.
+func Parse(data []byte) (*Model, error) {
+	raw, err := decodeAny(data)
+	if err != nil {
+		return nil, Problems{{Message: err.Error()}}
+	}
+	var ps Problems
+	checkShape(raw, modelShape, "", &ps)
+	if len(ps) > 0 {
+		return nil, ps
+	}
+	// The shape is right, so the typed decode cannot fail on types.
+	canonical, err := json.Marshal(raw)
+	if err != nil {
+		return nil, Problems{{Message: err.Error()}}
+	}
+	var m Model
+	if err := json.Unmarshal(canonical, &m); err != nil {
+		return nil, Problems{{Message: "the model could not be read: " + err.Error()}}
+	}
+	if ps := Validate(&m); len(ps) > 0 {
+		return nil, ps
+	}
+	if m.WeeksPerYear == 0 {
+		m.WeeksPerYear = 52
+	}
+	return &m, nil
+}
+
+// decodeAny reads JSON, or YAML when the text is not JSON.
+func decodeAny(data []byte) (any, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, fmt.Errorf("the model file is empty")
+	}
+	if trimmed[0] == '{' || trimmed[0] == '[' {
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("the model is not valid JSON: %v", err)
+		}
+		if dec.More() {
+			return nil, fmt.Errorf("the model has more than one JSON value: remove what follows the closing }")
+		}
+		return v, nil
+	}
+	var v any
+	if err := yaml.Unmarshal(trimmed, &v); err != nil {
+		return nil, fmt.Errorf("the model is neither JSON nor YAML: %v", err)
+	}
+	return normaliseYAML(v)
+}
+
+// normaliseYAML turns YAML's values into what encoding/json would have
+// made, so both formats go through the same checks.
+func normaliseYAML(v any) (any, error) {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			n, err := normaliseYAML(e)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = n
+		}
+		return out, nil
+	case map[any]any:
+		out := map[string]any{}
+		for k, e := range x {
+			n, err := normaliseYAML(e)
+			if err != nil {
+				return nil, err
+			}
+			out[fmt.Sprint(k)] = n
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			n, err := normaliseYAML(e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = n
+		}
+		return out, nil
+	case int:
+		return json.Number(fmt.Sprint(x)), nil
+	case int64:
+		return json.Number(fmt.Sprint(x)), nil
+	case uint64:
+		return json.Number(fmt.Sprint(x)), nil
+	case float64:
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return nil, fmt.Errorf("the model has a number that is not finite (%v)", x)
+		}
+		return json.Number(fmt.Sprint(x)), nil
+	}
+	return v, nil
+}
+
+// shape describes what a JSON value must look like.
+type shape struct {
+	kind   string            // "object", "array", "map", "string", "number", "integer", "step"
+	fields map[string]*shape // object: allowed members
+	elem   *shape            // array and map: each element
+}
+
+var (
+	str     = &shape{kind: "string"}
+	number  = &shape{kind: "number"}
+	integer = &shape{kind: "integer"}
+	numMap  = &shape{kind: "map", elem: number}
+)
+
+func object(fields map[string]*shape) *shape { return &shape{kind: "object", fields: fields} }
+func array(elem *shape) *shape               { return &shape{kind: "array", elem: elem} }
+
+var stepShape = &shape{kind: "step", fields: map[string]*shape{
+	"move":       object(map[string]*shape{"category": str, "from": str, "to": str, "fraction": number, "count": number}),
+	"scale":      number,
+	"project_to": integer,
+	"unit_cost":  object(map[string]*shape{"resource": str, "value": number, "factor": number}),
+	"contents":   object(map[string]*shape{"package": str, "resource": str, "value": number}),
+}}
+
+var modelShape = object(map[string]*shape{
+	"format": str, "name": str, "currency": str, "weeks_per_year": number,
+	"resources": array(object(map[string]*shape{"id": str, "name": str, "unit": str, "unit_cost": number,
+		"payer": str, "kind": str, "occupancy": number, "hours_per_wte": number, "visits_per_wte": number, "capacity": number})),
+	"packages": array(object(map[string]*shape{"id": str, "name": str, "setting": str, "contents": numMap})),
+	"categories": array(object(map[string]*shape{"id": str, "name": str, "options": array(str), "current": numMap,
+		"prevalence": numMap, "max_shift": number})),
+	"population": object(map[string]*shape{"base_year": integer, "bands": numMap,
+		"projections": &shape{kind: "map", elem: numMap}}),
+	"scenarios": array(object(map[string]*shape{"id": str, "name": str, "steps": array(stepShape)})),
+})
+
+// checkShape walks v against s, adding a problem for each unknown member
+// and each value of the wrong type.
+func checkShape(v any, s *shape, path string, ps *Problems) {
+	add := func(msg string) { *ps = append(*ps, Problem{Path: strings.TrimPrefix(path, "."), Message: msg}) }
+	switch s.kind {
+	case "object", "step":
+		obj, ok := v.(map[string]any)
+		if !ok {
+			add("must be an object { … }, not " + describe(v))
+			return
+		}
+		keys := sortedKeys(obj)
+		for _, k := range keys {
+			fs, known := s.fields[k]
+			if !known {
+				*ps = append(*ps, Problem{Path: strings.TrimPrefix(path+"."+k, "."),
+					Message: fmt.Sprintf("unknown field %q: remove it, or check its spelling (allowed here: %s)", k, strings.Join(sortedKeys(s.fields), ", "))})
+				continue
+			}
+			checkShape(obj[k], fs, path+"."+k, ps)
+		}
+		if s.kind == "step" && len(obj) != 1 {
+			add("a step must have exactly one of move, scale, project_to, unit_cost, contents")
+		}
+	case "array":
+		arr, ok := v.([]any)
+		if !ok {
+			add("must be a list [ … ], not " + describe(v))
+			return
+		}
+		for i, e := range arr {
+			checkShape(e, s.elem, fmt.Sprintf("%s[%d]", path, i), ps)
+		}
+	case "map":
+		obj, ok := v.(map[string]any)
+		if !ok {
+			add("must be an object of names to values, not " + describe(v))
+			return
+		}
+		for _, k := range sortedKeys(obj) {
+			checkShape(obj[k], s.elem, path+"."+k, ps)
+		}
+	case "string":
+		if _, ok := v.(string); !ok {
+			add("must be text in quotes, not " + describe(v))
+		}
+	case "number", "integer":
+		n, ok := v.(json.Number)
+		if !ok {
+			add("must be a number, not " + describe(v))
+			return
+		}
+		f, err := n.Float64()
+		if err != nil || math.IsInf(f, 0) {
+			add("is not a number that can be used: " + n.String())
+			return
+		}
+		if s.kind == "integer" && f != math.Trunc(f) {
+			add("must be a whole number (a year), not " + n.String())
+		}
+	}
+}
+
+func describe(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return fmt.Sprintf("the text %q", x)
+	case json.Number:
+		return "the number " + x.String()
+	case bool:
+		return fmt.Sprintf("%v", x)
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -134,7 +134,6 @@ func (ps Problems) Error() string {
 // Allocation is people per category per package.
 type Allocation map[string]map[string]float64
 
-
 // resource and pkg find by id.
 func (m *Model) resource(id string) *Resource {
 	for i := range m.Resources {

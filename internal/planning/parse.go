@@ -19,21 +19,32 @@ func Parse(data []byte) (*Model, error) {
 	if err != nil {
 		return nil, Problems{{Message: err.Error()}}
 	}
+	// Shape problems (unknown fields, wrong types) are collected and the
+	// offending values dropped, so the meaning of the rest can still be
+	// checked and every problem reported at once.
 	var ps Problems
-	checkShape(raw, modelShape, "", &ps)
-	if len(ps) > 0 {
+	raw = checkShape(raw, modelShape, "", &ps)
+	if _, ok := raw.(map[string]any); !ok {
 		return nil, ps
 	}
-	// The shape is right, so the typed decode cannot fail on types.
 	canonical, err := json.Marshal(raw)
 	if err != nil {
 		return nil, Problems{{Message: err.Error()}}
 	}
 	var m Model
 	if err := json.Unmarshal(canonical, &m); err != nil {
-		return nil, Problems{{Message: "the model could not be read: " + err.Error()}}
+		return nil, append(ps, Problem{Message: "the model could not be read: " + err.Error()})
 	}
-	if ps := Validate(&m); len(ps) > 0 {
+	broken := map[string]bool{}
+	for _, p := range ps {
+		broken[p.Path] = true
+	}
+	for _, p := range Validate(&m) {
+		if !broken[p.Path] && !broken[strings.TrimSuffix(p.Path, ".id")] {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) > 0 {
 		return nil, ps
 	}
 	if m.WeeksPerYear == 0 {
@@ -154,66 +165,71 @@ var modelShape = object(map[string]*shape{
 })
 
 // checkShape walks v against s, adding a problem for each unknown member
-// and each value of the wrong type.
-func checkShape(v any, s *shape, path string, ps *Problems) {
-	add := func(msg string) { *ps = append(*ps, Problem{Path: strings.TrimPrefix(path, "."), Message: msg}) }
+// and each value of the wrong type. It returns v with those dropped (nil
+// in place of a wrong value), so the rest can still be read.
+func checkShape(v any, s *shape, path string, ps *Problems) any {
+	add := func(msg string) any {
+		*ps = append(*ps, Problem{Path: strings.TrimPrefix(path, "."), Message: msg})
+		return nil
+	}
 	switch s.kind {
 	case "object", "step":
 		obj, ok := v.(map[string]any)
 		if !ok {
-			add("must be an object { … }, not " + describe(v))
-			return
+			return add("must be an object { … }, not " + describe(v))
 		}
-		keys := sortedKeys(obj)
-		for _, k := range keys {
+		for _, k := range sortedKeys(obj) {
 			fs, known := s.fields[k]
 			if !known {
 				*ps = append(*ps, Problem{Path: strings.TrimPrefix(path+"."+k, "."),
 					Message: fmt.Sprintf("unknown field %q: remove it, or check its spelling (allowed here: %s)", k, strings.Join(sortedKeys(s.fields), ", "))})
+				delete(obj, k)
 				continue
 			}
-			checkShape(obj[k], fs, path+"."+k, ps)
+			obj[k] = checkShape(obj[k], fs, path+"."+k, ps)
 		}
 		if s.kind == "step" && len(obj) != 1 {
 			add("a step must have exactly one of move, scale, project_to, unit_cost, contents")
 		}
+		return obj
 	case "array":
 		arr, ok := v.([]any)
 		if !ok {
-			add("must be a list [ … ], not " + describe(v))
-			return
+			return add("must be a list [ … ], not " + describe(v))
 		}
 		for i, e := range arr {
-			checkShape(e, s.elem, fmt.Sprintf("%s[%d]", path, i), ps)
+			arr[i] = checkShape(e, s.elem, fmt.Sprintf("%s[%d]", path, i), ps)
 		}
+		return arr
 	case "map":
 		obj, ok := v.(map[string]any)
 		if !ok {
-			add("must be an object of names to values, not " + describe(v))
-			return
+			return add("must be an object of names to values, not " + describe(v))
 		}
 		for _, k := range sortedKeys(obj) {
-			checkShape(obj[k], s.elem, path+"."+k, ps)
+			if obj[k] = checkShape(obj[k], s.elem, path+"."+k, ps); obj[k] == nil {
+				delete(obj, k)
+			}
 		}
+		return obj
 	case "string":
 		if _, ok := v.(string); !ok {
-			add("must be text in quotes, not " + describe(v))
+			return add("must be text in quotes, not " + describe(v))
 		}
 	case "number", "integer":
 		n, ok := v.(json.Number)
 		if !ok {
-			add("must be a number, not " + describe(v))
-			return
+			return add("must be a number, not " + describe(v))
 		}
 		f, err := n.Float64()
 		if err != nil || math.IsInf(f, 0) {
-			add("is not a number that can be used: " + n.String())
-			return
+			return add("is not a number that can be used: " + n.String())
 		}
 		if s.kind == "integer" && f != math.Trunc(f) {
-			add("must be a whole number (a year), not " + n.String())
+			return add("must be a whole number (a year), not " + n.String())
 		}
 	}
+	return v
 }
 
 func describe(v any) string {

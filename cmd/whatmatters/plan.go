@@ -1,0 +1,372 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"whatmatters/internal/optimize"
+	"whatmatters/internal/planning"
+)
+
+func init() {
+	register("plan", "Balance of Care planning: plan run | optimise | project | sensitivity", runPlan)
+}
+
+// solveTimeLimit bounds every optimiser call.
+const solveTimeLimit = 60 * time.Second
+
+func runPlan(args []string, stdout, stderr io.Writer) int {
+	sub := map[string]func([]string, io.Writer, io.Writer) int{
+		"run": planRun, "optimise": planOptimise, "optimize": planOptimise, "project": planProject, "sensitivity": planSensitivity,
+	}
+	if len(args) == 0 || sub[args[0]] == nil {
+		fmt.Fprintln(stderr, "Usage: whatmatters plan run|optimise|project|sensitivity MODEL [options]; see docs/planning.md")
+		return 2
+	}
+	return sub[args[0]](args[1:], stdout, stderr)
+}
+
+// listFlag collects a repeated flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// parseWithModel parses flags that may come before or after the MODEL
+// argument, and returns MODEL.
+func parseWithModel(fs *flag.FlagSet, args []string, stderr io.Writer) (string, bool) {
+	var model string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", false
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		if model != "" {
+			fmt.Fprintf(stderr, "whatmatters: one model at a time: %q and %q\n", model, fs.Arg(0))
+			return "", false
+		}
+		model, args = fs.Arg(0), fs.Args()[1:]
+	}
+	if model == "" {
+		fmt.Fprintf(stderr, "whatmatters: name the model file (or - for standard input)\n")
+		return "", false
+	}
+	return model, true
+}
+
+// loadModel reads and validates a model; a model that does not validate
+// prints every problem to stderr and gives exit status 2.
+func loadModel(path string, stderr io.Writer) (*planning.Model, int) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(os.Stdin)
+	} else {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "whatmatters: %v\n", err)
+		return nil, 1
+	}
+	m, err := planning.Parse(data)
+	if err != nil {
+		return nil, problems(stderr, err)
+	}
+	return m, 0
+}
+
+// problems prints a model's problems, one per line, and returns 2; any
+// other error is 1.
+func problems(stderr io.Writer, err error) int {
+	var ps planning.Problems
+	if errors.As(err, &ps) {
+		for _, p := range ps {
+			fmt.Fprintln(stderr, p.String())
+		}
+		return 2
+	}
+	fmt.Fprintf(stderr, "whatmatters: %v\n", err)
+	return 1
+}
+
+func checkFormat(format string, stderr io.Writer, allowed ...string) bool {
+	for _, a := range allowed {
+		if format == a {
+			return true
+		}
+	}
+	fmt.Fprintf(stderr, "whatmatters: --format must be one of %s\n", strings.Join(allowed, ", "))
+	return false
+}
+
+func writeJSON(w io.Writer, v any) int {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return 1
+	}
+	return 0
+}
+
+func planRun(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("plan run", stderr)
+	var scenarios listFlag
+	fs.Var(&scenarios, "scenario", "evaluate only this scenario (repeat for more); the baseline is always included")
+	format := fs.String("format", "table", "json, table or csv")
+	explain := fs.Bool("explain", false, "explain how one scenario's figures were built (needs exactly one --scenario)")
+	path, ok := parseWithModel(fs, args, stderr)
+	if !ok || !checkFormat(*format, stderr, "json", "table", "csv") {
+		return 2
+	}
+	m, code := loadModel(path, stderr)
+	if m == nil {
+		return code
+	}
+	if *explain {
+		if len(scenarios) != 1 {
+			fmt.Fprintln(stderr, "whatmatters: --explain needs exactly one --scenario")
+			return 2
+		}
+		if err := m.Explain(stdout, scenarios[0]); err != nil {
+			return problems(stderr, err)
+		}
+		return 0
+	}
+	results, err := m.Run(scenarios)
+	if err != nil {
+		return problems(stderr, err)
+	}
+	switch *format {
+	case "json":
+		return writeJSON(stdout, map[string]any{"model": m.Name, "results": results})
+	case "csv":
+		err = planning.WriteCSV(stdout, m, results)
+	default:
+		err = planning.WriteTable(stdout, m, results)
+	}
+	if err != nil {
+		return problems(stderr, err)
+	}
+	return 0
+}
+
+func optionalFloat(fs *flag.FlagSet, name, usage string) *string {
+	return fs.String(name, "", usage)
+}
+
+func parseOptionalFloat(name, v string, stderr io.Writer) (*float64, bool) {
+	if v == "" {
+		return nil, true
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		fmt.Fprintf(stderr, "whatmatters: --%s must be a number, not %q\n", name, v)
+		return nil, false
+	}
+	return &f, true
+}
+
+func planOptimise(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("plan optimise", stderr)
+	objective := fs.String("objective", planning.MinCost, "min_cost or max_at_home")
+	budget := optionalFloat(fs, "budget", "weekly budget, on the perspective's cost")
+	perspective := fs.String("perspective", planning.Public, "public (payers other than person and carer) or comprehensive (everyone)")
+	maxShift := optionalFloat(fs, "max-shift", "at most this share (0 to 1) of each current cell may move; a category's max_shift overrides it")
+	scenario := fs.String("scenario", "", "start from this scenario's people, costs and contents")
+	format := fs.String("format", "json", "json or table")
+	path, ok := parseWithModel(fs, args, stderr)
+	if !ok || !checkFormat(*format, stderr, "json", "table") {
+		return 2
+	}
+	b, ok1 := parseOptionalFloat("budget", *budget, stderr)
+	s, ok2 := parseOptionalFloat("max-shift", *maxShift, stderr)
+	if !ok1 || !ok2 {
+		return 2
+	}
+	m, code := loadModel(path, stderr)
+	if m == nil {
+		return code
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), solveTimeLimit)
+	defer cancel()
+	ans, err := m.Optimise(ctx, optimize.Clp{}, planning.OptimiseOptions{Objective: *objective, Budget: b,
+		Perspective: *perspective, MaxShift: s, Scenario: *scenario})
+	if err != nil {
+		var ps planning.Problems
+		if errors.As(err, &ps) {
+			return problems(stderr, err)
+		}
+		fmt.Fprintf(stderr, "whatmatters: %v\n", err)
+		return 1
+	}
+	if *format == "table" {
+		return optimumTable(stdout, m, ans)
+	}
+	return writeJSON(stdout, ans)
+}
+
+func optimumTable(w io.Writer, m *planning.Model, ans any) int {
+	opt, ok := ans.(*planning.Optimum)
+	if !ok { // infeasible
+		b, _ := json.Marshal(ans)
+		var v struct{ Conflicts []string }
+		_ = json.Unmarshal(b, &v)
+		fmt.Fprintln(w, "No allocation meets every constraint. These cannot all hold together:")
+		for _, c := range v.Conflicts {
+			fmt.Fprintln(w, "  -", c)
+		}
+		return 0
+	}
+	fmt.Fprintf(w, "Optimum (%s, solved by %s)\n\n", opt.Objective, opt.Solver)
+	if err := planning.WriteTable(w, m, []*planning.Result{opt.Result}); err != nil {
+		return 1
+	}
+	fmt.Fprintln(w, "\nAllocation")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "Category\tPackage\tPeople\t")
+	for _, c := range m.Categories {
+		for _, p := range c.Options {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t\n", c.ID, p, planning.Count(opt.Allocation[c.ID][p]))
+		}
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(w, "\nShadow prices (improvement per extra unit a week)")
+	for _, k := range sortedKeys(opt.ShadowPrices) {
+		fmt.Fprintf(w, "  %s: %s\n", k, strconv.FormatFloat(opt.ShadowPrices[k], 'f', 6, 64))
+	}
+	return 0
+}
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
+
+func planProject(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("plan project", stderr)
+	years := fs.String("years", "", "the years, like 2026..2040")
+	format := fs.String("format", "table", "json or table")
+	path, ok := parseWithModel(fs, args, stderr)
+	if !ok || !checkFormat(*format, stderr, "json", "table") {
+		return 2
+	}
+	first, last, err := parseYears(*years)
+	if err != nil {
+		fmt.Fprintf(stderr, "whatmatters: --years: %v\n", err)
+		return 2
+	}
+	m, code := loadModel(path, stderr)
+	if m == nil {
+		return code
+	}
+	out, err := m.Project(first, last)
+	if err != nil {
+		return problems(stderr, err)
+	}
+	if *format == "json" {
+		return writeJSON(stdout, map[string]any{"model": m.Name, "years": out})
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	header := "Year\t"
+	for _, c := range m.Categories {
+		header += c.ID + "\t"
+	}
+	fmt.Fprintln(tw, header+"People\tCost per week\tCost per year\t")
+	for _, y := range out {
+		line := strconv.Itoa(y.Year)
+		if y.Interpolated {
+			line += "*"
+		}
+		line += "\t"
+		for _, c := range m.Categories {
+			line += planning.Count(y.Categories[c.ID]) + "\t"
+		}
+		fmt.Fprintln(tw, line+planning.Count(y.People)+"\t"+planning.Money(m.Currency, y.CostPerWeek)+"\t"+planning.Money(m.Currency, y.CostPerYear)+"\t")
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(stdout, "\nThe baseline mix of packages, applied to each year's projected people. * interpolated between the years the model has.")
+	return 0
+}
+
+func parseYears(s string) (int, int, error) {
+	a, b, ok := strings.Cut(s, "..")
+	if !ok {
+		a, b = s, s
+	}
+	first, err1 := strconv.Atoi(strings.TrimSpace(a))
+	last, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if err1 != nil || err2 != nil || last < first || last-first > 200 {
+		return 0, 0, fmt.Errorf("write a year or a range, like 2026..2040 (got %q)", s)
+	}
+	return first, last, nil
+}
+
+func planSensitivity(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("plan sensitivity", stderr)
+	scenario := fs.String("scenario", "", "the scenario to test (required)")
+	var varies listFlag
+	fs.Var(&varies, "vary", "unit_cost=±20% or contents=±10% (repeat)")
+	format := fs.String("format", "table", "json, table or csv")
+	path, ok := parseWithModel(fs, args, stderr)
+	if !ok || !checkFormat(*format, stderr, "json", "table", "csv") {
+		return 2
+	}
+	if *scenario == "" || len(varies) == 0 {
+		fmt.Fprintln(stderr, "whatmatters: give --scenario ID and at least one --vary, like --vary unit_cost=±20%")
+		return 2
+	}
+	var vs []planning.Vary
+	for _, v := range varies {
+		pv, err := planning.ParseVary(v)
+		if err != nil {
+			fmt.Fprintf(stderr, "whatmatters: %v\n", err)
+			return 2
+		}
+		vs = append(vs, pv)
+	}
+	m, code := loadModel(path, stderr)
+	if m == nil {
+		return code
+	}
+	swings, err := m.Sensitivity(*scenario, vs)
+	if err != nil {
+		return problems(stderr, err)
+	}
+	switch *format {
+	case "json":
+		return writeJSON(stdout, map[string]any{"model": m.Name, "scenario": *scenario, "swings": swings})
+	case "csv":
+		fmt.Fprintln(stdout, "parameter,low,high,cost_per_week_low,cost_per_week_high,cost_change_low,cost_change_high,swing")
+		for _, s := range swings {
+			fmt.Fprintf(stdout, "%s,%v,%v,%v,%v,%v,%v,%v\n", s.Parameter, s.Low, s.High, s.CostLow, s.CostHigh, s.ChangeLow, s.ChangeHigh, s.Swing)
+		}
+		return 0
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "Parameter\tLow\tHigh\tCost per week (low)\tCost per week (high)\tSwing\t")
+	for _, s := range swings {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Parameter, strconv.FormatFloat(s.Low, 'f', -1, 64), strconv.FormatFloat(s.High, 'f', -1, 64),
+			planning.Money(m.Currency, s.CostLow), planning.Money(m.Currency, s.CostHigh), planning.Money(m.Currency, s.Swing))
+	}
+	_ = tw.Flush()
+	return 0
+}

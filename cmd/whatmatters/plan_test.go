@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const fixtures = "../../internal/planning/testdata"
+
+func plan(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(append([]string{"plan"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestPlanRunJSONMatchesFixture(t *testing.T) {
+	code, out, errs := plan(t, "run", filepath.Join(fixtures, "riverside.json"), "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got, want struct {
+		Results []struct {
+			Scenario    string  `json:"scenario"`
+			CostPerWeek float64 `json:"cost_per_week"`
+			AtHome      float64 `json:"at_home"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(fixtures, "riverside.expected.json"))
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Results) != len(want.Results) {
+		t.Fatalf("%d results, want %d", len(got.Results), len(want.Results))
+	}
+	for i, w := range want.Results {
+		g := got.Results[i]
+		if g.Scenario != w.Scenario || math.Abs(g.CostPerWeek-w.CostPerWeek) > 1e-9*w.CostPerWeek || g.AtHome != w.AtHome {
+			t.Errorf("result %d: got %+v, want %+v", i, g, w)
+		}
+	}
+}
+
+func TestPlanRunReportsEveryMistakeAndExits2(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(fixtures, "riverside.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(b), `"unit_cost": 140`, `"unit_cost": -140`, 1)
+	bad = strings.Replace(bad, `"current": {"NH": 30, "RH": 90`, `"current": {"XX": 30, "RH": 90`, 1)
+	bad = strings.Replace(bad, `"weeks_per_year": 52`, `"weeks_per_year": 52, "wekes": 1`, 1)
+	path := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := plan(t, "run", path, "--format", "json")
+	for _, want := range []string{"weeks_per_year", "wekes", "resources[0].unit_cost:", "categories[2].current.XX: package XX is not an option of category C3"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("missing %q in:\n%s", want, errs)
+		}
+	}
+	if code != 2 || out != "" || len(strings.Split(strings.TrimSpace(errs), "\n")) != 3 {
+		t.Errorf("exit %d, stdout %q, want exactly three problems:\n%s", code, out, errs)
+	}
+}
+
+func TestPlanThreeMistakesAllReported(t *testing.T) {
+	model := `{"format": "planning-model/v1", "name": "Three mistakes",
+	  "resources": [{"id": "h", "name": "Hour", "unit": "hour", "unit_cost": -1, "payer": "LA", "kind": "staff_hours"}],
+	  "packages": [{"id": "P", "name": "P", "setting": "home", "contents": {"h": 1, "nope": 2}}],
+	  "categories": [{"id": "C", "name": "C", "options": ["P"], "current": {"Q": 3}}]}`
+	path := filepath.Join(t.TempDir(), "m.json")
+	_ = os.WriteFile(path, []byte(model), 0o600)
+	code, out, errs := plan(t, "run", path)
+	want := []string{"resources[0].unit_cost: ", "packages[0].contents.nope: ", "categories[0].current.Q: package Q is not an option of category C"}
+	for _, w := range want {
+		if !strings.Contains(errs, w) {
+			t.Errorf("missing %q", w)
+		}
+	}
+	if code != 2 || out != "" || len(strings.Split(strings.TrimSpace(errs), "\n")) != 3 {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, errs)
+	}
+}
+
+func TestPlanOptimise(t *testing.T) {
+	code, out, errs := plan(t, "optimise", filepath.Join(fixtures, "riverside-lp.json"), "--objective", "min_cost")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got struct {
+		Status       string             `json:"status"`
+		Public       float64            `json:"public_cost_per_week"`
+		ShadowPrices map[string]float64 `json:"shadow_prices"`
+	}
+	_ = json.Unmarshal([]byte(out), &got)
+	if got.Status != "optimal" || math.Abs(got.Public-399285.714285714) > 1e-6 || math.Abs(got.ShadowPrices["home_care_hour"]-(980.0-786)/21) > 1e-9 {
+		t.Errorf("optimum: %+v", got)
+	}
+	// A budget below the cheapest allocation is an answer, not an error.
+	code, out, _ = plan(t, "optimise", filepath.Join(fixtures, "riverside-lp.json"), "--budget", "1000")
+	if code != 0 || !strings.Contains(out, `"infeasible"`) || !strings.Contains(out, "budget") {
+		t.Errorf("infeasible budget: exit %d\n%s", code, out)
+	}
+}
+
+const projectModel = `
+format: planning-model/v1
+name: Projection test
+resources:
+  - {id: h, name: Home care hour, unit: hour, unit_cost: 20, payer: LA, kind: staff_hours, hours_per_wte: 30}
+packages:
+  - {id: P, name: Home, setting: home, contents: {h: 10}}
+categories:
+  - {id: C, name: Everyone, options: [P], current: {P: 100}, prevalence: {"85+": 0.01}}
+population:
+  base_year: 2026
+  bands: {"85+": 10000}
+  projections: {"2030": {"85+": 14000}}
+`
+
+// A YAML model; 2028 lies halfway between the years given, so its
+// population is 12,000 and its people 120.
+func TestPlanProjectYAML(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.yaml")
+	_ = os.WriteFile(path, []byte(projectModel), 0o600)
+	code, out, errs := plan(t, "project", path, "--years", "2026..2030", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got struct {
+		Years []struct {
+			Year         int
+			Interpolated bool
+			People       float64 `json:"people"`
+			CostPerWeek  float64 `json:"cost_per_week"`
+		}
+	}
+	_ = json.Unmarshal([]byte(out), &got)
+	if len(got.Years) != 5 || got.Years[2].People != 120 || !got.Years[2].Interpolated || got.Years[4].CostPerWeek != 140*10*20 {
+		t.Errorf("projection: %+v", got.Years)
+	}
+	if code, _, errs := plan(t, "project", path, "--years", "2026..2035"); code != 2 || !strings.Contains(errs, "--years") || !strings.Contains(errs, "2031 is outside") {
+		t.Errorf("beyond the model: exit %d %s", code, errs)
+	}
+}
+
+func TestPlanSensitivity(t *testing.T) {
+	code, out, errs := plan(t, "sensitivity", filepath.Join(fixtures, "riverside.json"), "--scenario", "A", "--vary", "unit_cost=±20%", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got struct {
+		Swings []struct {
+			Parameter string
+			Swing     float64
+		}
+	}
+	_ = json.Unmarshal([]byte(out), &got)
+	// Scenario A uses 13,125 home care hours a week; ±20% of £25 swings
+	// its cost by 13,125 × £10 = £131,250, the largest of the six.
+	if len(got.Swings) != 6 || got.Swings[0].Parameter != "unit_cost home_care_hour" || math.Abs(got.Swings[0].Swing-131250) > 1e-6 {
+		t.Errorf("swings: %+v", got.Swings)
+	}
+}

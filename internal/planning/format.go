@@ -1,0 +1,205 @@
+package planning
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// Money formats an amount for a report: currency symbol, thousands
+// separators, pennies. Rounding happens here and only here.
+func Money(currency string, v float64) string {
+	sym := map[string]string{"GBP": "£", "EUR": "€", "USD": "$"}[currency]
+	if sym == "" && currency != "" {
+		sym = currency + " "
+	}
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return sign + sym + thousands(v, 2)
+}
+
+// Count formats people or units: whole numbers plainly, fractions to one
+// decimal place, with thousands separators.
+func Count(v float64) string {
+	if math.Abs(v-math.Round(v)) < 1e-9 {
+		return thousands(math.Round(v), 0)
+	}
+	return thousands(v, 1)
+}
+
+func thousands(v float64, decimals int) string {
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	whole = strings.TrimPrefix(whole, "-")
+	var b strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := b.String()
+	if neg {
+		out = "-" + out
+	}
+	if frac != "" {
+		out += "." + frac
+	}
+	return out
+}
+
+func percent(v float64) string {
+	if v == 0 {
+		return "0.0%"
+	}
+	return fmt.Sprintf("%+.1f%%", v)
+}
+
+func plain(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// WriteTable writes results as aligned tables for a report: the headline
+// figures, then each resource's volume, with the change against the
+// baseline.
+func WriteTable(w io.Writer, m *Model, results []*Result) error {
+	fmt.Fprintf(w, "%s (weekly figures unless stated; money in %s)\n\n", m.Name, m.Currency)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "Scenario\tPeople\tAt home\tCost per week\tCost per year\tPublic cost per week\tChange in cost\t")
+	for _, r := range results {
+		change := percent(r.CostChangePct)
+		if r.Scenario == "baseline" {
+			change = "–"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Scenario, Count(r.People), Count(r.AtHome),
+			Money(m.Currency, r.CostPerWeek), Money(m.Currency, r.CostPerYear), Money(m.Currency, r.PublicCostPerWeek), change)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nResources used per week")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	header := "Resource\tUnit\t"
+	for _, r := range results {
+		header += r.Scenario + "\t"
+	}
+	fmt.Fprintln(tw, header)
+	for _, res := range m.Resources {
+		line := res.Name + "\t" + res.Unit + "\t"
+		for _, r := range results {
+			line += Count(r.Resources[res.ID].Volume) + "\t"
+		}
+		fmt.Fprintln(tw, line)
+		if extra := staffOrPlaces(res, results); extra != "" {
+			fmt.Fprintln(tw, extra)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nCost by payer per week")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "Payer\t"+strings.Join(scenarioNames(results), "\t")+"\t")
+	for _, payer := range payers(results) {
+		line := payer + "\t"
+		for _, r := range results {
+			line += Money(m.Currency, r.CostByPayer[payer]) + "\t"
+		}
+		fmt.Fprintln(tw, line)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, r := range results {
+		if len(r.OverCapacity) > 0 {
+			fmt.Fprintf(w, "\n%s is over capacity for: %s\n", r.Scenario, strings.Join(r.OverCapacity, ", "))
+		}
+	}
+	return nil
+}
+
+// staffOrPlaces is the line under a resource with its places or WTE.
+func staffOrPlaces(res Resource, results []*Result) string {
+	var label string
+	switch {
+	case res.Kind == "bed":
+		label = "  places"
+	case res.Kind == "staff_hours" && res.HoursPerWTE != nil, res.Kind == "visits" && res.VisitsPerWTE != nil:
+		label = "  staff (WTE)"
+	default:
+		return ""
+	}
+	line := label + "\t\t"
+	for _, r := range results {
+		rr := r.Resources[res.ID]
+		v := rr.Places
+		if v == nil {
+			v = rr.WTE
+		}
+		if v == nil {
+			line += "\t"
+			continue
+		}
+		line += thousands(*v, 1) + "\t"
+	}
+	return line
+}
+
+func scenarioNames(results []*Result) []string {
+	var out []string
+	for _, r := range results {
+		out = append(out, r.Scenario)
+	}
+	return out
+}
+
+func payers(results []*Result) []string {
+	seen := map[string]bool{}
+	for _, r := range results {
+		for p := range r.CostByPayer {
+			seen[p] = true
+		}
+	}
+	out := sortedKeys(seen)
+	sort.Strings(out)
+	return out
+}
+
+// WriteCSV writes one row per scenario with every figure at full
+// precision, for spreadsheets.
+func WriteCSV(w io.Writer, m *Model, results []*Result) error {
+	cw := csv.NewWriter(w)
+	header := []string{"scenario", "name", "people", "at_home", "cost_per_week", "cost_per_year", "public_cost_per_week", "cost_change_pct"}
+	ps := payers(results)
+	for _, p := range ps {
+		header = append(header, "cost_by_payer:"+p)
+	}
+	for _, r := range m.Resources {
+		header = append(header, "volume:"+r.ID, "cost:"+r.ID)
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, r := range results {
+		row := []string{r.Scenario, r.Name, plain(r.People), plain(r.AtHome), plain(r.CostPerWeek), plain(r.CostPerYear),
+			plain(r.PublicCostPerWeek), plain(r.CostChangePct)}
+		for _, p := range ps {
+			row = append(row, plain(r.CostByPayer[p]))
+		}
+		for _, res := range m.Resources {
+			rr := r.Resources[res.ID]
+			row = append(row, plain(rr.Volume), plain(rr.Cost))
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

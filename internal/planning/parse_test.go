@@ -1,0 +1,108 @@
+package planning_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"whatmatters/internal/planning"
+)
+
+func problemsOf(t *testing.T, err error) map[string]string {
+	t.Helper()
+	var ps planning.Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("want Problems, got %v", err)
+	}
+	out := map[string]string{}
+	for _, p := range ps {
+		out[p.Path] = p.Message
+	}
+	return out
+}
+
+func riverside(t *testing.T) string {
+	b, err := os.ReadFile(filepath.Join("testdata", "riverside.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestParseReportsShapeAndMeaningTogether(t *testing.T) {
+	src := riverside(t)
+	src = strings.Replace(src, `"unit": "bed-day", "unit_cost": 140`, `"unit": "bed-day", "unit_cost": "140", "colour": "red"`, 1)
+	src = strings.Replace(src, `{"scale": 1.2}`, `{"scale": 1.2, "move": {"category": "C1", "from": "NH", "to": "HI", "fraction": 2}}`, 1)
+	src = strings.Replace(src, `"options": ["RH", "HI", "HS"]`, `"options": ["RH", "HI", "HS", "ZZ"]`, 1)
+	_, err := planning.Parse([]byte(src))
+	got := problemsOf(t, err)
+	for _, path := range []string{"resources[0].unit_cost", "resources[0].colour", "scenarios[1].steps[0]", "scenarios[1].steps[0].move.fraction", "categories[3].options[3]"} {
+		if got[path] == "" {
+			t.Errorf("no problem at %s; got %v", path, got)
+		}
+	}
+	if !strings.Contains(got["resources[0].colour"], `unknown field "colour"`) {
+		t.Errorf("unknown field message: %q", got["resources[0].colour"])
+	}
+}
+
+func TestYAMLReadsLikeJSON(t *testing.T) {
+	yamlSrc := `
+format: planning-model/v1
+name: Tiny
+resources: [{id: h, name: Hour, unit: hour, unit_cost: 25, payer: LA, kind: staff_hours}]
+packages: [{id: P, name: Home, setting: home, contents: {h: 7}}]
+categories: [{id: C, name: All, options: [P], current: {P: 10}}]
+`
+	jsonSrc := `{"format": "planning-model/v1", "name": "Tiny",
+  "resources": [{"id": "h", "name": "Hour", "unit": "hour", "unit_cost": 25, "payer": "LA", "kind": "staff_hours"}],
+  "packages": [{"id": "P", "name": "Home", "setting": "home", "contents": {"h": 7}}],
+  "categories": [{"id": "C", "name": "All", "options": ["P"], "current": {"P": 10}}]}`
+	var costs []float64
+	for _, src := range []string{yamlSrc, jsonSrc} {
+		m, err := planning.Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, _ := m.Run(nil)
+		costs = append(costs, res[0].CostPerWeek)
+	}
+	if costs[0] != 10*7*25 || costs[1] != costs[0] {
+		t.Errorf("costs %v, want 1750 both", costs)
+	}
+}
+
+func TestStepThatCannotBeCarriedOut(t *testing.T) {
+	src := strings.Replace(riverside(t), `"count": 40`, `"count": 41`, 1)
+	m, err := planning.Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Run([]string{"C"})
+	got := problemsOf(t, err)
+	if !strings.Contains(got["scenarios[2].steps[0].move.count"], "moves 41 people but category C4 has 40") {
+		t.Errorf("got %v", got)
+	}
+}
+
+func TestEveryCategoryMove(t *testing.T) {
+	src := strings.Replace(riverside(t), `{"scale": 1.2}`, `{"move": {"category": "*", "from": "RH", "to": "HI", "fraction": 0.5}}`, 1)
+	m, err := planning.Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Run([]string{"B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every category has RH and HI: 30+40+90+40 = 200 in RH, half move.
+	rh := 0.0
+	for _, cells := range res[1].Allocation {
+		rh += cells["RH"]
+	}
+	if rh != 100 || res[1].AtHome != 1060+100 {
+		t.Errorf("after the move: %v in RH, %v at home", rh, res[1].AtHome)
+	}
+}

@@ -1,0 +1,105 @@
+package planning
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+)
+
+// YearProjection is one year of a projection: each category's people,
+// and what the baseline mix of packages would cost and need for them.
+type YearProjection struct {
+	Year         int                `json:"year"`
+	Interpolated bool               `json:"interpolated"`
+	Categories   map[string]float64 `json:"categories"`
+	People       float64            `json:"people"`
+	AtHome       float64            `json:"at_home"`
+	CostPerWeek  float64            `json:"cost_per_week"`
+	CostPerYear  float64            `json:"cost_per_year"`
+	PublicCost   float64            `json:"public_cost_per_week"`
+	Volumes      map[string]float64 `json:"volumes"`
+}
+
+// knownYears are the years the model has populations for, in order.
+func (m *Model) knownYears() []int {
+	if m.Population == nil {
+		return nil
+	}
+	years := []int{m.Population.BaseYear}
+	for y := range m.Population.Projections {
+		if n, err := strconv.Atoi(y); err == nil && n != m.Population.BaseYear {
+			years = append(years, n)
+		}
+	}
+	sort.Ints(years)
+	return years
+}
+
+// bandsIn returns the population in a year: as given for a year the
+// model has, or linearly interpolated between the years either side.
+func (m *Model) bandsIn(year int) (map[string]float64, bool, error) {
+	if b, err := populationIn(m, year); err == nil {
+		return b, false, nil
+	}
+	years := m.knownYears()
+	if len(years) == 0 {
+		return nil, false, fmt.Errorf("the model has no population to project from")
+	}
+	for i := 1; i < len(years); i++ {
+		lo, hi := years[i-1], years[i]
+		if year > lo && year < hi {
+			a, _ := populationIn(m, lo)
+			b, _ := populationIn(m, hi)
+			t := float64(year-lo) / float64(hi-lo)
+			out := map[string]float64{}
+			for band := range m.Population.Bands {
+				out[band] = a[band] + t*(b[band]-a[band])
+			}
+			return out, true, nil
+		}
+	}
+	return nil, false, fmt.Errorf("the model has populations for %d to %d only: %d is outside them", years[0], years[len(years)-1], year)
+}
+
+// Project projects the baseline mix to each year from first to last.
+func (m *Model) Project(first, last int) ([]YearProjection, error) {
+	var ps Problems
+	for i, c := range m.Categories {
+		if len(c.Prevalence) == 0 {
+			ps = append(ps, Problem{Path: fmt.Sprintf("categories[%d].prevalence", i), Message: "projecting needs the prevalence of category " + c.ID + " in each population band"})
+		}
+	}
+	if len(ps) > 0 {
+		return nil, ps
+	}
+	var out []YearProjection
+	for year := first; year <= last; year++ {
+		bands, interpolated, err := m.bandsIn(year)
+		if err != nil {
+			return nil, Problems{{Path: "--years", Message: err.Error()}}
+		}
+		st := m.BaselineState()
+		yp := YearProjection{Year: year, Interpolated: interpolated, Categories: map[string]float64{}, Volumes: map[string]float64{}}
+		for _, c := range m.Categories {
+			target := projected(c, bands)
+			yp.Categories[c.ID] = target
+			cells := st.Allocation[c.ID]
+			total := sum(cells)
+			if total == 0 && target > 0 {
+				return nil, Problems{{Path: "categories." + c.ID, Message: "category " + c.ID + " has nobody now, so there is no mix of packages to project"}}
+			}
+			for k := range cells {
+				if total > 0 {
+					cells[k] *= target / total
+				}
+			}
+		}
+		r := st.Evaluate(strconv.Itoa(year), 0)
+		yp.People, yp.AtHome, yp.CostPerWeek, yp.CostPerYear, yp.PublicCost = r.People, r.AtHome, r.CostPerWeek, r.CostPerYear, r.PublicCostPerWeek
+		for id, rr := range r.Resources {
+			yp.Volumes[id] = rr.Volume
+		}
+		out = append(out, yp)
+	}
+	return out, nil
+}

@@ -237,7 +237,7 @@ func optimumTable(w io.Writer, m *planning.Model, ans any) int {
 	fmt.Fprintln(tw, "Category\tPackage\tPeople\t")
 	for _, c := range m.Categories {
 		for _, p := range c.Options {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t\n", c.ID, p, planning.Count(opt.Allocation[c.ID][p]))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t\n", c.ID, p, planning.Count(opt.Allocation.Get(c.ID, p)))
 		}
 	}
 	_ = tw.Flush()

@@ -32,13 +32,13 @@ func (m *Model) Explain(w io.Writer, scenario string) error {
 	moved := false
 	for _, c := range m.Categories {
 		for _, p := range c.Options {
-			d := st.Allocation[c.ID][p] - base.Allocation[c.ID][p]
+			d := st.Allocation.Get(c.ID, p) - base.Allocation.Get(c.ID, p)
 			if math.Abs(d) < 1e-12 {
 				continue
 			}
 			moved = true
 			fmt.Fprintf(w, "  %s in %s (%s): %s → %s (%+g people)\n", c.ID, p, m.pkg(p).Name,
-				Count(base.Allocation[c.ID][p]), Count(st.Allocation[c.ID][p]), d)
+				Count(base.Allocation.Get(c.ID, p)), Count(st.Allocation.Get(c.ID, p)), d)
 		}
 	}
 	if !moved {

@@ -21,6 +21,8 @@ type Model struct {
 	Categories   []Category  `json:"categories"`
 	Population   *Population `json:"population,omitempty"`
 	Scenarios    []Scenario  `json:"scenarios,omitempty"`
+
+	ix *index // positions of ids, built on first use
 }
 
 // Resource is something care is made of: a bed-day, a home care hour.
@@ -131,9 +133,6 @@ func (ps Problems) Error() string {
 	return s
 }
 
-// Allocation is people per category per package.
-type Allocation map[string]map[string]float64
-
 // resource and pkg find by id.
 func (m *Model) resource(id string) *Resource {
 	for i := range m.Resources {
@@ -145,7 +144,10 @@ func (m *Model) resource(id string) *Resource {
 }
 
 func (m *Model) pkg(id string) *Package {
-	for i := range m.Packages {
+	if i, ok := m.index().pkg[id]; ok && i < len(m.Packages) && m.Packages[i].ID == id {
+		return &m.Packages[i]
+	}
+	for i := range m.Packages { // a model still being validated
 		if m.Packages[i].ID == id {
 			return &m.Packages[i]
 		}
@@ -184,15 +186,20 @@ func copyMap(m map[string]float64) map[string]float64 {
 }
 
 // Baseline is the allocation the model describes now: every option of
-// every category, zero where nobody is.
+// every category, zero where nobody is. It is worked out once and copied
+// for each scenario.
 func (m *Model) Baseline() Allocation {
-	a := Allocation{}
-	for _, c := range m.Categories {
-		cells := map[string]float64{}
-		for _, p := range c.Options {
-			cells[p] = c.Current[p]
+	ix := m.index()
+	if ix.base == nil {
+		base := Allocation{ix: ix, order: m.Categories, Cells: make([][]float64, len(m.Categories))}
+		for ci, c := range m.Categories {
+			row := make([]float64, len(c.Options))
+			for oi, p := range c.Options {
+				row[oi] = c.Current[p]
+			}
+			base.Cells[ci] = row
 		}
-		a[c.ID] = cells
+		ix.base = &base
 	}
-	return a
+	return ix.base.clone()
 }

@@ -47,8 +47,11 @@ type infeasibleAnswer struct {
 	Solver    string   `json:"solver"`
 }
 
-// cell is one variable: people of a category in a package.
-type cell struct{ category, pkg string }
+// cell is one variable: people of a category (row) in a package (column).
+type cell struct {
+	ci, oi        int
+	category, pkg string
+}
 
 // LP is the linear programme for a state, with what is needed to read its
 // solution back.
@@ -96,9 +99,9 @@ func (st *State) Formulate(o OptimiseOptions) (*LP, error) {
 		}
 		return c
 	}
-	for _, c := range m.Categories {
-		for _, pk := range c.Options {
-			lp.cells = append(lp.cells, cell{c.ID, pk})
+	for ci, c := range m.Categories {
+		for oi, pk := range c.Options {
+			lp.cells = append(lp.cells, cell{ci, oi, c.ID, pk})
 			switch o.Objective {
 			case MinCost:
 				p.Objective = append(p.Objective, cost(pk))
@@ -115,14 +118,14 @@ func (st *State) Formulate(o OptimiseOptions) (*LP, error) {
 		p.Sense = optimize.Maximize
 	}
 	// Every category keeps its people.
-	for _, c := range m.Categories {
+	for ci, c := range m.Categories {
 		row := optimize.Row{Name: "people in category " + c.ID}
 		for j, cl := range lp.cells {
-			if cl.category == c.ID {
+			if cl.ci == ci {
 				row.Index, row.Coef = append(row.Index, j), append(row.Coef, 1)
 			}
 		}
-		n := sum(a[c.ID])
+		n := rowSum(a.Cells[ci])
 		row.Lower, row.Upper = n, n
 		p.Rows = append(p.Rows, row)
 	}
@@ -147,7 +150,7 @@ func (st *State) Formulate(o OptimiseOptions) (*LP, error) {
 		lp.priced["budget"] = len(p.Rows)
 		p.Rows = append(p.Rows, row)
 	}
-	for _, c := range m.Categories {
+	for ci, c := range m.Categories {
 		s := o.MaxShift
 		if c.MaxShift != nil {
 			s = c.MaxShift
@@ -156,11 +159,12 @@ func (st *State) Formulate(o OptimiseOptions) (*LP, error) {
 			continue
 		}
 		for j, cl := range lp.cells {
-			if cl.category != c.ID || a[c.ID][cl.pkg] == 0 {
+			if cl.ci != ci || a.Cells[ci][cl.oi] == 0 {
 				continue
 			}
+			now := a.Cells[ci][cl.oi]
 			p.Rows = append(p.Rows, optimize.Row{Name: fmt.Sprintf("at most %g of %s in %s may move", *s, c.ID, cl.pkg),
-				Index: []int{j}, Coef: []float64{1}, Lower: (1 - *s) * a[c.ID][cl.pkg], Upper: math.Inf(1)})
+				Index: []int{j}, Coef: []float64{1}, Lower: (1 - *s) * now, Upper: math.Inf(1)})
 		}
 	}
 	return lp, nil
@@ -201,12 +205,9 @@ func (m *Model) Optimise(ctx context.Context, solver optimize.Solver, o Optimise
 	default:
 		return nil, fmt.Errorf("the optimiser found the problem %s", sol.Status)
 	}
-	best := &State{Model: st.Model, Allocation: Allocation{}}
-	for _, c := range st.Model.Categories {
-		best.Allocation[c.ID] = map[string]float64{}
-	}
+	best := &State{Model: st.Model, Allocation: st.Allocation.clone()}
 	for j, cl := range lp.cells {
-		best.Allocation[cl.category][cl.pkg] = cleanZero(sol.X[j])
+		best.Allocation.Cells[cl.ci][cl.oi] = cleanZero(sol.X[j])
 	}
 	baseline := m.BaselineState().Evaluate("baseline", 0).CostPerWeek
 	out := &Optimum{Result: best.Evaluate("optimum", baseline), Status: string(optimize.Optimal), Objective: objective,

@@ -15,6 +15,15 @@ import (
 // validates it. A model that does not validate returns Problems: every
 // problem found, each with its JSON path.
 func Parse(data []byte) (*Model, error) {
+	if m, ok := parseStrict(data); ok {
+		if ps := Validate(m); len(ps) > 0 {
+			return nil, ps
+		}
+		if m.WeeksPerYear == 0 {
+			m.WeeksPerYear = 52
+		}
+		return m, nil
+	}
 	raw, err := decodeAny(data)
 	if err != nil {
 		return nil, Problems{{Message: err.Error()}}
@@ -51,6 +60,23 @@ func Parse(data []byte) (*Model, error) {
 		m.WeeksPerYear = 52
 	}
 	return &m, nil
+}
+
+// parseStrict is the quick way in for well-formed JSON: one typed decode
+// that refuses unknown fields. When it fails, Parse takes the slower
+// path that finds every shape problem with its path.
+func parseStrict(data []byte) (*Model, bool) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.DisallowUnknownFields()
+	var m Model
+	if err := dec.Decode(&m); err != nil || dec.More() {
+		return nil, false
+	}
+	return &m, true
 }
 
 // decodeAny reads JSON, or YAML when the text is not JSON.

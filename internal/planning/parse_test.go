@@ -99,8 +99,8 @@ func TestEveryCategoryMove(t *testing.T) {
 	}
 	// Every category has RH and HI: 30+40+90+40 = 200 in RH, half move.
 	rh := 0.0
-	for _, cells := range res[1].Allocation {
-		rh += cells["RH"]
+	for _, c := range []string{"C1", "C2", "C3", "C4"} {
+		rh += res[1].Allocation.Get(c, "RH")
 	}
 	if rh != 100 || res[1].AtHome != 1060+100 {
 		t.Errorf("after the move: %v in RH, %v at home", rh, res[1].AtHome)

@@ -81,18 +81,10 @@ func (m *Model) Project(first, last int) ([]YearProjection, error) {
 		st := m.BaselineState()
 		yp := YearProjection{Year: year, Interpolated: interpolated, Categories: map[string]float64{}, Volumes: map[string]float64{}}
 		for _, c := range m.Categories {
-			target := projected(c, bands)
-			yp.Categories[c.ID] = target
-			cells := st.Allocation[c.ID]
-			total := sum(cells)
-			if total == 0 && target > 0 {
-				return nil, Problems{{Path: "categories." + c.ID, Message: "category " + c.ID + " has nobody now, so there is no mix of packages to project"}}
-			}
-			for k := range cells {
-				if total > 0 {
-					cells[k] *= target / total
-				}
-			}
+			yp.Categories[c.ID] = projected(c, bands)
+		}
+		if err := st.rescale(bands); err != nil {
+			return nil, Problems{{Path: "--years", Message: err.Error()}}
 		}
 		r := st.Evaluate(strconv.Itoa(year), 0)
 		yp.People, yp.AtHome, yp.CostPerWeek, yp.CostPerYear, yp.PublicCost = r.People, r.AtHome, r.CostPerWeek, r.CostPerYear, r.PublicCostPerWeek

@@ -45,9 +45,9 @@ func (st *State) apply(p string, step Step) error {
 	case step.Move != nil:
 		return st.move(p+".move", step.Move)
 	case step.Scale != nil:
-		for _, cells := range st.Allocation {
-			for k := range cells {
-				cells[k] *= *step.Scale
+		for _, row := range st.Allocation.Cells {
+			for k := range row {
+				row[k] *= *step.Scale
 			}
 		}
 	case step.ProjectTo != nil:
@@ -76,34 +76,40 @@ func (st *State) apply(p string, step Step) error {
 
 func (st *State) move(p string, mv *Move) error {
 	m := st.Model
-	var cats []string
+	ix := m.index()
+	rows := []int{}
 	if mv.Category == "*" {
-		for _, c := range m.Categories {
-			if oneOf(mv.From, c.Options) && oneOf(mv.To, c.Options) {
-				cats = append(cats, c.ID)
+		for ci := range m.Categories {
+			_, hasFrom := ix.opt[ci][mv.From]
+			_, hasTo := ix.opt[ci][mv.To]
+			if hasFrom && hasTo {
+				rows = append(rows, ci)
 			}
 		}
 	} else {
-		c := m.category(mv.Category)
-		if c == nil || !oneOf(mv.From, c.Options) || !oneOf(mv.To, c.Options) {
+		ci, ok := ix.cat[mv.Category]
+		_, hasFrom := ix.opt[ci][mv.From]
+		_, hasTo := ix.opt[ci][mv.To]
+		if !ok || !hasFrom || !hasTo {
 			return Problems{{Path: p, Message: fmt.Sprintf("category %q must have both %s and %s among its options", mv.Category, mv.From, mv.To)}}
 		}
-		cats = []string{c.ID}
+		rows = append(rows, ci)
 	}
-	for _, c := range cats {
-		cells := st.Allocation[c]
+	for _, ci := range rows {
+		row, from, to := st.Allocation.Cells[ci], ix.opt[ci][mv.From], ix.opt[ci][mv.To]
 		n := 0.0
 		switch {
 		case mv.Fraction != nil:
-			n = *mv.Fraction * cells[mv.From]
+			n = *mv.Fraction * row[from]
 		case mv.Count != nil:
 			n = *mv.Count
-			if n > cells[mv.From] {
-				return Problems{{Path: p + ".count", Message: fmt.Sprintf("moves %v people but category %s has %v in %s at this step", n, c, cells[mv.From], mv.From)}}
+			if n > row[from] {
+				return Problems{{Path: p + ".count", Message: fmt.Sprintf("moves %v people but category %s has %v in %s at this step",
+					n, m.Categories[ci].ID, row[from], mv.From)}}
 			}
 		}
-		cells[mv.From] -= n
-		cells[mv.To] += n
+		row[from] -= n
+		row[to] += n
 	}
 	return nil
 }
@@ -116,18 +122,27 @@ func (st *State) projectTo(p string, year int) error {
 	if err != nil {
 		return Problems{{Path: p, Message: err.Error()}}
 	}
-	for _, c := range m.Categories {
+	if err := st.rescale(bands); err != nil {
+		return Problems{{Path: p, Message: err.Error()}}
+	}
+	return nil
+}
+
+// rescale sets each category to its projected size for the bands,
+// keeping its mix of packages.
+func (st *State) rescale(bands map[string]float64) error {
+	for ci, c := range st.Model.Categories {
 		target := projected(c, bands)
-		cells := st.Allocation[c.ID]
-		total := sum(cells)
+		row := st.Allocation.Cells[ci]
+		total := rowSum(row)
 		if total == 0 {
 			if target > 0 {
-				return Problems{{Path: p, Message: fmt.Sprintf("category %s has nobody now, so there is no mix of packages to project", c.ID)}}
+				return fmt.Errorf("category %s has nobody now, so there is no mix of packages to project", c.ID)
 			}
 			continue
 		}
-		for k := range cells {
-			cells[k] *= target / total
+		for k := range row {
+			row[k] *= target / total
 		}
 	}
 	return nil
@@ -142,10 +157,10 @@ func projected(c Category, bands map[string]float64) float64 {
 	return n
 }
 
-func sum(cells map[string]float64) float64 {
+func rowSum(row []float64) float64 {
 	t := 0.0
-	for _, k := range sortedKeys(cells) {
-		t += cells[k]
+	for _, v := range row {
+		t += v
 	}
 	return t
 }

@@ -204,16 +204,26 @@ func (v *validator) scenarios(m *Model) {
 // step checks what can be checked before the step runs; running it can
 // still find that a count is more than the people there.
 func (v *validator) step(m *Model, p string, st Step) {
-	switch {
-	case st.Move != nil:
-		v.move(m, p+".move", st.Move)
-	case st.Scale != nil:
-		if *st.Scale < 0 {
-			v.add(p+".scale", "must be 0 or more (1.2 means 20%% more people), not %v", *st.Scale)
+	set := 0
+	for _, isSet := range []bool{st.Move != nil, st.Scale != nil, st.ProjectTo != nil, st.UnitCost != nil, st.Contents != nil} {
+		if isSet {
+			set++
 		}
-	case st.ProjectTo != nil:
+	}
+	if set != 1 {
+		v.add(p, "a step must have exactly one of move, scale, project_to, unit_cost, contents")
+	}
+	// Each part present is checked, so every problem shows at once.
+	if st.Move != nil {
+		v.move(m, p+".move", st.Move)
+	}
+	if st.Scale != nil && *st.Scale < 0 {
+		v.add(p+".scale", "must be 0 or more (1.2 means 20%% more people), not %v", *st.Scale)
+	}
+	if st.ProjectTo != nil {
 		v.projectTo(m, p+".project_to", *st.ProjectTo)
-	case st.UnitCost != nil:
+	}
+	if st.UnitCost != nil {
 		u := st.UnitCost
 		if m.resource(u.Resource) == nil {
 			v.add(p+".unit_cost.resource", "there is no resource %q", u.Resource)
@@ -224,7 +234,8 @@ func (v *validator) step(m *Model, p string, st Step) {
 		if (u.Value != nil && *u.Value < 0) || (u.Factor != nil && *u.Factor < 0) {
 			v.add(p+".unit_cost", "a cost cannot be negative")
 		}
-	case st.Contents != nil:
+	}
+	if st.Contents != nil {
 		c := st.Contents
 		if m.pkg(c.Package) == nil {
 			v.add(p+".contents.package", "there is no package %q", c.Package)

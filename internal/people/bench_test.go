@@ -1,0 +1,87 @@
+package people_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/people"
+	"whatmatters/internal/store/storetest"
+	"whatmatters/internal/testworld"
+)
+
+// Benchmarks for the foundation (issue 2). Each product path has a raw
+// baseline on the same rows, the same handle and the same durability,
+// measured in the same run; scripts/bench.sh prints the ratios.
+
+// BenchmarkWritePath updates a person as a worker saves the form: the
+// access rule, the version check, the update and its audit row (with the
+// before and after) in one durable transaction.
+func BenchmarkWritePath(b *testing.B) {
+	w := testworld.New(b, storetest.Open(b))
+	ctx, sam := context.Background(), testworld.Subject(w.Sam)
+	p, err := people.Get(ctx, w.DB, sam, w.Helen.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	names := []string{"Nell", "Lena"}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p.PreferredName = names[i%2]
+		if err := people.Update(ctx, w.DB, sam, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRawInsert is the write baseline: a row of the same size
+// inserted into the people table in its own durable transaction.
+func BenchmarkRawInsert(b *testing.B) {
+	w := testworld.New(b, storetest.Open(b))
+	ctx := context.Background()
+	now := time.Now().UTC()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		err := w.DB.Tx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO people (id, given_name, family_name, preferred_name, date_of_birth, version, created_at, updated_at)
+				VALUES ($1, 'Helen', 'Marsh', 'Nell', '1938-05-04', 1, $2, $2)`, access.NewID(), now)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadPath opens a person's record as the record page does: the
+// access rule, the read audit row (durable), the person and About me.
+func BenchmarkReadPath(b *testing.B) {
+	w := testworld.New(b, storetest.Open(b))
+	ctx, sam := context.Background(), testworld.Subject(w.Sam)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := people.Get(ctx, w.DB, sam, w.Helen.ID); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := people.GetAboutMe(ctx, w.DB.Read(), w.Helen.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRawRead is the read baseline: the same person row by its
+// primary key.
+func BenchmarkRawRead(b *testing.B) {
+	w := testworld.New(b, storetest.Open(b))
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var given string
+		if err := w.DB.Read().QueryRowContext(ctx, `SELECT given_name FROM people WHERE id = $1`, w.Helen.ID).Scan(&given); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+

@@ -21,10 +21,16 @@ port=54329
 while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 
 as_pg "$bindir/initdb" -D "$dir/data" -U whatmatters --auth=trust -E UTF8 --no-locale >/dev/null
-# fsync is off because this cluster only lives for one test run; the crash
-# test kills the client, not the server.
+# For tests fsync is off: the cluster lives for one run, and the crash test
+# kills the client, not the server. Benchmarks (WHATMATTERS_PG_DURABLE=1,
+# or any run of scripts/bench.sh) keep PostgreSQL's durable defaults, so
+# they compare like with like against SQLite's synchronous=FULL.
+settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+if [[ -n ${WHATMATTERS_PG_DURABLE:-${WHATMATTERS_BENCH_STORY_ROWS:-}} ]]; then
+  settings=""
+fi
 if ! as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null; then
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $settings -c max_connections=200" start >/dev/null; then
   echo "PostgreSQL did not start:" >&2
   tail -n 30 "$dir/log" >&2 || true
   exit 1

@@ -310,7 +310,7 @@ func TestRecordParts(t *testing.T) {
 	}
 
 	alys := &client{t: t, srv: srv, token: tokenFor(t, w, w.Alys)}
-	for _, part := range []string{"/profile", "/relationships", "/about-me", "/outcomes", "/strengths", "/risks", "/story", "/attachments"} {
+	for _, part := range []string{"/profile", "/relationships", "/addresses", "/about-me", "/outcomes", "/strengths", "/risks", "/story", "/attachments"} {
 		if resp, _ := alys.do("GET", base+part, ""); resp.StatusCode != 404 {
 			t.Errorf("GET %s as Alys: %d", part, resp.StatusCode)
 		}

@@ -61,6 +61,10 @@ func (a *API) recordRoutes(mux *http.ServeMux) {
 		l, err := people.Relationships(r.Context(), rd(), id)
 		return items(l), err
 	})))
+	mux.HandleFunc("GET /api/v1/people/{id}/addresses", a.authed(part(a, func(r *http.Request, id string) (map[string]any, error) {
+		l, err := people.Addresses(r.Context(), rd(), id)
+		return items(l), err
+	})))
 	mux.HandleFunc("GET /api/v1/people/{id}/about-me", a.authed(a.getAboutMe))
 	mux.HandleFunc("PUT /api/v1/people/{id}/about-me", a.authed(a.putAboutMe))
 	mux.HandleFunc("GET /api/v1/people/{id}/outcomes", a.authed(part(a, func(r *http.Request, id string) (map[string]any, error) {

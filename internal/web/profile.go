@@ -147,3 +147,39 @@ func (s *Server) relationship(w http.ResponseWriter, r *http.Request, post bool)
 	}
 	saved(w, r, p.ID, "relationship", "profile")
 }
+
+// addressData is the address form.
+type addressData struct {
+	Person *people.Person
+	Kinds  []string
+}
+
+func (s *Server) addressPage(w http.ResponseWriter, r *http.Request) {
+	s.address(w, r, false)
+}
+
+func (s *Server) addAddress(w http.ResponseWriter, r *http.Request) {
+	s.address(w, r, true)
+}
+
+func (s *Server) address(w http.ResponseWriter, r *http.Request, post bool) {
+	p, ok := s.openPerson(w, r)
+	if !ok {
+		return
+	}
+	v := s.newView(r, "address.title")
+	v.Data = &addressData{Person: p, Kinds: people.AddressKinds}
+	if !post {
+		v.Form["kind"] = "home"
+		s.render(w, r, http.StatusOK, "address", v)
+		return
+	}
+	keepForm(v, r, "kind", "lines", "postcode", "from_date", "to_date")
+	a := &people.Address{PersonID: p.ID, Kind: v.Form["kind"], Lines: v.Form["lines"], Postcode: v.Form["postcode"],
+		FromDate: v.Form["from_date"], ToDate: v.Form["to_date"]}
+	if err := people.AddAddress(r.Context(), s.db, subject(r), a); err != nil {
+		s.refused(w, r, v, "address", err)
+		return
+	}
+	saved(w, r, p.ID, "address", "profile")
+}

@@ -15,6 +15,7 @@ type recordData struct {
 	AboutMe       *people.AboutMe
 	Profile       *people.Profile
 	Relationships []people.Relationship
+	Addresses     []people.Address
 	Outcomes      []outcomeView
 	Strengths     []strengthView
 	Risks         []riskView
@@ -64,7 +65,7 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request) {
 // savedKeys maps ?saved= values to the banner shown after a save.
 var savedKeys = map[string]string{"1": "person.saved.body", "about-me": "saved.about_me", "outcome": "saved.outcome",
 	"progress": "saved.progress", "strength": "saved.strength", "risk": "saved.risk", "story": "saved.story",
-	"profile": "saved.profile", "relationship": "saved.relationship"}
+	"profile": "saved.profile", "relationship": "saved.relationship", "address": "saved.address"}
 
 // loadRecord reads the parts of an opened record. The read itself was
 // checked and audited when the record was opened.
@@ -79,6 +80,9 @@ func loadRecord(ctx context.Context, s *Server, p *people.Person) (*recordData, 
 		return nil, err
 	}
 	if d.Relationships, err = people.Relationships(ctx, rd, p.ID); err != nil {
+		return nil, err
+	}
+	if d.Addresses, err = people.Addresses(ctx, rd, p.ID); err != nil {
 		return nil, err
 	}
 	outcomes, err := people.Outcomes(ctx, rd, p.ID)

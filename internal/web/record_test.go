@@ -237,3 +237,20 @@ func TestProfileAndRelationships(t *testing.T) {
 		}
 	}
 }
+
+func TestAddAddress(t *testing.T) {
+	w, srv := setup(t)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	base := "/people/" + w.Helen.ID
+	if resp, body := sam.post(base+"/addresses/new", url.Values{"kind": {"home"}, "lines": {"2 River View"}, "postcode": {"nonsense"}}); resp.StatusCode != 422 ||
+		!strings.Contains(body, `href="#postcode"`) || !strings.Contains(body, "2 River View") {
+		t.Errorf("bad postcode: %d", resp.StatusCode)
+	}
+	if resp, _ := sam.post(base+"/addresses/new", url.Values{"kind": {"home"}, "lines": {"2 River View"}, "postcode": {"cf10 1aa"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("address: %d", resp.StatusCode)
+	}
+	if _, page := sam.get(base); !strings.Contains(page, "CF10 1AA") {
+		t.Errorf("record lacks the address")
+	}
+}

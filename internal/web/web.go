@@ -122,6 +122,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /people/{id}/about-me", s.signedIn(s.saveAboutMe))
 	mux.HandleFunc("GET /people/{id}/profile", s.signedIn(s.profilePage))
 	mux.HandleFunc("POST /people/{id}/profile", s.signedIn(s.saveProfile))
+	mux.HandleFunc("GET /people/{id}/addresses/new", s.signedIn(s.addressPage))
+	mux.HandleFunc("POST /people/{id}/addresses/new", s.signedIn(s.addAddress))
 	mux.HandleFunc("GET /people/{id}/relationships/new", s.signedIn(s.relationshipPage))
 	mux.HandleFunc("POST /people/{id}/relationships/new", s.signedIn(s.addRelationship))
 	mux.HandleFunc("GET /people/{id}/outcomes/new", s.signedIn(s.newOutcomePage))

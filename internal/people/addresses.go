@@ -1,0 +1,118 @@
+package people
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/audit"
+	"whatmatters/internal/store"
+)
+
+// AddressKinds are the kinds of address a person may have.
+var AddressKinds = []string{"home", "care_home", "correspondence", "temporary"}
+
+// Address is where a person lives or gets letters, for a time.
+type Address struct {
+	ID       string `json:"id"`
+	PersonID string `json:"person_id"`
+	Kind     string `json:"kind"`
+	Lines    string `json:"lines"` // the address above the postcode, one line per line
+	Postcode string `json:"postcode"`
+	FromDate string `json:"from_date,omitempty"` // YYYY-MM-DD
+	ToDate   string `json:"to_date,omitempty"`
+}
+
+// A UK postcode: outward code, space, inward code (GOV.UK's pattern).
+var postcodePattern = regexp.MustCompile(`^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$`)
+
+// NormalisePostcode upper-cases a postcode and puts one space before the
+// last three characters, as Royal Mail writes it.
+func NormalisePostcode(s string) string {
+	s = strings.ToUpper(strings.Join(strings.Fields(s), ""))
+	if len(s) > 3 {
+		s = s[:len(s)-3] + " " + s[len(s)-3:]
+	}
+	return s
+}
+
+func (a *Address) normalise() error {
+	a.Lines = strings.TrimSpace(a.Lines)
+	a.Postcode = NormalisePostcode(a.Postcode)
+	a.FromDate, a.ToDate = strings.TrimSpace(a.FromDate), strings.TrimSpace(a.ToDate)
+	var ps Problems
+	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	if !oneOf(a.Kind, AddressKinds) {
+		add("kind", "Choose what kind of address this is")
+	}
+	switch {
+	case a.Lines == "":
+		add("lines", "Enter the address")
+	case len([]rune(a.Lines)) > 500:
+		add("lines", "Keep the address to 500 characters or fewer")
+	}
+	if a.Postcode != "" && !postcodePattern.MatchString(a.Postcode) {
+		add("postcode", "Enter a real postcode, like CF10 1AA")
+	}
+	for field, v := range map[string]string{"from_date": a.FromDate, "to_date": a.ToDate} {
+		if v != "" && !validDate(v) {
+			add(field, "Enter a real date, like 2026-11-23")
+		}
+	}
+	if a.FromDate != "" && a.ToDate != "" && a.ToDate < a.FromDate {
+		add("to_date", "The end date must be after the start date")
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	return nil
+}
+
+// AddAddress records an address for a person the subject may see.
+func AddAddress(ctx context.Context, db *store.DB, s access.Subject, a *Address) error {
+	if err := a.normalise(); err != nil {
+		return err
+	}
+	a.ID = access.NewID()
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := mustSee(ctx, tx, s, a.PersonID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO person_addresses (id, person_id, kind, lines, postcode, from_date, to_date, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, a.ID, a.PersonID, a.Kind, a.Lines, a.Postcode, a.FromDate, a.ToDate, store.Now())
+		if err != nil {
+			return fmt.Errorf("people: add address: %w", err)
+		}
+		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "address.add", PersonID: a.PersonID,
+			Target: "address/" + a.ID, Details: map[string]any{"after": a}})
+	})
+}
+
+// Addresses lists a person's addresses, current ones first. The caller
+// must already have opened the record (Get).
+func Addresses(ctx context.Context, r store.Reader, personID string) ([]Address, error) {
+	rows, err := r.QueryContext(ctx, `SELECT id, person_id, kind, lines, postcode, from_date, to_date
+		FROM person_addresses WHERE person_id = $1 ORDER BY to_date <> '', from_date DESC, created_at`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("people: addresses: %w", err)
+	}
+	defer rows.Close()
+	var out []Address
+	for rows.Next() {
+		var a Address
+		if err := rows.Scan(&a.ID, &a.PersonID, &a.Kind, &a.Lines, &a.Postcode, &a.FromDate, &a.ToDate); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func validDate(v string) bool {
+	_, err := time.Parse("2006-01-02", v)
+	return err == nil
+}

@@ -1,0 +1,34 @@
+package people_test
+
+import (
+	"context"
+	"testing"
+
+	"whatmatters/internal/people"
+)
+
+func TestAddresses(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	bad := &people.Address{PersonID: f.person.ID, Kind: "castle", Postcode: "NOT A POSTCODE", FromDate: "2026-02-30"}
+	fields := fieldsOf(people.AddAddress(ctx, f.db, f.worker, bad))
+	for _, want := range []string{"kind", "lines", "postcode", "from_date"} {
+		if !fields[want] {
+			t.Errorf("no problem reported for %s: %v", want, fields)
+		}
+	}
+	good := &people.Address{PersonID: f.person.ID, Kind: "home", Lines: "2 River View\nRiverside", Postcode: "cf101aa", FromDate: "2019-04-01"}
+	if err := people.AddAddress(ctx, f.db, f.worker, good); err != nil {
+		t.Fatal(err)
+	}
+	if good.Postcode != "CF10 1AA" {
+		t.Errorf("postcode kept as %q, want CF10 1AA", good.Postcode)
+	}
+	if err := people.AddAddress(ctx, f.db, f.stranger, &people.Address{PersonID: f.person.ID, Kind: "home", Lines: "x"}); err == nil {
+		t.Error("a stranger added an address")
+	}
+	list, err := people.Addresses(ctx, f.db.Read(), f.person.ID)
+	if err != nil || len(list) != 1 || list[0].Lines != "2 River View\nRiverside" {
+		t.Errorf("addresses: %v %v", list, err)
+	}
+}

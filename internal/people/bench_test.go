@@ -84,4 +84,3 @@ func BenchmarkRawRead(b *testing.B) {
 		}
 	}
 }
-

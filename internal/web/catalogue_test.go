@@ -17,7 +17,7 @@ import (
 func TestEveryPageStringIsTranslated(t *testing.T) {
 	keys := map[string]bool{}
 	tmpl := regexp.MustCompile(`(?:\(?\bt\s+|\(field \. "[a-z_]+" )"([^"]+)"(?: "([^"]+)")?`)
-	goKey := regexp.MustCompile(`"((?:home|signin|person|aboutme|access|accesslog|edit|conflict|breakglass|review|tokens|error|layout|saved|outcomes?|progress|strengths?|risks?|story|timeline|search|coach|form|profile|change|relationship|address)\.[a-z_.0-9]+)"`)
+	goKey := regexp.MustCompile(`"((?:home|signin|person|aboutme|access|accesslog|edit|conflict|breakglass|review|tokens|error|layout|saved|outcomes?|progress|strengths?|risks?|story|timeline|search|coach|form|profile|change|relationship|address|coachadmin)\.[a-z_.0-9]+)"`)
 	files, _ := filepath.Glob("templates/*.html")
 	goFiles, _ := filepath.Glob("*.go")
 	for _, f := range append(files, goFiles...) {
@@ -46,7 +46,7 @@ func TestEveryPageStringIsTranslated(t *testing.T) {
 		"outcome.expressed_by": {"person", "relative", "advocate", "carer", "worker"},
 		"progress.movement":    {"further_away", "no_change", "closer", "achieved"},
 		"risk.likelihood":      {"low", "medium", "high"}, "risk.impact": {"low", "medium", "high"}, "risk.level": {"low", "medium", "high"},
-		"story.kind": people.EntryKinds, "coach": {"long", "third_person"}, "address.kind": people.AddressKinds,
+		"story.kind": people.EntryKinds, "coach": {"long", "third_person"}, "address.kind": people.AddressKinds, "coachadmin.lang": {"en", "cy"}, "coachadmin.done": {"added", "removed"},
 		"role": {"admin", "manager", "practitioner", "care_home_staff", "nhs_clinician", "planner", "circle_member", "person"},
 	}
 	for prefix, values := range families {

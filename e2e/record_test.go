@@ -75,3 +75,38 @@ func TestRecordJourney(t *testing.T) {
 		t.Fatal("Jo's search for heron shows Helen")
 	}
 }
+
+// Every page of the record passes axe, including each form with its
+// errors showing, in English and in Welsh.
+func TestRecordPagesPassAxe(t *testing.T) {
+	ctx := browser(t)
+	signIn(t, ctx, "sam@riverside.example")
+	helen := findPerson(t, ctx, "Helen")
+	pages := []string{helen, helen + "/about-me", helen + "/profile", helen + "/outcomes/new", helen + "/strengths/new",
+		helen + "/risks/new", helen + "/story/new", helen + "/story", helen + "/story?history=1", helen + "/addresses/new",
+		helen + "/relationships/new", "/search?q=heron"}
+	for _, lang := range []string{"cy", "en"} {
+		do(t, ctx, chromedp.Navigate(baseURL+"/language/"+lang+"?next=/"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+		for _, p := range pages {
+			do(t, ctx, chromedp.Navigate(baseURL+p), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+			axeScan(t, ctx)
+		}
+	}
+	// A form refused, with its error summary and inline errors.
+	do(t, ctx, chromedp.Navigate(baseURL+helen+"/outcomes/new"), chromedp.WaitVisible(chromedp.CSS(`#statement`)),
+		chromedp.Submit(chromedp.CSS(`#statement`)), chromedp.WaitVisible(chromedp.CSS(`.govuk-error-summary`)))
+	axeScan(t, ctx)
+	// The correct-or-remove page of the newest entry.
+	do(t, ctx, chromedp.Navigate(baseURL+helen+"/story"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	change := eval[string](t, ctx, `(document.querySelector('a[href$="/change"]')||{getAttribute:()=>''}).getAttribute('href')`)
+	if change == "" {
+		t.Fatal("Helen's story has no entry to correct")
+	}
+	do(t, ctx, chromedp.Navigate(baseURL+change), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	axeScan(t, ctx)
+
+	admin := browser(t)
+	signIn(t, admin, "admin@riverside.example")
+	do(t, admin, chromedp.Navigate(baseURL+"/admin/coach"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	axeScan(t, admin)
+}

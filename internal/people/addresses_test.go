@@ -32,3 +32,28 @@ func TestAddresses(t *testing.T) {
 		t.Errorf("addresses: %v %v", list, err)
 	}
 }
+
+func TestSearchByDateOfBirthAsTyped(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	p, err := people.Get(ctx, f.db, f.worker, f.person.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.DateOfBirth = "1941-03-27"
+	if err := people.Update(ctx, f.db, f.worker, p); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"27/03/1941", "27/3/1941", "1941-03-27", "27 3 1941", "27 March 1941", "27 mar 1941"} {
+		list, err := people.List(ctx, f.db, f.worker, q)
+		if err != nil || len(list) != 1 {
+			t.Errorf("search %q: %d found (%v)", q, len(list), err)
+		}
+		if list, _ := people.List(ctx, f.db, f.stranger, q); len(list) != 0 {
+			t.Errorf("search %q as a stranger found someone", q)
+		}
+	}
+	if list, _ := people.List(ctx, f.db, f.worker, "28/03/1941"); len(list) != 0 {
+		t.Errorf("another date found someone")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/audit"
@@ -53,6 +54,9 @@ func List(ctx context.Context, db *store.DB, s access.Subject, q string) ([]Pers
 // matchClause matches every word of q against the names, or the whole of
 // q against the NHS number when q is all digits (spaces allowed).
 func matchClause(q string, args *store.Args) string {
+	if dob, ok := parseTypedDate(q); ok {
+		return fmt.Sprintf("p.date_of_birth = %s", args.Add(dob))
+	}
 	digits := strings.NewReplacer(" ", "", "-", "").Replace(q)
 	if digits != "" && strings.Trim(digits, "0123456789") == "" {
 		return fmt.Sprintf("p.nhs_number LIKE %s", args.Add(store.LikeEscape(digits)+"%"))
@@ -63,6 +67,22 @@ func matchClause(q string, args *store.Args) string {
 		parts = append(parts, fmt.Sprintf(`(LOWER(p.given_name) LIKE %[1]s ESCAPE '\' OR LOWER(p.family_name) LIKE %[1]s ESCAPE '\' OR LOWER(p.preferred_name) LIKE %[1]s ESCAPE '\')`, pat))
 	}
 	return strings.Join(parts, " AND ")
+}
+
+// dateLayouts are the ways people type a date of birth into a search box.
+var dateLayouts = []string{"2/1/2006", "02/01/2006", "2-1-2006", "2.1.2006", "2006-01-02", "2 1 2006",
+	"2 January 2006", "2 Jan 2006", "January 2 2006"}
+
+// parseTypedDate reads a search as a date of birth, if it is one, and
+// returns it as YYYY-MM-DD.
+func parseTypedDate(q string) (string, bool) {
+	q = strings.Join(strings.Fields(strings.ReplaceAll(q, ",", " ")), " ")
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, q); err == nil && t.Year() > 1890 {
+			return t.Format("2006-01-02"), true
+		}
+	}
+	return "", false
 }
 
 // IDByNHSNumber finds a person by exact NHS number regardless of the access

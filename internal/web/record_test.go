@@ -254,3 +254,17 @@ func TestAddAddress(t *testing.T) {
 		t.Errorf("record lacks the address")
 	}
 }
+
+func TestAboutMeHistory(t *testing.T) {
+	w, srv := setup(t)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	base := "/people/" + w.Helen.ID
+	sam.post(base+"/about-me", url.Values{"what_matters": {"My garden"}, "version": {"0"}})
+	sam.post(base+"/about-me", url.Values{"what_matters": {"My garden and the heron"}, "version": {"1"}})
+	_, page := sam.get(base + "/about-me/history")
+	first, second := strings.Index(page, "Version 2"), strings.Index(page, "Version 1")
+	if first < 0 || second < first || !strings.Contains(page, "My garden and the heron") || strings.Count(page, "Sam Okafor") < 2 {
+		t.Errorf("history page does not list both versions, newest first, with who wrote them")
+	}
+}

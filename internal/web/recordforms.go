@@ -361,3 +361,23 @@ func renameField(err error, from, to string) {
 		fe.Field = to
 	}
 }
+
+// aboutMeHistory lists every version of About me, newest first: who wrote
+// each, and when.
+func (s *Server) aboutMeHistory(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.openPerson(w, r)
+	if !ok {
+		return
+	}
+	versions, err := people.AboutMeHistory(r.Context(), s.db.Read(), p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v := s.newView(r, "aboutme.history_title")
+	v.Data = struct {
+		Person   *people.Person
+		Versions []people.AboutMe
+	}{p, versions}
+	s.render(w, r, http.StatusOK, "aboutmehistory", v)
+}

@@ -22,7 +22,7 @@ var templateFiles embed.FS
 // pageNames are every page template; each is parsed with layout.html.
 // Parsing fails at start-up if one is missing.
 var pageNames = []string{"signin", "home", "person", "accesslog", "edit", "conflict", "breakglass",
-	"review", "tokens", "error", "aboutme", "outcome", "progress", "strength", "risk", "story", "timeline", "search", "change", "profile", "relationship", "address", "coachadmin"}
+	"review", "tokens", "error", "aboutme", "outcome", "progress", "strength", "risk", "story", "timeline", "search", "change", "profile", "relationship", "address", "coachadmin", "aboutmehistory"}
 
 // pages holds each page's template set, per language: the "t" function is
 // bound to the language at parse time, so templates just say {{t "key"}}.

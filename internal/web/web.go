@@ -120,6 +120,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /people/{id}/edit", s.signedIn(s.savePerson))
 	mux.HandleFunc("GET /people/{id}/about-me", s.signedIn(s.aboutMePage))
 	mux.HandleFunc("POST /people/{id}/about-me", s.signedIn(s.saveAboutMe))
+	mux.HandleFunc("GET /people/{id}/about-me/history", s.signedIn(s.aboutMeHistory))
 	mux.HandleFunc("GET /people/{id}/profile", s.signedIn(s.profilePage))
 	mux.HandleFunc("POST /people/{id}/profile", s.signedIn(s.saveProfile))
 	mux.HandleFunc("GET /people/{id}/addresses/new", s.signedIn(s.addressPage))

@@ -79,10 +79,14 @@ func BreakGlassForReview(ctx context.Context, r store.Reader, manager *Account) 
 	if manager.Role != RoleManager {
 		return nil, ErrNotAllowed
 	}
+	// Add only the argument the scope uses: PostgreSQL refuses a query with
+	// a placeholder it cannot type because nothing refers to it.
 	var args store.Args
-	scope := `a.organisation_id = ` + args.Add(manager.OrganisationID)
+	var scope string
 	if manager.TeamID != "" {
 		scope = `a.team_id = ` + args.Add(manager.TeamID)
+	} else {
+		scope = `a.organisation_id = ` + args.Add(manager.OrganisationID)
 	}
 	rows, err := r.QueryContext(ctx, `SELECT b.id, b.account_id, a.display_name, a.email, b.person_id,
 		p.given_name, p.family_name, b.reason, b.started_at, b.expires_at, COALESCE(rv.display_name, ''), b.reviewed_at

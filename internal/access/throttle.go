@@ -85,18 +85,23 @@ func recordFailure(ctx context.Context, tx *sql.Tx, keys []throttleKey) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO login_throttle (key, failures, updated_at) VALUES ($1, 0, $2)
 			ON CONFLICT (key) DO NOTHING`, k.key, now)
 		if err == nil {
-			err = tx.QueryRowContext(ctx, `SELECT failures FROM login_throttle WHERE key = $1`, k.key).Scan(&failures)
+			// Counted in the database, not read and written back: on
+			// PostgreSQL guesses sent in parallel would otherwise overwrite
+			// each other's counts and go mostly uncounted. The UPDATE also
+			// locks the row until commit, so blocked_until below is set in
+			// the order the failures were counted.
+			err = tx.QueryRowContext(ctx, `UPDATE login_throttle SET failures = failures + 1, updated_at = $1
+				WHERE key = $2 RETURNING failures`, now, k.key).Scan(&failures)
 		}
 		if err != nil {
 			return fmt.Errorf("access: throttle: %w", err)
 		}
-		failures++
 		var until any
 		if p := k.rule.pause(failures); p > 0 {
 			until = now.Add(p)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE login_throttle SET failures = $1, blocked_until = $2, updated_at = $3 WHERE key = $4`,
-			failures, until, now, k.key); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE login_throttle SET blocked_until = $1 WHERE key = $2`,
+			until, k.key); err != nil {
 			return fmt.Errorf("access: throttle: %w", err)
 		}
 	}

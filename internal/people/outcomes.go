@@ -45,6 +45,8 @@ type Outcome struct {
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
 	Progress        []Progress `json:"progress,omitempty"`
+	StrengthIDs     []string   `json:"strength_ids,omitempty"` // strengths it builds on
+	RiskIDs         []string   `json:"risk_ids,omitempty"`     // risk agreements that go with it
 }
 
 // Progress is one dated step on the way to an outcome.
@@ -125,6 +127,9 @@ func AddOutcome(ctx context.Context, db *store.DB, s access.Subject, o *Outcome)
 		if err != nil {
 			return fmt.Errorf("people: add outcome: %w", err)
 		}
+		if err := saveLinks(ctx, tx, o); err != nil {
+			return err
+		}
 		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "outcome.create", PersonID: o.PersonID,
 			Target: "outcome/" + o.ID, Details: map[string]any{"after": o}})
 	})
@@ -157,6 +162,9 @@ func UpdateOutcome(ctx context.Context, db *store.DB, s access.Subject, o *Outco
 			return fmt.Errorf("people: update outcome: %w", err)
 		}
 		o.PersonID, o.Version, o.CreatedAt, o.UpdatedAt = before.PersonID, before.Version+1, before.CreatedAt, now
+		if err := saveLinks(ctx, tx, o); err != nil {
+			return err
+		}
 		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "outcome.update", PersonID: o.PersonID,
 			Target: "outcome/" + o.ID, Details: map[string]any{"before": before, "after": o}})
 	})
@@ -221,6 +229,9 @@ func Outcomes(ctx context.Context, r store.Reader, personID string) ([]Outcome, 
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := loadLinks(ctx, r, personID, out, index); err != nil {
 		return nil, err
 	}
 	prog, err := r.QueryContext(ctx, `SELECT id, outcome_id, on_date, movement, note, contributors, created_at

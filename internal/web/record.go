@@ -26,7 +26,8 @@ type recordData struct {
 
 type outcomeView struct {
 	people.Outcome
-	Chart progressChart
+	Chart                        progressChart
+	LinkedStrengths, LinkedRisks []string // what they are called
 }
 
 type strengthView struct {
@@ -89,20 +90,34 @@ func loadRecord(ctx context.Context, s *Server, p *people.Person) (*recordData, 
 	if err != nil {
 		return nil, err
 	}
-	for _, o := range outcomes {
-		d.Outcomes = append(d.Outcomes, outcomeView{Outcome: o, Chart: chartFor(o.Progress)})
-	}
 	today := time.Now()
 	strengths, err := people.Strengths(ctx, rd, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	for _, st := range strengths {
-		d.Strengths = append(d.Strengths, strengthView{Strength: st, FreshLook: st.NeedsFreshLook(today)})
-	}
 	risks, err := people.RiskAgreements(ctx, rd, p.ID)
 	if err != nil {
 		return nil, err
+	}
+	names := map[string]string{}
+	for _, st := range strengths {
+		names[st.ID] = st.Strength
+	}
+	for _, ra := range risks {
+		names[ra.ID] = ra.WantsTo
+	}
+	for _, o := range outcomes {
+		ov := outcomeView{Outcome: o, Chart: chartFor(o.Progress)}
+		for _, id := range o.StrengthIDs {
+			ov.LinkedStrengths = append(ov.LinkedStrengths, names[id])
+		}
+		for _, id := range o.RiskIDs {
+			ov.LinkedRisks = append(ov.LinkedRisks, names[id])
+		}
+		d.Outcomes = append(d.Outcomes, ov)
+	}
+	for _, st := range strengths {
+		d.Strengths = append(d.Strengths, strengthView{Strength: st, FreshLook: st.NeedsFreshLook(today)})
 	}
 	todayISO := today.In(london).Format("2006-01-02")
 	for _, ra := range risks {

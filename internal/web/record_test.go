@@ -10,6 +10,7 @@ import (
 	"whatmatters/internal/audit"
 	"whatmatters/internal/coach"
 	"whatmatters/internal/people"
+	"whatmatters/internal/testworld"
 )
 
 // The practitioner's journey through Helen's record: an outcome in her
@@ -266,5 +267,40 @@ func TestAboutMeHistory(t *testing.T) {
 	first, second := strings.Index(page, "Version 2"), strings.Index(page, "Version 1")
 	if first < 0 || second < first || !strings.Contains(page, "My garden and the heron") || strings.Count(page, "Sam Okafor") < 2 {
 		t.Errorf("history page does not list both versions, newest first, with who wrote them")
+	}
+}
+
+func TestChangeOutcomeWithLinksAndConflict(t *testing.T) {
+	w, srv := setup(t)
+	ctx := context.Background()
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	base := "/people/" + w.Helen.ID
+	sub := testworld.Subject(w.Sam)
+	st := &people.Strength{PersonID: w.Helen.ID, Strength: "A close family", Meaning: "They walk with her", NamedBy: "Helen", LastConfirmedOn: "2026-10-01"}
+	if err := people.AddStrength(ctx, w.DB, sub, st); err != nil {
+		t.Fatal(err)
+	}
+	o := &people.Outcome{PersonID: w.Helen.ID, Statement: "I want to walk to the river", Kind: "maintain", ExpressedBy: "person"}
+	if err := people.AddOutcome(ctx, w.DB, sub, o); err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"statement": {"I want to walk to the river every day"}, "kind": {"maintain"}, "expressed_by": {"person"},
+		"status": {"maintained"}, "version": {"1"}, "strength_ids": {st.ID}}
+	if resp, body := sam.post(base+"/outcomes/"+o.ID+"/edit", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("change outcome: %d\n%s", resp.StatusCode, body)
+	}
+	_, page := sam.get(base)
+	if !strings.Contains(page, "every day") || !strings.Contains(page, "Builds on:</strong> A close family") || !strings.Contains(page, "Maintained") {
+		t.Errorf("record does not show the changed outcome with its strength")
+	}
+	form.Set("statement", "I want to sit by the river") // from the stale version 1
+	resp, body := sam.post(base+"/outcomes/"+o.ID+"/edit", form)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "sit by the river") || !strings.Contains(body, "every day") {
+		t.Errorf("stale change: %d", resp.StatusCode)
+	}
+	list, _ := people.Outcomes(ctx, w.DB.Read(), w.Helen.ID)
+	if list[0].Statement != "I want to walk to the river every day" || list[0].Version != 2 {
+		t.Errorf("after the conflict: %+v", list[0])
 	}
 }

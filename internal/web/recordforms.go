@@ -20,12 +20,14 @@ import (
 
 // formPage is what every record form template receives in view.Data.
 type formPage struct {
-	Person   *people.Person
-	Outcome  *people.Outcome  // the progress form's outcome
-	Outcomes []people.Outcome // outcomes a story entry may concern
-	Theirs   any              // on a conflict: what was saved meanwhile
-	Chosen   map[string]bool  // checked boxes
-	Kinds    []string         // story entry kinds
+	Person    *people.Person
+	Outcome   *people.Outcome        // the outcome being changed, or the progress form's
+	Outcomes  []people.Outcome       // outcomes a story entry may concern
+	Strengths []people.Strength      // strengths an outcome may build on
+	Risks     []people.RiskAgreement // risk agreements that may go with an outcome
+	Theirs    any                    // on a conflict: what was saved meanwhile
+	Chosen    map[string]bool        // checked boxes
+	Kinds     []string               // story entry kinds
 }
 
 func (s *Server) formView(r *http.Request, titleKey string, p *people.Person) (*view, *formPage) {
@@ -117,35 +119,6 @@ func (s *Server) saveAboutMe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	saved(w, r, p.ID, "about-me", "about-me")
-}
-
-var outcomeFields = []string{"statement", "kind", "expressed_by", "expressed_by_name", "on_behalf_reason", "why_it_matters"}
-
-func (s *Server) newOutcomePage(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.openPerson(w, r)
-	if !ok {
-		return
-	}
-	v, _ := s.formView(r, "outcome.new_title", p)
-	v.Form["expressed_by"] = "person"
-	s.render(w, r, http.StatusOK, "outcome", v)
-}
-
-func (s *Server) addOutcome(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.openPerson(w, r)
-	if !ok {
-		return
-	}
-	v, _ := s.formView(r, "outcome.new_title", p)
-	keepForm(v, r, outcomeFields...)
-	o := &people.Outcome{PersonID: p.ID, Statement: v.Form["statement"], Kind: v.Form["kind"],
-		ExpressedBy: v.Form["expressed_by"], ExpressedByName: v.Form["expressed_by_name"],
-		OnBehalfReason: v.Form["on_behalf_reason"], WhyItMatters: v.Form["why_it_matters"]}
-	if err := people.AddOutcome(r.Context(), s.db, subject(r), o); err != nil {
-		s.refused(w, r, v, "outcome", err)
-		return
-	}
-	saved(w, r, p.ID, "outcome", "outcomes")
 }
 
 // findOutcome returns one of the person's outcomes, or nil.

@@ -129,6 +129,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /people/{id}/relationships/new", s.signedIn(s.addRelationship))
 	mux.HandleFunc("GET /people/{id}/outcomes/new", s.signedIn(s.newOutcomePage))
 	mux.HandleFunc("POST /people/{id}/outcomes/new", s.signedIn(s.addOutcome))
+	mux.HandleFunc("GET /people/{id}/outcomes/{outcome}/edit", s.signedIn(s.editOutcomePage))
+	mux.HandleFunc("POST /people/{id}/outcomes/{outcome}/edit", s.signedIn(s.saveOutcome))
 	mux.HandleFunc("GET /people/{id}/outcomes/{outcome}/progress", s.signedIn(s.progressPage))
 	mux.HandleFunc("POST /people/{id}/outcomes/{outcome}/progress", s.signedIn(s.addProgress))
 	mux.HandleFunc("GET /people/{id}/strengths/new", s.signedIn(s.newStrengthPage))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
 )
 
@@ -55,5 +56,41 @@ func TestSearchByDateOfBirthAsTyped(t *testing.T) {
 	}
 	if list, _ := people.List(ctx, f.db, f.worker, "28/03/1941"); len(list) != 0 {
 		t.Errorf("another date found someone")
+	}
+}
+
+func TestOutcomeLinksToStrengthsAndRisks(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	st := &people.Strength{PersonID: f.person.ID, Strength: "Determined", Meaning: "Keeps going", NamedBy: "Carys", LastConfirmedOn: "2026-01-01"}
+	if err := people.AddStrength(ctx, f.db, f.worker, st); err != nil {
+		t.Fatal(err)
+	}
+	ra := &people.RiskAgreement{PersonID: f.person.ID, WantsTo: "Walk alone", Risk: "A fall", Likelihood: "low", Impact: "medium",
+		PersonsView: "I'll manage", AgreedBy: "Rhodri", ReviewOn: "2027-01-01"}
+	if err := people.AddRiskAgreement(ctx, f.db, f.worker, ra); err != nil {
+		t.Fatal(err)
+	}
+	o := &people.Outcome{PersonID: f.person.ID, Statement: "I want to walk outdoors again", Kind: "change", ExpressedBy: "person",
+		StrengthIDs: []string{st.ID}, RiskIDs: []string{ra.ID}}
+	if err := people.AddOutcome(ctx, f.db, f.worker, o); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := people.Outcomes(ctx, f.db.Read(), f.person.ID)
+	if len(list) != 1 || len(list[0].StrengthIDs) != 1 || list[0].StrengthIDs[0] != st.ID || len(list[0].RiskIDs) != 1 {
+		t.Fatalf("links not kept: %+v", list)
+	}
+	// Another person's strength is refused, and the outcome keeps its links.
+	other := &people.Person{GivenName: "Someone", FamilyName: "Else"}
+	if err := people.Create(ctx, f.db, audit.System, other); err != nil {
+		t.Fatal(err)
+	}
+	list[0].StrengthIDs = []string{"not-a-strength"}
+	if !fieldsOf(people.UpdateOutcome(ctx, f.db, f.worker, &list[0]))["strength_ids"] {
+		t.Error("a strength from elsewhere was accepted")
+	}
+	again, _ := people.Outcomes(ctx, f.db.Read(), f.person.ID)
+	if len(again[0].StrengthIDs) != 1 || again[0].Version != 1 {
+		t.Errorf("a refused update changed the outcome: %+v", again[0])
 	}
 }

@@ -147,7 +147,7 @@ func TestStoriesAreRich(t *testing.T) {
 		t.Fatal(err)
 	}
 	outcomes, err := people.Outcomes(ctx, db.Read(), helen)
-	if err != nil || len(outcomes) != 1 || len(outcomes[0].Progress) != 3 {
+	if err != nil || len(outcomes) != 1 || len(outcomes[0].Progress) != 3 || len(outcomes[0].StrengthIDs) != 1 || len(outcomes[0].RiskIDs) != 1 {
 		t.Fatalf("Helen's outcomes: %v %v", outcomes, err)
 	}
 	about, _ := people.GetAboutMe(ctx, db.Read(), helen)

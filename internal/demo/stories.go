@@ -65,20 +65,23 @@ func (r *record) outcome(email string, o people.Outcome, progress ...people.Prog
 	}
 }
 
-func (r *record) strength(email string, s people.Strength) {
+// strength and risk return the new id, for outcomes to link to.
+func (r *record) strength(email string, s people.Strength) string {
 	if r.err != nil {
-		return
+		return ""
 	}
 	s.PersonID = r.personID
 	r.err = people.AddStrength(r.ctx, r.db, r.w.subject(email), &s)
+	return s.ID
 }
 
-func (r *record) risk(email string, ra people.RiskAgreement) {
+func (r *record) risk(email string, ra people.RiskAgreement) string {
 	if r.err != nil {
-		return
+		return ""
 	}
 	ra.PersonID = r.personID
 	r.err = people.AddRiskAgreement(r.ctx, r.db, r.w.subject(email), &ra)
+	return ra.ID
 }
 
 func (r *record) entry(email string, e people.Entry) {
@@ -135,16 +138,16 @@ func helen(ctx context.Context, db *store.DB, w *world, id string) error {
 		TalkAbout:     "The birds on the river, my garden, Rhian's little boy.",
 		DontTalkAbout: "How long I have got, unless I bring it up.",
 	})
-	r.outcome(sam, people.Outcome{Statement: "I want to keep walking to the river every day with Alun and Rhian, for as long as I can.",
+	family := r.strength(sam, people.Strength{Strength: "A close family who plan with her", Meaning: "Alun and Rhian make the daily walk possible and will take her to the river by car when walking is no longer possible.",
+		NamedBy: "Helen", LastConfirmedOn: day(20)})
+	walk := r.risk(sam, people.RiskAgreement{WantsTo: "Walk to the river every day", Risk: "A fall on the river path as she tires",
+		Likelihood: "medium", Impact: "high", Mitigation: "Always with Alun or Rhian; wheelchair for the way back; bench at the halfway point.",
+		PersonsView: "I would rather have the river than be safe indoors.", AgreedBy: "Helen, Alun, Rhian, Sam Okafor (social worker)", ReviewOn: day(-30)})
+	r.outcome(sam, people.Outcome{StrengthIDs: []string{family}, RiskIDs: []string{walk}, Statement: "I want to keep walking to the river every day with Alun and Rhian, for as long as I can.",
 		Kind: people.OutcomeMaintain, ExpressedBy: "person", WhyItMatters: "The walks give the day a shape, and the heron is a good omen for the family."},
 		people.Progress{OnDate: day(120), Movement: "no_change", Note: "Walking to the river every day with Alun.", Contributors: "Helen, Alun"},
 		people.Progress{OnDate: day(60), Movement: "further_away", Note: "More tired; managed the river three days this week.", Contributors: "Helen, Rhian"},
 		people.Progress{OnDate: day(20), Movement: "closer", Note: "With the wheelchair for the way back, the walk is every day again.", Contributors: "Helen, Rhian, district nurse"})
-	r.strength(sam, people.Strength{Strength: "A close family who plan with her", Meaning: "Alun and Rhian make the daily walk possible and will take her to the river by car when walking is no longer possible.",
-		NamedBy: "Helen", LastConfirmedOn: day(20)})
-	r.risk(sam, people.RiskAgreement{WantsTo: "Walk to the river every day", Risk: "A fall on the river path as she tires",
-		Likelihood: "medium", Impact: "high", Mitigation: "Always with Alun or Rhian; wheelchair for the way back; bench at the halfway point.",
-		PersonsView: "I would rather have the river than be safe indoors.", AgreedBy: "Helen, Alun, Rhian, Sam Okafor (social worker)", ReviewOn: day(-30)})
 	r.entry(sam, people.Entry{Kind: "visit", OccurredAt: ago(21), Place: "At home", Who: "Helen, Rhian",
 		Body: "Helen told me about the heron she saw by the weir yesterday. Rhian has found a photograph of a heron to put by Helen's bed for the days she cannot get out. We agreed the wheelchair for the way back."})
 	r.entry(nurse, people.Entry{Kind: "visit", OccurredAt: ago(10), Place: "At home", Who: "Helen, Alun",
@@ -220,15 +223,15 @@ func david(ctx context.Context, db *store.DB, w *world, id string) error {
 		Important:   "Cassie. My son. My wife's photographs.",
 		TalkAbout:   "My wife. Cassie. I'd like to make new friends and do more things.",
 	})
-	r.outcome(sam, people.Outcome{Statement: "I want to stay in my bungalow with Cassie.", Kind: people.OutcomeMaintain, ExpressedBy: "person",
+	r.outcome(sam, people.Outcome{Statement: "I want to make new friends and do more things.", Kind: people.OutcomeChange, ExpressedBy: "person"})
+	cassie := r.strength(sam, people.Strength{Strength: "Cares for Cassie every day", Meaning: "Gives his day a routine and a reason to get up.", NamedBy: "David", LastConfirmedOn: day(45)})
+	keepCassie := r.risk(sam, people.RiskAgreement{WantsTo: "Keep Cassie at home", Risk: "Tripping over Cassie, with Parkinson's affecting his balance",
+		Likelihood: "medium", Impact: "medium", Mitigation: "Cassie's bed and bowls moved out of the walkway; pendant alarm; daily call from the neighbour.",
+		PersonsView: "Cassie stays. I'll take my chances with her, thank you.", AgreedBy: "David, Sam Okafor (social worker), occupational therapist", ReviewOn: day(10)})
+	r.outcome(sam, people.Outcome{StrengthIDs: []string{cassie}, RiskIDs: []string{keepCassie}, Statement: "I want to stay in my bungalow with Cassie.", Kind: people.OutcomeMaintain, ExpressedBy: "person",
 		WhyItMatters: "Cassie was his wife's cat and is his link with her."},
 		people.Progress{OnDate: day(90), Movement: "no_change", Note: "Managing at home; struggling to open cat food tins.", Contributors: "David"},
 		people.Progress{OnDate: day(45), Movement: "closer", Note: "Ring-pull tins and a raised feeding bowl: David feeds Cassie himself again.", Contributors: "David, occupational therapist"})
-	r.outcome(sam, people.Outcome{Statement: "I want to make new friends and do more things.", Kind: people.OutcomeChange, ExpressedBy: "person"})
-	r.strength(sam, people.Strength{Strength: "Cares for Cassie every day", Meaning: "Gives his day a routine and a reason to get up.", NamedBy: "David", LastConfirmedOn: day(45)})
-	r.risk(sam, people.RiskAgreement{WantsTo: "Keep Cassie at home", Risk: "Tripping over Cassie, with Parkinson's affecting his balance",
-		Likelihood: "medium", Impact: "medium", Mitigation: "Cassie's bed and bowls moved out of the walkway; pendant alarm; daily call from the neighbour.",
-		PersonsView: "Cassie stays. I'll take my chances with her, thank you.", AgreedBy: "David, Sam Okafor (social worker), occupational therapist", ReviewOn: day(10)})
 	r.entry(sam, people.Entry{Kind: "conversation", OccurredAt: ago(90), Place: "At home", Who: "David, Cassie",
 		Body: "David told me about his wife and why Cassie matters so much. We talked about what would make it easier to keep her, rather than whether he should."})
 	r.profile(sam, people.Profile{Pronouns: "he/him", FirstLanguage: "English", CommunicationHelps: "Give him time to answer; his voice is quiet.", BestTime: "Mid-morning, when his tablets have worked"})

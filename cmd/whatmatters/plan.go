@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register("plan", "Balance of Care planning: plan run | optimise | project | sensitivity", runPlan)
+	register("plan", "Balance of Care planning: run, optimise, project, sensitivity", runPlan)
 }
 
 // solveTimeLimit bounds every optimiser call.

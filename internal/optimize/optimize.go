@@ -68,7 +68,9 @@ type Solver interface {
 // ErrTimeLimit is returned when a solve runs out of time.
 var ErrTimeLimit = errors.New("optimize: the solver ran out of time")
 
-// check reports a malformed problem before any solver sees it.
+// check reports a malformed problem before any solver sees it: sizes
+// that disagree, variables out of range, and numbers that are not finite
+// (a NaN reaching a solver gives answers that look real but are not).
 func (p *Problem) check() error {
 	n := len(p.Objective)
 	if n == 0 {
@@ -77,17 +79,46 @@ func (p *Problem) check() error {
 	if (p.ColLower != nil && len(p.ColLower) != n) || (p.ColUpper != nil && len(p.ColUpper) != n) {
 		return errors.New("optimize: bounds do not match the variables")
 	}
-	for _, r := range p.Rows {
-		if len(r.Index) != len(r.Coef) {
-			return errors.New("optimize: row " + r.Name + ": index and coefficients differ in length")
-		}
-		for _, j := range r.Index {
-			if j < 0 || j >= n {
-				return errors.New("optimize: row " + r.Name + ": variable out of range")
+	if !allFinite(p.Objective) {
+		return errors.New("optimize: an objective coefficient is not a finite number")
+	}
+	for _, b := range [][]float64{p.ColLower, p.ColUpper} {
+		for _, v := range b {
+			if math.IsNaN(v) {
+				return errors.New("optimize: a variable's bound is not a number")
 			}
 		}
 	}
+	for _, r := range p.Rows {
+		if err := r.check(n); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+func (r *Row) check(n int) error {
+	if len(r.Index) != len(r.Coef) {
+		return errors.New("optimize: row " + r.Name + ": index and coefficients differ in length")
+	}
+	for _, j := range r.Index {
+		if j < 0 || j >= n {
+			return errors.New("optimize: row " + r.Name + ": variable out of range")
+		}
+	}
+	if !allFinite(r.Coef) || math.IsNaN(r.Lower) || math.IsNaN(r.Upper) {
+		return errors.New("optimize: row " + r.Name + ": a coefficient or bound is not a finite number")
+	}
+	return nil
+}
+
+func allFinite(vs []float64) bool {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // IrreducibleInfeasible names a smallest set of rows that cannot all hold

@@ -122,17 +122,27 @@ func (m *Model) Run(ids []string) ([]*Result, error) {
 		}
 		want[id] = true
 	}
+	// A step that cannot be carried out is a mistake in the model like
+	// any other, so every scenario is tried and all such problems are
+	// reported together.
+	var problems Problems
 	for _, s := range m.Scenarios {
 		if len(ids) > 0 && !want[s.ID] {
 			continue
 		}
 		st, err := m.ScenarioState(s.ID)
-		if err != nil {
+		if ps, ok := err.(Problems); ok {
+			problems = append(problems, ps...)
+			continue
+		} else if err != nil {
 			return nil, err
 		}
 		r := st.Evaluate(s.ID, base.CostPerWeek)
 		r.Name = s.Name
 		out = append(out, r)
+	}
+	if len(problems) > 0 {
+		return nil, problems
 	}
 	return out, nil
 }

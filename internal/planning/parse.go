@@ -76,7 +76,133 @@ func parseStrict(data []byte) (*Model, bool) {
 	if err := dec.Decode(&m); err != nil || dec.More() {
 		return nil, false
 	}
+	// encoding/json matches field names without regard to case and takes
+	// null as "absent", so "Name" or "UNIT_COST" would slip through and
+	// silently change a plan. The text, now known to be valid JSON, is
+	// walked once more to insist on exact names and no nulls.
+	ks := keyScanner{b: trimmed}
+	if !ks.value(modelShape) {
+		return nil, false
+	}
 	return &m, true
+}
+
+// keyScanner walks valid JSON against a shape without building anything.
+// It answers only "is every key spelled exactly as allowed, and is there
+// no null?"; anything else (an escaped key, a mismatch) sends the model
+// to the slow path, which says precisely what is wrong.
+type keyScanner struct {
+	b []byte
+	i int
+}
+
+func (k *keyScanner) skipSpace() {
+	for k.i < len(k.b) && (k.b[k.i] == ' ' || k.b[k.i] == '\t' || k.b[k.i] == '\n' || k.b[k.i] == '\r') {
+		k.i++
+	}
+}
+
+// value checks the value starting at k.i against s and moves past it.
+func (k *keyScanner) value(s *shape) bool {
+	k.skipSpace()
+	if k.i >= len(k.b) || s == nil {
+		return false
+	}
+	switch c := k.b[k.i]; {
+	case c == '{':
+		return (s.kind == "object" || s.kind == "step" || s.kind == "map") && k.object(s)
+	case c == '[':
+		return s.kind == "array" && k.array(s.elem)
+	case c == '"':
+		_, _, ok := k.str()
+		return ok && s.kind == "string"
+	case c == '-' || (c >= '0' && c <= '9'):
+		for k.i < len(k.b) && strings.IndexByte("+-.eE0123456789", k.b[k.i]) >= 0 {
+			k.i++
+		}
+		return s.kind == "number" || s.kind == "integer"
+	}
+	return false // null, true or false: never right in a model
+}
+
+func (k *keyScanner) object(s *shape) bool {
+	k.i++           // {
+	var seen uint64 // required members present
+	for first := true; ; first = false {
+		k.skipSpace()
+		if k.i < len(k.b) && k.b[k.i] == '}' {
+			k.i++
+			return seen == s.allRequired()
+		}
+		if !first {
+			if k.b[k.i] != ',' {
+				return false
+			}
+			k.i++
+			k.skipSpace()
+		}
+		key, escaped, ok := k.str()
+		if !ok || escaped {
+			return false
+		}
+		elem := s.elem
+		if s.kind != "map" {
+			elem = s.fields[string(key)] // no allocation for a map lookup
+			if bit, ok := s.required[string(key)]; ok {
+				seen |= 1 << bit
+			}
+		}
+		k.skipSpace()
+		if elem == nil || k.i >= len(k.b) || k.b[k.i] != ':' {
+			return false
+		}
+		k.i++
+		if !k.value(elem) {
+			return false
+		}
+	}
+}
+
+func (k *keyScanner) array(elem *shape) bool {
+	k.i++ // [
+	for first := true; ; first = false {
+		k.skipSpace()
+		if k.i < len(k.b) && k.b[k.i] == ']' {
+			k.i++
+			return true
+		}
+		if !first {
+			if k.i >= len(k.b) || k.b[k.i] != ',' {
+				return false
+			}
+			k.i++
+		}
+		if !k.value(elem) {
+			return false
+		}
+	}
+}
+
+// str moves past a string and returns its bytes as written. A key with
+// escapes is left to the slow path (escaped says so); a value's escapes
+// do not matter here.
+func (k *keyScanner) str() (raw []byte, escaped, ok bool) {
+	k.skipSpace()
+	if k.i >= len(k.b) || k.b[k.i] != '"' {
+		return nil, false, false
+	}
+	start := k.i + 1
+	for j := start; j < len(k.b); j++ {
+		switch k.b[j] {
+		case '\\':
+			escaped = true
+			j++ // the escaped character, which may be a quote
+		case '"':
+			k.i = j + 1
+			return k.b[start:j], escaped, true
+		}
+	}
+	return nil, false, false
 }
 
 // decodeAny reads JSON, or YAML when the text is not JSON.
@@ -155,10 +281,14 @@ func normaliseYAML(v any) (any, error) {
 
 // shape describes what a JSON value must look like.
 type shape struct {
-	kind   string            // "object", "array", "map", "string", "number", "integer", "step"
-	fields map[string]*shape // object: allowed members
-	elem   *shape            // array and map: each element
+	kind     string            // "object", "array", "map", "string", "number", "integer", "step"
+	fields   map[string]*shape // object: allowed members
+	required map[string]uint   // object: members that must be there, each with its bit in a mask
+	elem     *shape            // array and map: each element
 }
+
+// allRequired is the mask with every required member's bit set.
+func (s *shape) allRequired() uint64 { return 1<<len(s.required) - 1 }
 
 var (
 	str     = &shape{kind: "string"}
@@ -167,28 +297,42 @@ var (
 	numMap  = &shape{kind: "map", elem: number}
 )
 
-func object(fields map[string]*shape) *shape { return &shape{kind: "object", fields: fields} }
-func array(elem *shape) *shape               { return &shape{kind: "array", elem: elem} }
+// object is an object shape; required lists the members the spec does not
+// call optional. A missing one is a problem, because encoding/json would
+// quietly read it as zero or empty (a unit cost of £0, say).
+func object(fields map[string]*shape, required ...string) *shape {
+	s := &shape{kind: "object", fields: fields, required: map[string]uint{}}
+	for i, r := range required {
+		s.required[r] = uint(i)
+	}
+	return s
+}
+
+func array(elem *shape) *shape { return &shape{kind: "array", elem: elem} }
 
 var stepShape = &shape{kind: "step", fields: map[string]*shape{
-	"move":       object(map[string]*shape{"category": str, "from": str, "to": str, "fraction": number, "count": number}),
+	"move": object(map[string]*shape{"category": str, "from": str, "to": str, "fraction": number, "count": number},
+		"category", "from", "to"),
 	"scale":      number,
 	"project_to": integer,
-	"unit_cost":  object(map[string]*shape{"resource": str, "value": number, "factor": number}),
-	"contents":   object(map[string]*shape{"package": str, "resource": str, "value": number}),
+	"unit_cost":  object(map[string]*shape{"resource": str, "value": number, "factor": number}, "resource"),
+	"contents": object(map[string]*shape{"package": str, "resource": str, "value": number},
+		"package", "resource", "value"),
 }}
 
 var modelShape = object(map[string]*shape{
 	"format": str, "name": str, "currency": str, "weeks_per_year": number,
 	"resources": array(object(map[string]*shape{"id": str, "name": str, "unit": str, "unit_cost": number,
-		"payer": str, "kind": str, "occupancy": number, "hours_per_wte": number, "visits_per_wte": number, "capacity": number})),
-	"packages": array(object(map[string]*shape{"id": str, "name": str, "setting": str, "contents": numMap})),
+		"payer": str, "kind": str, "occupancy": number, "hours_per_wte": number, "visits_per_wte": number, "capacity": number},
+		"id", "name", "unit", "unit_cost", "payer", "kind")),
+	"packages": array(object(map[string]*shape{"id": str, "name": str, "setting": str, "contents": numMap},
+		"id", "name", "setting", "contents")),
 	"categories": array(object(map[string]*shape{"id": str, "name": str, "options": array(str), "current": numMap,
-		"prevalence": numMap, "max_shift": number})),
+		"prevalence": numMap, "max_shift": number}, "id", "name", "options", "current")),
 	"population": object(map[string]*shape{"base_year": integer, "bands": numMap,
-		"projections": &shape{kind: "map", elem: numMap}}),
-	"scenarios": array(object(map[string]*shape{"id": str, "name": str, "steps": array(stepShape)})),
-})
+		"projections": &shape{kind: "map", elem: numMap}}, "base_year", "bands"),
+	"scenarios": array(object(map[string]*shape{"id": str, "name": str, "steps": array(stepShape)}, "id", "name", "steps")),
+}, "format", "name", "resources", "packages", "categories")
 
 // checkShape walks v against s, adding a problem for each unknown member
 // and each value of the wrong type. It returns v with those dropped (nil
@@ -213,6 +357,11 @@ func checkShape(v any, s *shape, path string, ps *Problems) any {
 				continue
 			}
 			obj[k] = checkShape(obj[k], fs, path+"."+k, ps)
+		}
+		for _, k := range sortedKeys(s.required) {
+			if _, ok := obj[k]; !ok {
+				*ps = append(*ps, Problem{Path: strings.TrimPrefix(path+"."+k, "."), Message: k + " is missing: the format requires it here"})
+			}
 		}
 		if s.kind == "step" && len(obj) != 1 {
 			add("a step must have exactly one of move, scale, project_to, unit_cost, contents")

@@ -106,3 +106,61 @@ func TestEveryCategoryMove(t *testing.T) {
 		t.Errorf("after the move: %v in RH, %v at home", rh, res[1].AtHome)
 	}
 }
+
+// encoding/json would take "Name" for "name", null for "absent" and a
+// missing unit cost for £0; each of these must be a problem instead.
+func TestParseInsistsOnExactNamesNoNullsAndRequiredFields(t *testing.T) {
+	src := riverside(t)
+	src = strings.Replace(src, `"weeks_per_year": 52`, `"weeks_per_year": 52, "Name": "Other"`, 1)
+	src = strings.Replace(src, `"unit_cost": 110,`, `"UNIT_COST": 110,`, 1)
+	src = strings.Replace(src, `"unit_cost": 45,`, `"unit_cost": null,`, 1)
+	_, err := planning.Parse([]byte(src))
+	got := problemsOf(t, err)
+	for path, want := range map[string]string{
+		"Name":                   `unknown field "Name"`,
+		"resources[1].UNIT_COST": `unknown field "UNIT_COST"`,
+		"resources[1].unit_cost": "missing",
+		"resources[3].unit_cost": "not null",
+	} {
+		if !strings.Contains(got[path], want) {
+			t.Errorf("%s: got %q, want it to say %q (all: %v)", path, got[path], want, got)
+		}
+	}
+	if len(got) != 4 {
+		t.Errorf("want exactly four problems, got %v", got)
+	}
+}
+
+// Escaped text in values is fine, and reads the same.
+func TestParseEscapedNames(t *testing.T) {
+	src := strings.Replace(riverside(t), `"name": "Riverside (synthetic worked example)"`, `"name": "Riverside \"worked\" example \u00e9"`, 1)
+	m, err := planning.Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Name != `Riverside "worked" example é` {
+		t.Errorf("name %q", m.Name)
+	}
+}
+
+// Steps that cannot be carried out are found in every scenario at once.
+func TestEveryScenarioProblemAtOnce(t *testing.T) {
+	src := strings.Replace(riverside(t), `"count": 40`, `"count": 41`, 1)
+	src = strings.Replace(src, `"count": 10`, `"count": 71`, 1)
+	src = strings.Replace(src, `{"scale": 1.2}`, `{"move": {"category": "C1", "from": "HI", "to": "NH", "count": 20.5}}`, 1)
+	m, err := planning.Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Run(nil)
+	got := problemsOf(t, err)
+	for _, path := range []string{"scenarios[1].steps[0].move.count", "scenarios[2].steps[0].move.count"} {
+		if got[path] == "" {
+			t.Errorf("no problem at %s: %v", path, got)
+		}
+	}
+	// Scenario C stops at its first impossible step: the second depends on it.
+	if len(got) != 2 {
+		t.Errorf("want two problems, got %v", got)
+	}
+}

@@ -4,7 +4,6 @@
 package glpktest
 
 import (
-	"bufio"
 	"fmt"
 	"math"
 	"os"
@@ -27,10 +26,12 @@ func Solve(t testing.TB, p *optimize.Problem) *optimize.Solution {
 	if err := os.WriteFile(lp, []byte(WriteLP(p)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(bin, "--lp", lp, "-w", sol).CombinedOutput(); err != nil {
+	// --nopresol: with the presolver, glpsol reports an infeasible or
+	// unbounded problem as "undefined", which says nothing.
+	if out, err := exec.Command(bin, "--nopresol", "--lp", lp, "-w", sol).CombinedOutput(); err != nil {
 		t.Fatalf("glpsol: %v\n%s", err, out)
 	}
-	return readGLPKSolution(t, sol, len(p.Objective), len(p.Rows))
+	return readGLPKSolution(t, sol, p)
 }
 
 // Binary is glpsol's path; see Solve for when it is missing.
@@ -66,16 +67,18 @@ func WriteLP(p *optimize.Problem) string {
 		if len(r.Index) == 0 {
 			lhs.WriteString(" 0 x0")
 		}
-		switch {
-		case r.Lower == r.Upper:
-			fmt.Fprintf(&b, " r%d:%s = %.17g\n", i, lhs.String(), r.Upper)
-		default:
-			if !math.IsInf(r.Upper, 1) {
-				fmt.Fprintf(&b, " r%du:%s <= %.17g\n", i, lhs.String(), r.Upper)
+		switch written(r) {
+		case 1:
+			if r.Lower == r.Upper {
+				fmt.Fprintf(&b, " r%d:%s = %.17g\n", i, lhs.String(), r.Upper)
+			} else if !math.IsInf(r.Upper, 1) {
+				fmt.Fprintf(&b, " r%d:%s <= %.17g\n", i, lhs.String(), r.Upper)
+			} else {
+				fmt.Fprintf(&b, " r%d:%s >= %.17g\n", i, lhs.String(), r.Lower)
 			}
-			if !math.IsInf(r.Lower, -1) {
-				fmt.Fprintf(&b, " r%dl:%s >= %.17g\n", i, lhs.String(), r.Lower)
-			}
+		case 2:
+			fmt.Fprintf(&b, " r%du:%s <= %.17g\n", i, lhs.String(), r.Upper)
+			fmt.Fprintf(&b, " r%dl:%s >= %.17g\n", i, lhs.String(), r.Lower)
 		}
 	}
 	b.WriteString("Bounds\n")
@@ -87,60 +90,98 @@ func WriteLP(p *optimize.Problem) string {
 		if p.ColUpper != nil {
 			hi = p.ColUpper[j]
 		}
-		switch {
-		case math.IsInf(hi, 1):
-			fmt.Fprintf(&b, " x%d >= %.17g\n", j, lo)
-		default:
-			fmt.Fprintf(&b, " %.17g <= x%d <= %.17g\n", lo, j, hi)
-		}
+		fmt.Fprintf(&b, " %s <= x%d <= %s\n", lpNumber(lo), j, lpNumber(hi))
 	}
 	b.WriteString("End\n")
 	return b.String()
 }
 
-// readGLPKSolution parses glpsol's plain-text solution (-w). GLPK lists
-// rows in the order written; a two-sided row was written as two, and its
-// dual is the sum of theirs.
-func readGLPKSolution(t testing.TB, path string, n, m int) *optimize.Solution {
-	f, err := os.Open(path)
+// lpNumber writes a bound as the LP format spells it.
+func lpNumber(v float64) string {
+	switch {
+	case math.IsInf(v, 1):
+		return "+inf"
+	case math.IsInf(v, -1):
+		return "-inf"
+	}
+	return strconv.FormatFloat(v, 'g', 17, 64)
+}
+
+// written is how many rows of the LP file a row becomes: none when it is
+// free, two when it has two different finite bounds (CPLEX LP format has
+// no ranges), otherwise one.
+func written(r optimize.Row) int {
+	lo, hi := !math.IsInf(r.Lower, -1), !math.IsInf(r.Upper, 1)
+	switch {
+	case lo && hi && r.Lower != r.Upper:
+		return 2
+	case lo || hi:
+		return 1
+	}
+	return 0
+}
+
+// readGLPKSolution parses glpsol's plain-text solution (-w): the status
+// line "s bas ROWS COLS PRIMAL DUAL OBJ", then a line per row written and
+// per column. A row written as two has as its dual the sum of theirs (at
+// most one of the two is active).
+func readGLPKSolution(t testing.TB, path string, p *optimize.Problem) *optimize.Solution {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	sol := &optimize.Solution{X: make([]float64, n)}
+	sol := &optimize.Solution{X: make([]float64, len(p.Objective))}
 	var rowDuals []float64
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 0 {
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
 			continue
 		}
-		num := func(i int) float64 {
-			v, err := strconv.ParseFloat(fields[i], 64)
-			if err != nil {
-				t.Fatalf("glpsol solution: %q: %v", sc.Text(), err)
-			}
-			return v
-		}
-		switch fields[0] {
+		switch f[0] {
 		case "s":
-			// s bas ROWS COLS PRIM DUAL OBJ
-			switch fields[4] {
-			case "f":
-				sol.Status = optimize.Optimal
-			case "n", "i":
-				sol.Status = optimize.Infeasible
-			default:
-				sol.Status = optimize.Unbounded
-			}
-			sol.Objective = num(6)
+			sol.Status = glpkStatus(f[4], f[5])
+			sol.Objective = number(t, f[6])
 		case "i":
-			rowDuals = append(rowDuals, num(4))
+			rowDuals = append(rowDuals, number(t, f[4]))
 		case "j":
-			j, _ := strconv.Atoi(fields[1])
-			sol.X[j-1] = num(3)
+			j, _ := strconv.Atoi(f[1])
+			sol.X[j-1] = number(t, f[3])
 		}
 	}
-	sol.Duals = rowDuals
+	sol.Duals = make([]float64, len(p.Rows))
+	k := 0
+	for i, r := range p.Rows {
+		for range written(r) {
+			if k >= len(rowDuals) {
+				t.Fatalf("glpsol solution: %d rows, expected more", len(rowDuals))
+			}
+			sol.Duals[i] += rowDuals[k]
+			k++
+		}
+	}
 	return sol
+}
+
+// glpkStatus reads the primal and dual statuses: f feasible, n no
+// feasible solution exists, i infeasible (at this basis), u undefined.
+func glpkStatus(primal, dual string) optimize.Status {
+	switch {
+	case primal == "f" && dual == "f":
+		return optimize.Optimal
+	case primal == "f" && dual == "n":
+		return optimize.Unbounded
+	case primal == "n" || primal == "i":
+		return optimize.Infeasible
+	}
+	return optimize.Status("undefined")
+}
+
+func number(t testing.TB, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("glpsol solution: %q: %v", s, err)
+	}
+	return v
 }

@@ -254,6 +254,7 @@ func (w *world) resident(ctx context.Context, db *store.DB, i int, r Resident) e
 		if story := stories[r.Given+" "+r.Family]; story != nil {
 			return story(ctx, db, w, id)
 		}
+		return dayToDayRecord(ctx, db, w, r, id)
 	}
 	return nil
 }

@@ -2,8 +2,11 @@ package demo_test
 
 import (
 	"context"
+	"errors"
 	"sort"
+	"strings"
 	"testing"
+	"time"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/demo"
@@ -138,20 +141,199 @@ func TestNHSNumbersAreValidTestNumbers(t *testing.T) {
 	}
 }
 
-func TestStoriesAreRich(t *testing.T) {
-	db := seeded(t)
-	ctx := context.Background()
-	var helen string
-	err := db.Read().QueryRowContext(ctx, `SELECT id FROM people WHERE given_name = 'Helen' AND family_name = 'Marsh'`).Scan(&helen)
+// personID finds a seeded person by name, straight from the table.
+func personID(t *testing.T, db *store.DB, given, family string) string {
+	t.Helper()
+	var id string
+	err := db.Read().QueryRowContext(context.Background(), `SELECT id FROM people WHERE given_name = $1 AND family_name = $2`, given, family).Scan(&id)
+	if err != nil {
+		t.Fatalf("%s %s: %v", given, family, err)
+	}
+	return id
+}
+
+func subject(t *testing.T, db *store.DB, email string) access.Subject {
+	t.Helper()
+	a, err := access.AccountByEmail(context.Background(), db.Read(), email)
 	if err != nil {
 		t.Fatal(err)
 	}
-	outcomes, err := people.Outcomes(ctx, db.Read(), helen)
-	if err != nil || len(outcomes) != 1 || len(outcomes[0].Progress) != 3 || len(outcomes[0].StrengthIDs) != 1 || len(outcomes[0].RiskIDs) != 1 {
+	return access.NewSubject(a, "127.0.0.1", "t")
+}
+
+func TestCanSee(t *testing.T) {
+	db := seeded(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		email, given, family string
+		want                 bool
+	}{
+		{"sam@riverside.example", "Helen", "Marsh", true},
+		{"jo@oakfield.example", "Helen", "Marsh", false},
+		{"jo@oakfield.example", "Hugh", "Ellis", true},
+		{"priya@riverside.example", "Geoffrey", "Young", true},
+		{"priya@riverside.example", "Margaret", "Exton", true},
+		{"sam@riverside.example", "Geoffrey", "Young", false},
+		{"priya@riverside.example", "Helen", "Marsh", false},
+		{"nurse@riversidehealth.example", "Helen", "Marsh", true},
+		{"nurse@riversidehealth.example", "Hugh", "Ellis", false},
+		{"manager@riverside.example", "Zachary", "Hale", false},
+	} {
+		got, err := access.CanSee(ctx, db.Read(), subject(t, db, c.email), personID(t, db, c.given, c.family))
+		if err != nil || got != c.want {
+			t.Errorf("%s sees %s %s: %v (%v), want %v", c.email, c.given, c.family, got, err, c.want)
+		}
+	}
+}
+
+// The shape of Riverside, from the table: the figures the brief asks for.
+func TestRiversideHasTheRightShape(t *testing.T) {
+	if n := len(expected("oakfield")); n < 6 || n > 10 || !expected("oakfield")["Hugh Ellis"] {
+		t.Errorf("%d Oakfield residents, Hugh among them: %v", n, expected("oakfield")["Hugh Ellis"])
+	}
+	nurses := expected("nurses")
+	if n := len(nurses); n < 8 || n > 14 {
+		t.Errorf("%d people known to the district nurses", n)
+	}
+	council := expected("sam", "north", "priya", "hospital")
+	both, onlyNurses := 0, 0
+	for n := range nurses {
+		if council[n] {
+			both++
+		} else {
+			onlyNurses++
+		}
+	}
+	if both == 0 || onlyNurses == 0 {
+		t.Errorf("of the district nurses' people, %d are the council's too and %d are not", both, onlyNurses)
+	}
+	young := 0
+	for _, r := range demo.Residents {
+		if r.DOB > "1961-01-01" {
+			young++
+		}
+	}
+	if young == 0 || young > len(demo.Residents)/5 {
+		t.Errorf("%d younger adults among %d", young, len(demo.Residents))
+	}
+}
+
+// story is what the test expects of one of the people from the source
+// stories.
+type story struct {
+	given, family      string
+	outcomes, setbacks int // at least
+	strengths, risks   int // at least
+	relationships      int // at least
+	kinds              []string
+}
+
+var stories = []story{
+	{"Helen", "Marsh", 1, 1, 1, 1, 2, []string{people.OutcomeMaintain}},
+	{"Rhodri", "Price", 1, 1, 1, 0, 1, []string{people.OutcomeChange}},
+	{"Hugh", "Ellis", 1, 1, 1, 0, 1, []string{people.OutcomeProcess}},
+	{"David", "Britton", 2, 1, 1, 1, 1, []string{people.OutcomeChange, people.OutcomeMaintain}},
+	{"Francis", "Doyle", 1, 0, 1, 0, 1, []string{people.OutcomeProcess}},
+	{"Geoffrey", "Young", 2, 1, 1, 0, 1, []string{people.OutcomeProcess, people.OutcomeMaintain}},
+	{"Margaret", "Exton", 1, 1, 2, 1, 2, []string{people.OutcomeChange}},
+}
+
+func TestStoriesAreRich(t *testing.T) {
+	db := seeded(t)
+	ctx := context.Background()
+	r := db.Read()
+	for _, st := range stories {
+		id := personID(t, db, st.given, st.family)
+		who := st.given + " " + st.family
+		outcomes, err := people.Outcomes(ctx, r, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		setbacks, kinds := 0, map[string]bool{}
+		for _, o := range outcomes {
+			kinds[o.Kind] = true
+			for _, p := range o.Progress {
+				if p.Movement == "further_away" {
+					setbacks++
+				}
+			}
+		}
+		if len(outcomes) < st.outcomes || setbacks < st.setbacks {
+			t.Errorf("%s: %d outcomes with %d setbacks", who, len(outcomes), setbacks)
+		}
+		for _, k := range st.kinds {
+			if !kinds[k] {
+				t.Errorf("%s: no %s outcome", who, k)
+			}
+		}
+		strengths, err1 := people.Strengths(ctx, r, id)
+		risks, err2 := people.RiskAgreements(ctx, r, id)
+		rels, err3 := people.Relationships(ctx, r, id)
+		entries, err4 := people.Timeline(ctx, r, id, people.TimelineFilter{})
+		about, err5 := people.GetAboutMe(ctx, r, id)
+		profile, err6 := people.GetProfile(ctx, r, id)
+		if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
+			t.Fatal(err)
+		}
+		if len(strengths) < st.strengths || len(risks) < st.risks || len(rels) < st.relationships {
+			t.Errorf("%s: %d strengths, %d risks, %d relationships", who, len(strengths), len(risks), len(rels))
+		}
+		if len(entries) < 1 || about.Version != 1 || about.WhatMatters == "" || profile.GPPracticeName != demo.Surgery {
+			t.Errorf("%s: %d story entries, About me %+v, GP %q", who, len(entries), about, profile.GPPracticeName)
+		}
+		for _, e := range entries {
+			if len(e.OutcomeIDs) == 0 {
+				t.Errorf("%s: story entry %q is linked to no outcome", who, e.Body)
+			}
+		}
+	}
+	hugh, _ := people.GetProfile(ctx, r, personID(t, db, "Hugh", "Ellis"))
+	rhodri, _ := people.GetProfile(ctx, r, personID(t, db, "Rhodri", "Price"))
+	if !strings.Contains(hugh.CommunicationHelps, "Radio 3") || !rhodri.PrefersWelsh {
+		t.Errorf("Hugh's profile says %q; Rhodri prefers Welsh: %v", hugh.CommunicationHelps, rhodri.PrefersWelsh)
+	}
+}
+
+// Everyone a worker is linked to has at least the start of a record: What
+// matters to them, and one story entry.
+func TestEveryoneLinkedHasAboutMe(t *testing.T) {
+	db := seeded(t)
+	ctx := context.Background()
+	for _, res := range demo.Residents {
+		id := personID(t, db, res.Given, res.Family)
+		about, err := people.GetAboutMe(ctx, db.Read(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries, err := people.Timeline(ctx, db.Read(), id, people.TimelineFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		linked := len(res.Links) > 0
+		if linked != (about.Version == 1) || linked != (len(entries) > 0) {
+			t.Errorf("%s %s (links %v): About me version %d, %d story entries", res.Given, res.Family, res.Links, about.Version, len(entries))
+		}
+	}
+}
+
+// The seed's dates follow store.Now, so with the clock pinned the seed is
+// the same every time.
+func TestSeedDatesFollowTheClock(t *testing.T) {
+	was := store.Now
+	store.Now = func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }
+	defer func() { store.Now = was }()
+	db := seeded(t)
+	outcomes, err := people.Outcomes(context.Background(), db.Read(), personID(t, db, "Helen", "Marsh"))
+	if err != nil || len(outcomes) != 1 || len(outcomes[0].Progress) != 3 {
 		t.Fatalf("Helen's outcomes: %v %v", outcomes, err)
 	}
-	about, _ := people.GetAboutMe(ctx, db.Read(), helen)
-	if about.Version != 1 || about.WhatMatters == "" {
-		t.Errorf("Helen's About me: %+v", about)
+	var dates []string
+	for _, p := range outcomes[0].Progress {
+		dates = append(dates, p.OnDate)
+	}
+	sort.Strings(dates)
+	// 120, 60 and 20 days before 1 March 2026.
+	if want := []string{"2025-11-01", "2025-12-31", "2026-02-09"}; strings.Join(dates, " ") != strings.Join(want, " ") {
+		t.Errorf("Helen's progress dates %v, want %v", dates, want)
 	}
 }

@@ -216,36 +216,47 @@ func planOptimise(args []string, stdout, stderr io.Writer) int {
 	return writeJSON(stdout, ans)
 }
 
+// optimumTable writes the optimum beside the baseline, as planTable
+// does for scenarios, then the allocation and the shadow prices.
 func optimumTable(w io.Writer, m *planning.Model, ans any) int {
-	opt, ok := ans.(*planning.Optimum)
-	if !ok { // infeasible
-		b, _ := json.Marshal(ans)
-		var v struct{ Conflicts []string }
-		_ = json.Unmarshal(b, &v)
+	if inf, ok := ans.(*planning.Infeasible); ok {
 		fmt.Fprintln(w, "No allocation meets every constraint. These cannot all hold together:")
-		for _, c := range v.Conflicts {
+		for _, c := range inf.Conflicts {
 			fmt.Fprintln(w, "  -", c)
 		}
 		return 0
 	}
+	opt := ans.(*planning.Optimum)
+	base := m.BaselineState().Evaluate("baseline", 0)
 	fmt.Fprintf(w, "Optimum (%s, solved by %s)\n\n", opt.Objective, opt.Solver)
-	if err := planning.WriteTable(w, m, []*planning.Result{opt.Result}); err != nil {
+	if err := planning.WriteTable(w, m, []*planning.Result{base, opt.Result}); err != nil {
 		return 1
 	}
-	fmt.Fprintln(w, "\nAllocation")
+	fmt.Fprintln(w, "\nPeople per package")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Category\tPackage\tPeople\t")
+	fmt.Fprintln(tw, "Category\tPackage\tbaseline\toptimum\tChange\t")
 	for _, c := range m.Categories {
 		for _, p := range c.Options {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t\n", c.ID, p, planning.Count(opt.Allocation.Get(c.ID, p)))
+			was, now := base.Allocation.Get(c.ID, p), opt.Allocation.Get(c.ID, p)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", c.ID, p, planning.Count(was), planning.Count(now), planning.SignedCount(now-was))
 		}
 	}
 	_ = tw.Flush()
-	fmt.Fprintln(w, "\nShadow prices (improvement per extra unit a week)")
+	fmt.Fprintf(w, "\nShadow prices: what one more unit a week of each limit is worth (%s)\n", improvement(opt.Objective, m.Currency))
+	if len(opt.ShadowPrices) == 0 {
+		fmt.Fprintln(w, "  none: no capacity or budget is given")
+	}
 	for _, k := range sortedKeys(opt.ShadowPrices) {
 		fmt.Fprintf(w, "  %s: %s\n", k, strconv.FormatFloat(opt.ShadowPrices[k], 'f', 6, 64))
 	}
 	return 0
+}
+
+func improvement(objective, currency string) string {
+	if objective == planning.MaxAtHome {
+		return "more people at home"
+	}
+	return "less weekly cost, in " + currency
 }
 
 func sortedKeys(m map[string]float64) []string {
@@ -285,26 +296,61 @@ func planProject(args []string, stdout, stderr io.Writer) int {
 	if *format == "json" {
 		return writeJSON(stdout, map[string]any{"model": m.Name, "years": out})
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	projectTable(stdout, m, out)
+	return 0
+}
+
+// projectTable writes people and cost per year, then the resources the
+// baseline mix would need each year.
+func projectTable(w io.Writer, m *planning.Model, years []planning.YearProjection) {
+	year := func(y planning.YearProjection) string {
+		if y.Interpolated {
+			return strconv.Itoa(y.Year) + "*"
+		}
+		return strconv.Itoa(y.Year)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	header := "Year\t"
 	for _, c := range m.Categories {
 		header += c.ID + "\t"
 	}
-	fmt.Fprintln(tw, header+"People\tCost per week\tCost per year\t")
-	for _, y := range out {
-		line := strconv.Itoa(y.Year)
-		if y.Interpolated {
-			line += "*"
-		}
-		line += "\t"
+	fmt.Fprintln(tw, header+"People\tAt home\tCost per week\tCost per year\tPublic cost per week\t")
+	for _, y := range years {
+		line := year(y) + "\t"
 		for _, c := range m.Categories {
 			line += planning.Count(y.Categories[c.ID]) + "\t"
 		}
-		fmt.Fprintln(tw, line+planning.Count(y.People)+"\t"+planning.Money(m.Currency, y.CostPerWeek)+"\t"+planning.Money(m.Currency, y.CostPerYear)+"\t")
+		fmt.Fprintln(tw, line+planning.Count(y.People)+"\t"+planning.Count(y.AtHome)+"\t"+planning.Money(m.Currency, y.CostPerWeek)+"\t"+
+			planning.Money(m.Currency, y.CostPerYear)+"\t"+planning.Money(m.Currency, y.PublicCost)+"\t")
 	}
 	_ = tw.Flush()
-	fmt.Fprintln(stdout, "\nThe baseline mix of packages, applied to each year's projected people. * interpolated between the years the model has.")
-	return 0
+	fmt.Fprintln(w, "\nResources needed per week")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	header = "Year\t"
+	for _, r := range m.Resources {
+		header += r.Name + " (" + r.Unit + ")\t"
+		if r.Kind == "bed" {
+			header += "places\t"
+		} else if _, ok := years[0].WTE[r.ID]; ok {
+			header += "WTE\t"
+		}
+	}
+	fmt.Fprintln(tw, header)
+	for _, y := range years {
+		line := year(y) + "\t"
+		for _, r := range m.Resources {
+			line += planning.Count(y.Volumes[r.ID]) + "\t"
+			if v, ok := y.Places[r.ID]; ok {
+				line += strconv.FormatFloat(v, 'f', 1, 64) + "\t"
+			} else if v, ok := y.WTE[r.ID]; ok {
+				line += strconv.FormatFloat(v, 'f', 1, 64) + "\t"
+			}
+		}
+		fmt.Fprintln(tw, line)
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(w, "\nThe baseline mix of packages, applied to each year's projected people (Σ prevalence × population of each band).")
+	fmt.Fprintln(w, "* interpolated linearly between the years the model gives.")
 }
 
 func parseYears(s string) (int, int, error) {
@@ -355,18 +401,28 @@ func planSensitivity(args []string, stdout, stderr io.Writer) int {
 	case "json":
 		return writeJSON(stdout, map[string]any{"model": m.Name, "scenario": *scenario, "swings": swings})
 	case "csv":
-		fmt.Fprintln(stdout, "parameter,low,high,cost_per_week_low,cost_per_week_high,cost_change_low,cost_change_high,swing")
+		fmt.Fprintln(stdout, "parameter,low,high,cost_per_week_low,cost_per_week_high,cost_change_low,cost_change_high,swing,change_swing")
 		for _, s := range swings {
-			fmt.Fprintf(stdout, "%s,%v,%v,%v,%v,%v,%v,%v\n", s.Parameter, s.Low, s.High, s.CostLow, s.CostHigh, s.ChangeLow, s.ChangeHigh, s.Swing)
+			fmt.Fprintf(stdout, "%s,%v,%v,%v,%v,%v,%v,%v,%v\n", s.Parameter, s.Low, s.High, s.CostLow, s.CostHigh, s.ChangeLow, s.ChangeHigh, s.Swing, s.ChangeSwing)
 		}
 		return 0
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Parameter\tLow\tHigh\tCost per week (low)\tCost per week (high)\tSwing\t")
+	sensitivityTable(stdout, m, *scenario, swings)
+	return 0
+}
+
+// sensitivityTable is the tornado chart's numbers: each parameter low and
+// high, the scenario's weekly cost and its change against the baseline at
+// each, largest swing first.
+func sensitivityTable(w io.Writer, m *planning.Model, scenario string, swings []planning.Swing) {
+	fmt.Fprintf(w, "Scenario %s: weekly cost and change against the baseline, each parameter varied alone\n\n", scenario)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "Parameter\tLow\tHigh\tCost (low)\tCost (high)\tSwing\tChange (low)\tChange (high)\tSwing in change\t")
+	money := func(v float64) string { return planning.Money(m.Currency, v) }
 	for _, s := range swings {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Parameter, strconv.FormatFloat(s.Low, 'f', -1, 64), strconv.FormatFloat(s.High, 'f', -1, 64),
-			planning.Money(m.Currency, s.CostLow), planning.Money(m.Currency, s.CostHigh), planning.Money(m.Currency, s.Swing))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Parameter, strconv.FormatFloat(s.Low, 'g', 10, 64), strconv.FormatFloat(s.High, 'g', 10, 64),
+			money(s.CostLow), money(s.CostHigh), money(s.Swing),
+			planning.SignedMoney(m.Currency, s.ChangeLow), planning.SignedMoney(m.Currency, s.ChangeHigh), money(s.ChangeSwing))
 	}
 	_ = tw.Flush()
-	return 0
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
@@ -169,5 +170,85 @@ func TestPlanSensitivity(t *testing.T) {
 	// its cost by 13,125 × £10 = £131,250, the largest of the six.
 	if len(got.Swings) != 6 || got.Swings[0].Parameter != "unit_cost home_care_hour" || math.Abs(got.Swings[0].Swing-131250) > 1e-6 {
 		t.Errorf("swings: %+v", got.Swings)
+	}
+}
+
+// The table is for a report: aligned columns, pounds with thousands
+// separators and pennies, the change against the baseline.
+func TestPlanRunTable(t *testing.T) {
+	code, out, errs := plan(t, "run", filepath.Join(fixtures, "riverside.json"), "--format", "table")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"£753,960.00", "£39,205,920.00", "+£1,360.00", "-£21,300.00", "+0.2%", "-2.8%", "bed-day", "staff (WTE)", "403.2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	// The headline table's lines are all the same width: aligned.
+	lines := strings.Split(out, "\n")[2:7]
+	for _, l := range lines[1:] {
+		if len([]rune(l)) != len([]rune(lines[0])) {
+			t.Errorf("not aligned:\n%s", strings.Join(lines, "\n"))
+			break
+		}
+	}
+}
+
+func TestPlanRunCSV(t *testing.T) {
+	code, out, errs := plan(t, "run", filepath.Join(fixtures, "riverside.json"), "--format", "csv", "--scenario", "C")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[0][4] != "cost_per_week" || rows[1][4] != "753960" || rows[2][0] != "C" || rows[2][4] != "732660" {
+		t.Errorf("csv:\n%s", out)
+	}
+}
+
+// --explain adds up: who moved, each resource's change in pounds, the
+// total, and who pays it. The figures are Riverside's scenario A worked
+// by hand: 20 + 45 + 20 people from RH to HI; 85 × 7 = 595 fewer bed-days
+// at £110, 85 × 21 = 1,785 more home care hours at £25.
+func TestPlanRunExplain(t *testing.T) {
+	code, out, errs := plan(t, "run", filepath.Join(fixtures, "riverside.json"), "--scenario", "A", "--explain")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"C3 in RH", "90 → 45 (-45)", "-595 bed-day a week at £110.00: -£65,450.00",
+		"+1,785 hour a week at £25.00: +£44,625.00", "Total: +£1,360.00 a week, +£70,720.00 a year", "NHS: £72,900.00 → £84,375.00 (+£11,475.00)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	if code, _, _ := plan(t, "run", filepath.Join(fixtures, "riverside.json"), "--explain"); code != 2 {
+		t.Errorf("--explain without a scenario: exit %d, want 2", code)
+	}
+}
+
+func TestPlanOptimiseTable(t *testing.T) {
+	code, out, errs := plan(t, "optimise", filepath.Join(fixtures, "riverside-lp.json"), "--format", "table")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"£399,285.71", "home_care_hour: 9.238095", "3,000", "+142.9"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+}
+
+func TestPlanUsageAndMissingFile(t *testing.T) {
+	if code, _, _ := plan(t, "frobnicate"); code != 2 {
+		t.Errorf("unknown subcommand: exit %d", code)
+	}
+	if code, _, _ := plan(t, "run", filepath.Join(fixtures, "riverside.json"), "--format", "xml"); code != 2 {
+		t.Errorf("unknown format: exit %d", code)
+	}
+	if code, _, errs := plan(t, "run", filepath.Join(t.TempDir(), "none.json")); code != 1 || errs == "" {
+		t.Errorf("missing file: exit %d %q", code, errs)
 	}
 }

@@ -7,68 +7,124 @@ import (
 	"sort"
 )
 
+// explanation is what Explain needs: the model, the baseline and the
+// scenario, each as a state and as its figures.
+type explanation struct {
+	m        *Model
+	sc       *Scenario
+	base, st *State
+	b, r     *Result
+	cur      string
+	w        io.Writer
+}
+
 // Explain writes how a scenario's headline figures were built from the
 // baseline: which people moved between packages, which resources changed
-// and by how much, in money, so a planner can defend the number.
+// and by how much, in money and in beds and staff, and how that adds up
+// by payer, so a planner can defend the number.
 func (m *Model) Explain(w io.Writer, scenario string) error {
 	sc := m.scenario(scenario)
 	if sc == nil {
 		return Problems{{Path: "--scenario", Message: fmt.Sprintf("there is no scenario %q in the model", scenario)}}
 	}
-	base := m.BaselineState()
-	b := base.Evaluate("baseline", 0)
 	st, err := m.ScenarioState(scenario)
 	if err != nil {
 		return err
 	}
-	r := st.Evaluate(scenario, b.CostPerWeek)
-	cur := m.Currency
-	fmt.Fprintf(w, "Scenario %s: %s\n\n", sc.ID, sc.Name)
-	fmt.Fprintf(w, "Cost per week: %s in the baseline, %s in the scenario: %s (%s).\n",
-		Money(cur, b.CostPerWeek), Money(cur, r.CostPerWeek), Money(cur, r.CostPerWeek-b.CostPerWeek), percent(r.CostChangePct))
-	fmt.Fprintf(w, "People: %s, of whom %s at home (baseline %s, %s at home).\n\n", Count(r.People), Count(r.AtHome), Count(b.People), Count(b.AtHome))
+	e := &explanation{m: m, sc: sc, base: m.BaselineState(), st: st, cur: m.Currency, w: w}
+	e.b = e.base.Evaluate("baseline", 0)
+	e.r = st.Evaluate(scenario, e.b.CostPerWeek)
+	e.headline()
+	e.moves()
+	e.resources()
+	e.payers()
+	return nil
+}
 
-	fmt.Fprintln(w, "Who moved:")
+func (e *explanation) headline() {
+	b, r := e.b, e.r
+	fmt.Fprintf(e.w, "Scenario %s: %s\n\n", e.sc.ID, e.sc.Name)
+	fmt.Fprintf(e.w, "Cost per week: %s in the baseline, %s in the scenario: %s (%s).\n",
+		Money(e.cur, b.CostPerWeek), Money(e.cur, r.CostPerWeek), SignedMoney(e.cur, r.CostPerWeek-b.CostPerWeek), percent(r.CostChangePct))
+	fmt.Fprintf(e.w, "Cost per year: the weekly cost × %g weeks: %s (%s).\n", e.m.WeeksPerYear,
+		Money(e.cur, r.CostPerYear), SignedMoney(e.cur, r.CostPerYear-b.CostPerYear))
+	fmt.Fprintf(e.w, "People: %s (baseline %s), of whom %s at home (baseline %s, %s).\n",
+		Count(r.People), Count(b.People), Count(r.AtHome), Count(b.AtHome), SignedCount(r.AtHome-b.AtHome))
+}
+
+// moves lists each category's packages whose people changed.
+func (e *explanation) moves() {
+	fmt.Fprintln(e.w, "\nWho moved (people per week in each package):")
 	moved := false
-	for _, c := range m.Categories {
+	for _, c := range e.m.Categories {
 		for _, p := range c.Options {
-			d := st.Allocation.Get(c.ID, p) - base.Allocation.Get(c.ID, p)
-			if math.Abs(d) < 1e-12 {
+			was, now := e.base.Allocation.Get(c.ID, p), e.st.Allocation.Get(c.ID, p)
+			if math.Abs(now-was) <= 1e-12*math.Max(1, math.Abs(was)) {
 				continue
 			}
 			moved = true
-			fmt.Fprintf(w, "  %s in %s (%s): %s → %s (%+g people)\n", c.ID, p, m.pkg(p).Name,
-				Count(base.Allocation.Get(c.ID, p)), Count(st.Allocation.Get(c.ID, p)), d)
+			pk := e.m.pkg(p)
+			fmt.Fprintf(e.w, "  %s in %s (%s, %s): %s → %s (%s)\n", c.ID, p, pk.Name, pk.Setting, Count(was), Count(now), SignedCount(now-was))
 		}
 	}
 	if !moved {
-		fmt.Fprintln(w, "  nobody: the scenario changes costs or contents only")
+		fmt.Fprintln(e.w, "  nobody: the scenario changes costs or contents only")
 	}
-	fmt.Fprintln(w, "\nWhat changed, by resource (volume × unit cost):")
-	type line struct {
-		id         string
-		dv, dc, uc float64
-	}
-	var lines []line
-	for _, res := range st.Model.Resources {
-		bv, sv := b.Resources[res.ID], r.Resources[res.ID]
-		if math.Abs(sv.Cost-bv.Cost) < 1e-9 && math.Abs(sv.Volume-bv.Volume) < 1e-9 {
+}
+
+// resourceChange is one resource's change, for sorting by money.
+type resourceChange struct {
+	res         Resource
+	was         Resource
+	dVol, dCost float64
+}
+
+// resources lists each resource whose volume or cost changed, largest
+// change in money first, adding up to the change in weekly cost.
+func (e *explanation) resources() {
+	fmt.Fprintln(e.w, "\nWhat changed, by resource (change in volume × unit cost):")
+	var lines []resourceChange
+	for i, res := range e.st.Model.Resources {
+		bv, sv := e.b.Resources[res.ID], e.r.Resources[res.ID]
+		if sv.Cost == bv.Cost && sv.Volume == bv.Volume {
 			continue
 		}
-		lines = append(lines, line{res.ID, sv.Volume - bv.Volume, sv.Cost - bv.Cost, res.UnitCost})
+		lines = append(lines, resourceChange{res, e.m.Resources[i], sv.Volume - bv.Volume, sv.Cost - bv.Cost})
 	}
-	sort.SliceStable(lines, func(i, j int) bool { return math.Abs(lines[i].dc) > math.Abs(lines[j].dc) })
+	sort.SliceStable(lines, func(i, j int) bool { return math.Abs(lines[i].dCost) > math.Abs(lines[j].dCost) })
 	total := 0.0
 	for _, l := range lines {
-		res, was := st.Model.resource(l.id), m.resource(l.id).UnitCost
-		if res.UnitCost != was {
-			fmt.Fprintf(w, "  %s: unit cost %s → %s, volume %+g %s a week: %s (paid by %s)\n", res.Name, Money(cur, was),
-				Money(cur, res.UnitCost), l.dv, res.Unit, Money(cur, l.dc), res.Payer)
-		} else {
-			fmt.Fprintf(w, "  %s: %+g %s a week at %s: %s (paid by %s)\n", res.Name, l.dv, res.Unit, Money(cur, l.uc), Money(cur, l.dc), res.Payer)
-		}
-		total += l.dc
+		e.resourceLine(l)
+		total += l.dCost
 	}
-	fmt.Fprintf(w, "  Total: %s a week, %s a year (× %g weeks).\n", Money(cur, total), Money(cur, total*m.WeeksPerYear), m.WeeksPerYear)
-	return nil
+	fmt.Fprintf(e.w, "  Total: %s a week, %s a year.\n", SignedMoney(e.cur, total), SignedMoney(e.cur, total*e.m.WeeksPerYear))
+}
+
+func (e *explanation) resourceLine(l resourceChange) {
+	res := l.res
+	what := fmt.Sprintf("%s %s a week at %s", SignedCount(l.dVol), res.Unit, Money(e.cur, res.UnitCost))
+	if res.UnitCost != l.was.UnitCost {
+		what = fmt.Sprintf("unit cost %s → %s, volume %s %s a week", Money(e.cur, l.was.UnitCost), Money(e.cur, res.UnitCost), SignedCount(l.dVol), res.Unit)
+	}
+	fmt.Fprintf(e.w, "  %s: %s: %s (paid by %s)", res.Name, what, SignedMoney(e.cur, l.dCost), res.Payer)
+	bv, sv := e.b.Resources[res.ID], e.r.Resources[res.ID]
+	switch {
+	case sv.Places != nil:
+		fmt.Fprintf(e.w, "; bed places %s → %s", thousands(*bv.Places, 1), thousands(*sv.Places, 1))
+	case sv.WTE != nil:
+		fmt.Fprintf(e.w, "; staff %s → %s WTE", thousands(*bv.WTE, 1), thousands(*sv.WTE, 1))
+	}
+	fmt.Fprintln(e.w)
+}
+
+// payers shows who pays the change, and the public part of it.
+func (e *explanation) payers() {
+	fmt.Fprintln(e.w, "\nWho pays the change per week:")
+	for _, p := range payers([]*Result{e.b, e.r}) {
+		if d := e.r.CostByPayer[p] - e.b.CostByPayer[p]; d != 0 {
+			fmt.Fprintf(e.w, "  %s: %s → %s (%s)\n", p, Money(e.cur, e.b.CostByPayer[p]), Money(e.cur, e.r.CostByPayer[p]), SignedMoney(e.cur, d))
+		}
+	}
+	fmt.Fprintf(e.w, "  Public cost (every payer but the person and the carer): %s → %s (%s)\n",
+		Money(e.cur, e.b.PublicCostPerWeek), Money(e.cur, e.r.PublicCostPerWeek), SignedMoney(e.cur, e.r.PublicCostPerWeek-e.b.PublicCostPerWeek))
 }

@@ -56,6 +56,22 @@ func thousands(v float64, decimals int) string {
 	return out
 }
 
+// SignedMoney is a change in money: "+£1,360.00", "-£21,300.00".
+func SignedMoney(currency string, v float64) string {
+	if v > 0 && Money(currency, v) != Money(currency, 0) {
+		return "+" + Money(currency, v)
+	}
+	return Money(currency, v)
+}
+
+// SignedCount is a change in people or units: "+1,785", "-20".
+func SignedCount(v float64) string {
+	if s := Count(v); v > 0 && s != "0" && s != "0.0" {
+		return "+" + s
+	}
+	return Count(v)
+}
+
 func percent(v float64) string {
 	if v == 0 {
 		return "0.0%"
@@ -71,27 +87,35 @@ func plain(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 func WriteTable(w io.Writer, m *Model, results []*Result) error {
 	fmt.Fprintf(w, "%s (weekly figures unless stated; money in %s)\n\n", m.Name, m.Currency)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Scenario\tPeople\tAt home\tCost per week\tCost per year\tPublic cost per week\tChange in cost\t")
+	fmt.Fprintln(tw, "Scenario\tPeople\tAt home\tCost per week\tCost per year\tPublic cost per week\tChange per week\tChange\t")
+	base, haveBase := baselineCost(results)
 	for _, r := range results {
-		change := percent(r.CostChangePct)
-		if r.Scenario == "baseline" {
+		change, pct := SignedMoney(m.Currency, r.CostPerWeek-base), percent(r.CostChangePct)
+		if !haveBase {
 			change = "–"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Scenario, Count(r.People), Count(r.AtHome),
-			Money(m.Currency, r.CostPerWeek), Money(m.Currency, r.CostPerYear), Money(m.Currency, r.PublicCostPerWeek), change)
+		if r.Scenario == "baseline" {
+			change, pct = "–", "–"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Scenario, Count(r.People), Count(r.AtHome),
+			Money(m.Currency, r.CostPerWeek), Money(m.Currency, r.CostPerYear), Money(m.Currency, r.PublicCostPerWeek), change, pct)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "\nResources used per week")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	header := "Resource\tUnit\t"
+	header := "Resource\tUnit\tCapacity\t"
 	for _, r := range results {
 		header += r.Scenario + "\t"
 	}
 	fmt.Fprintln(tw, header)
 	for _, res := range m.Resources {
-		line := res.Name + "\t" + res.Unit + "\t"
+		capacity := ""
+		if res.Capacity != nil {
+			capacity = Count(*res.Capacity)
+		}
+		line := res.Name + "\t" + res.Unit + "\t" + capacity + "\t"
 		for _, r := range results {
 			line += Count(r.Resources[res.ID].Volume) + "\t"
 		}
@@ -124,6 +148,16 @@ func WriteTable(w io.Writer, m *Model, results []*Result) error {
 	return nil
 }
 
+// baselineCost is the baseline's weekly cost, if it is among the results.
+func baselineCost(results []*Result) (float64, bool) {
+	for _, r := range results {
+		if r.Scenario == "baseline" {
+			return r.CostPerWeek, true
+		}
+	}
+	return 0, false
+}
+
 // staffOrPlaces is the line under a resource with its places or WTE.
 func staffOrPlaces(res Resource, results []*Result) string {
 	var label string
@@ -135,7 +169,7 @@ func staffOrPlaces(res Resource, results []*Result) string {
 	default:
 		return ""
 	}
-	line := label + "\t\t"
+	line := label + "\t\t\t"
 	for _, r := range results {
 		rr := r.Resources[res.ID]
 		v := rr.Places

@@ -37,9 +37,9 @@ type Optimum struct {
 	Solver       string             `json:"solver"`
 }
 
-// InfeasibleResult is what an infeasible model reports: no allocation,
-// and the constraints that cannot all hold.
-type infeasibleAnswer struct {
+// Infeasible is what the optimiser reports when the constraints cannot
+// all hold: no allocation, and a smallest set of them that conflict.
+type Infeasible struct {
 	Scenario  string   `json:"scenario"`
 	Status    string   `json:"status"`
 	Objective string   `json:"objective"`
@@ -171,8 +171,8 @@ func (st *State) Formulate(o OptimiseOptions) (*LP, error) {
 }
 
 // Optimise solves the linear programme and reports the optimum, or the
-// constraints that cannot all hold. The answer is a *Optimum or, when
-// infeasible, an object with the conflicts.
+// constraints that cannot all hold. The answer is an *Optimum or, when
+// infeasible, an *Infeasible.
 func (m *Model) Optimise(ctx context.Context, solver optimize.Solver, o OptimiseOptions) (any, error) {
 	st := m.BaselineState()
 	if o.Scenario != "" {
@@ -199,7 +199,7 @@ func (m *Model) Optimise(ctx context.Context, solver optimize.Solver, o Optimise
 		if err != nil {
 			return nil, err
 		}
-		return &infeasibleAnswer{Scenario: "optimum", Status: string(optimize.Infeasible), Objective: objective,
+		return &Infeasible{Scenario: "optimum", Status: string(optimize.Infeasible), Objective: objective,
 			Conflicts: conflicts, Solver: solver.Name()}, nil
 	case optimize.Optimal:
 	default:

@@ -18,6 +18,8 @@ type YearProjection struct {
 	CostPerYear  float64            `json:"cost_per_year"`
 	PublicCost   float64            `json:"public_cost_per_week"`
 	Volumes      map[string]float64 `json:"volumes"`
+	Places       map[string]float64 `json:"places"` // bed resources
+	WTE          map[string]float64 `json:"wte"`    // staff and visit resources with a WTE rate
 }
 
 // knownYears are the years the model has populations for, in order.
@@ -79,7 +81,8 @@ func (m *Model) Project(first, last int) ([]YearProjection, error) {
 			return nil, Problems{{Path: "--years", Message: err.Error()}}
 		}
 		st := m.BaselineState()
-		yp := YearProjection{Year: year, Interpolated: interpolated, Categories: map[string]float64{}, Volumes: map[string]float64{}}
+		yp := YearProjection{Year: year, Interpolated: interpolated, Categories: map[string]float64{},
+			Volumes: map[string]float64{}, Places: map[string]float64{}, WTE: map[string]float64{}}
 		for _, c := range m.Categories {
 			yp.Categories[c.ID] = projected(c, bands)
 		}
@@ -90,6 +93,12 @@ func (m *Model) Project(first, last int) ([]YearProjection, error) {
 		yp.People, yp.AtHome, yp.CostPerWeek, yp.CostPerYear, yp.PublicCost = r.People, r.AtHome, r.CostPerWeek, r.CostPerYear, r.PublicCostPerWeek
 		for id, rr := range r.Resources {
 			yp.Volumes[id] = rr.Volume
+			if rr.Places != nil {
+				yp.Places[id] = *rr.Places
+			}
+			if rr.WTE != nil {
+				yp.WTE[id] = *rr.WTE
+			}
 		}
 		out = append(out, yp)
 	}

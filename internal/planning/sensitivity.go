@@ -30,14 +30,15 @@ func ParseVary(s string) (Vary, error) {
 
 // Swing is the effect of one parameter at its low and high values.
 type Swing struct {
-	Parameter  string  `json:"parameter"`
-	Low        float64 `json:"low"`
-	High       float64 `json:"high"`
-	CostLow    float64 `json:"cost_per_week_low"`
-	CostHigh   float64 `json:"cost_per_week_high"`
-	ChangeLow  float64 `json:"cost_change_low"`
-	ChangeHigh float64 `json:"cost_change_high"`
-	Swing      float64 `json:"swing"` // |CostHigh − CostLow|
+	Parameter   string  `json:"parameter"`
+	Low         float64 `json:"low"`
+	High        float64 `json:"high"`
+	CostLow     float64 `json:"cost_per_week_low"`
+	CostHigh    float64 `json:"cost_per_week_high"`
+	ChangeLow   float64 `json:"cost_change_low"`
+	ChangeHigh  float64 `json:"cost_change_high"`
+	Swing       float64 `json:"swing"`        // |CostHigh − CostLow|
+	ChangeSwing float64 `json:"change_swing"` // |ChangeHigh − ChangeLow|
 }
 
 // Sensitivity varies each parameter one at a time and reports the swing
@@ -93,6 +94,6 @@ func (m *Model) swing(sc *Scenario, name string, base, share float64, set func(*
 		r := st.Evaluate(sc.ID, baseline)
 		*side.cost, *side.change = r.CostPerWeek, r.CostPerWeek-baseline
 	}
-	s.Swing = math.Abs(s.CostHigh - s.CostLow)
+	s.Swing, s.ChangeSwing = math.Abs(s.CostHigh-s.CostLow), math.Abs(s.ChangeHigh-s.ChangeLow)
 	return s, nil
 }

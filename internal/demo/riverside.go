@@ -147,8 +147,8 @@ type world struct {
 
 // Seed creates the Riverside locality. It can run on every start: each
 // organisation, team, account, person and link is created only if it is
-// not there yet, and a person's record is filled in only when the person
-// is first created, so nothing anyone has since written is touched.
+// not there yet, and a person's record is filled in only while it is
+// still empty, so nothing anyone has since written is touched.
 func Seed(ctx context.Context, db *store.DB) error {
 	w := &world{orgs: map[string]*access.Organisation{}, teams: map[string]*access.Team{}, accounts: map[string]*access.Account{}}
 	for _, o := range []access.Organisation{
@@ -249,6 +249,17 @@ func (w *world) resident(ctx context.Context, db *store.DB, i int, r Resident) e
 		if err := w.link(ctx, db, id, code); err != nil {
 			return err
 		}
+	}
+	if !isNew {
+		// The record is filled in only while it is empty: About me is its
+		// first write, so nothing anyone has since written is touched, and
+		// a seed stopped part way, or an older seed's bare records, are
+		// filled in on the next start.
+		about, err := people.GetAboutMe(ctx, db.Read(), id)
+		if err != nil {
+			return err
+		}
+		isNew = about.Version == 0
 	}
 	if isNew {
 		if story := stories[r.Given+" "+r.Family]; story != nil {

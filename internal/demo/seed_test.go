@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/audit"
 	"whatmatters/internal/demo"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
@@ -335,5 +336,30 @@ func TestSeedDatesFollowTheClock(t *testing.T) {
 	// 120, 60 and 20 days before 1 March 2026.
 	if want := []string{"2025-11-01", "2025-12-31", "2026-02-09"}; strings.Join(dates, " ") != strings.Join(want, " ") {
 		t.Errorf("Helen's progress dates %v, want %v", dates, want)
+	}
+}
+
+// A person already there with an empty record (a seed stopped part way, or
+// an older seed's bare records) gets the record filled in, once, and is
+// not made twice.
+func TestSeedFillsInAnEmptyRecord(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	helen := &people.Person{GivenName: "Helen", FamilyName: "Marsh", DateOfBirth: "1951-06-12", NHSNumber: demo.NHSNumber(0)}
+	if err := people.Create(ctx, db, audit.System, helen); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := demo.Seed(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if id := personID(t, db, "Helen", "Marsh"); id != helen.ID {
+		t.Errorf("Helen is %s now, %s before", id, helen.ID)
+	}
+	history, err := people.AboutMeHistory(ctx, db.Read(), helen.ID)
+	outcomes, err2 := people.Outcomes(ctx, db.Read(), helen.ID)
+	if err != nil || err2 != nil || len(history) != 1 || len(outcomes) != 1 {
+		t.Errorf("Helen's About me has %d versions and she has %d outcomes (%v %v)", len(history), len(outcomes), err, err2)
 	}
 }

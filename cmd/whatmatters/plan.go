@@ -27,9 +27,10 @@ const solveTimeLimit = 60 * time.Second
 func runPlan(args []string, stdout, stderr io.Writer) int {
 	sub := map[string]func([]string, io.Writer, io.Writer) int{
 		"run": planRun, "optimise": planOptimise, "optimize": planOptimise, "project": planProject, "sensitivity": planSensitivity,
+		"generate": planGenerate,
 	}
 	if len(args) == 0 || sub[args[0]] == nil {
-		fmt.Fprintln(stderr, "Usage: whatmatters plan run|optimise|project|sensitivity MODEL [options]; see docs/planning.md")
+		fmt.Fprintln(stderr, "Usage: whatmatters plan run|optimise|project|sensitivity MODEL [options], or plan generate [options]; see docs/planning.md")
 		return 2
 	}
 	return sub[args[0]](args[1:], stdout, stderr)
@@ -223,6 +224,9 @@ func optimumTable(w io.Writer, m *planning.Model, ans any) int {
 		fmt.Fprintln(w, "No allocation meets every constraint. These cannot all hold together:")
 		for _, c := range inf.Conflicts {
 			fmt.Fprintln(w, "  -", c)
+		}
+		if !inf.ConflictsMinimal {
+			fmt.Fprintln(w, "(The search for the smallest such set ran out of time: some of these may not be needed for the conflict.)")
 		}
 		return 0
 	}
@@ -425,4 +429,27 @@ func sensitivityTable(w io.Writer, m *planning.Model, scenario string, swings []
 			planning.SignedMoney(m.Currency, s.ChangeLow), planning.SignedMoney(m.Currency, s.ChangeHigh), money(s.ChangeSwing))
 	}
 	_ = tw.Flush()
+}
+
+// planGenerate writes a synthetic model (planning.Generate), the kind the
+// benchmarks run on, so anyone can time the commands on the same models.
+func planGenerate(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("plan generate", stderr)
+	var g planning.GenerateSpec
+	fs.IntVar(&g.Categories, "categories", 100, "client categories (per locality)")
+	fs.IntVar(&g.Options, "options", 20, "options per category, drawn from twice as many packages")
+	fs.IntVar(&g.Resources, "resources", 30, "resources")
+	fs.IntVar(&g.Scenarios, "scenarios", 0, "scenarios")
+	fs.IntVar(&g.Localities, "localities", 1, "localities: each category is written once per locality")
+	fs.BoolVar(&g.Capacities, "capacities", false, "give every resource a capacity 5% above the baseline's use")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same model")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return 2
+	}
+	if g.Categories < 1 || g.Options < 2 || g.Resources < 1 || g.Scenarios < 0 || g.Localities < 1 {
+		fmt.Fprintln(stderr, "whatmatters: a model needs at least 1 category, 2 options, 1 resource and 1 locality")
+		return 2
+	}
+	g.Seed = *seed
+	return writeJSON(stdout, planning.Generate(g))
 }

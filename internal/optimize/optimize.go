@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"time"
 )
 
 // Sense says whether the objective is minimised or maximised.
@@ -121,15 +122,64 @@ func allFinite(vs []float64) bool {
 	return true
 }
 
+// conflictFinder is a solver with its own, faster deletion filter. It
+// stops at the deadline and reports what it has (see Conflict).
+type conflictFinder interface {
+	conflict(ctx context.Context, p *Problem, stop time.Time) (keep []bool, minimal bool, err error)
+}
+
+// Conflict is a set of rows that cannot all hold together. Minimal says
+// that dropping any one of them would make them feasible; it is false
+// when the search ran out of time, and then Rows still cannot all hold,
+// but some of them may not be needed for that.
+type Conflict struct {
+	Rows    []string
+	Minimal bool
+}
+
 // IrreducibleInfeasible names a smallest set of rows that cannot all hold
 // (a deletion filter): each row is dropped in turn and kept out if the
 // rest is still infeasible. What remains conflicts, and dropping any one
 // of those rows would make the problem feasible. p must be infeasible.
-func IrreducibleInfeasible(ctx context.Context, s Solver, p *Problem) ([]string, error) {
+//
+// The search can take a solve per row, so it stops a little before the
+// context's deadline and returns the rows it has not ruled out: still a
+// conflict, but perhaps not the smallest (Minimal false). Clp does the
+// search in one model, warm-starting each solve from the last; other
+// solvers solve each reduced problem afresh.
+func IrreducibleInfeasible(ctx context.Context, s Solver, p *Problem) (Conflict, error) {
+	stop := time.Now().Add(DefaultTimeLimit)
+	if d, ok := ctx.Deadline(); ok {
+		stop = d.Add(-time.Until(d) / 10) // the last tenth is for answering
+	}
+	var keep []bool
+	var minimal bool
+	var err error
+	if cf, ok := s.(conflictFinder); ok {
+		keep, minimal, err = cf.conflict(ctx, p, stop)
+	} else {
+		keep, minimal, err = deletionFilter(ctx, s, p, stop)
+	}
+	if err != nil {
+		return Conflict{}, err
+	}
+	c := Conflict{Minimal: minimal}
+	for i, r := range p.Rows {
+		if keep[i] {
+			c.Rows = append(c.Rows, r.Name)
+		}
+	}
+	return c, nil
+}
+
+// deletionFilter is the filter with a fresh solve for every row.
+func deletionFilter(ctx context.Context, s Solver, p *Problem, stop time.Time) ([]bool, bool, error) {
 	keep := make([]bool, len(p.Rows))
 	for i := range keep {
 		keep[i] = true
 	}
+	sctx, cancel := context.WithDeadline(ctx, stop)
+	defer cancel()
 	for i := range p.Rows {
 		keep[i] = false
 		q := *p
@@ -139,19 +189,17 @@ func IrreducibleInfeasible(ctx context.Context, s Solver, p *Problem) ([]string,
 				q.Rows = append(q.Rows, r)
 			}
 		}
-		sol, err := s.Solve(ctx, &q)
+		sol, err := s.Solve(sctx, &q)
+		if err == ErrTimeLimit && ctx.Err() == nil {
+			keep[i] = true // not ruled out, nor are the rest
+			return keep, false, nil
+		}
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if sol.Status != Infeasible {
 			keep[i] = true // needed for the conflict
 		}
 	}
-	var names []string
-	for i, r := range p.Rows {
-		if keep[i] {
-			names = append(names, r.Name)
-		}
-	}
-	return names, nil
+	return keep, true, nil
 }

@@ -53,12 +53,12 @@ func TestClpInfeasibleAndItsConflict(t *testing.T) {
 	if sol := solve(t, p); sol.Status != optimize.Infeasible {
 		t.Fatalf("status %s", sol.Status)
 	}
-	names, err := optimize.IrreducibleInfeasible(context.Background(), optimize.Clp{}, p)
+	c, err := optimize.IrreducibleInfeasible(context.Background(), optimize.Clp{}, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(names) != 2 || names[0] != "at least ten" || names[1] != "at most four" {
-		t.Errorf("conflict %v", names)
+	if !c.Minimal || !slices.Equal(c.Rows, []string{"at least ten", "at most four"}) {
+		t.Errorf("conflict %+v", c)
 	}
 }
 
@@ -260,5 +260,82 @@ func TestClpTimeLimitAndCancel(t *testing.T) {
 	go func() { time.Sleep(took / 10); cancel2() }()
 	if _, err := (optimize.Clp{}).Solve(ctx, p); err != context.Canceled {
 		t.Errorf("cancelled: %v, want context.Canceled", err)
+	}
+}
+
+// plain hides Clp's own conflict finder, so IrreducibleInfeasible solves
+// each reduced problem afresh.
+type plain struct{ optimize.Solver }
+
+// Clp's warm-started conflict finder gives the same rows as solving each
+// reduced problem afresh, and they are a conflict that no row can leave:
+// together they cannot hold, and without any one of them they can.
+func TestConflictsAreIrreducible(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	found := 0
+	for trial := 0; trial < 80 && found < 12; trial++ {
+		p := randomLP(rng, optimize.Sense(trial%2), false)
+		if solve(t, p).Status != optimize.Infeasible {
+			continue
+		}
+		found++
+		w, err := optimize.IrreducibleInfeasible(context.Background(), optimize.Clp{}, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := optimize.IrreducibleInfeasible(context.Background(), plain{optimize.Clp{}}, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		warm, fresh := w.Rows, f.Rows
+		if !w.Minimal || !f.Minimal || !slices.Equal(warm, fresh) {
+			t.Errorf("trial %d: warm-started %v, afresh %v", trial, warm, fresh)
+		}
+		only := func(names []string) *optimize.Problem {
+			q := *p
+			q.Rows = nil
+			for _, r := range p.Rows {
+				if slices.Contains(names, r.Name) {
+					q.Rows = append(q.Rows, r)
+				}
+			}
+			return &q
+		}
+		if st := solve(t, only(warm)).Status; st != optimize.Infeasible {
+			t.Errorf("trial %d: the conflict %v alone is %s", trial, warm, st)
+		}
+		for i := range warm {
+			rest := slices.Delete(slices.Clone(warm), i, i+1)
+			if st := solve(t, only(rest)).Status; st == optimize.Infeasible {
+				t.Errorf("trial %d: %v is still infeasible without %s", trial, rest, warm[i])
+			}
+		}
+	}
+	if found < 5 {
+		t.Fatalf("only %d infeasible problems: the generator no longer covers this", found)
+	}
+}
+
+// Out of time, the search still answers: the rows it has not ruled out,
+// which still cannot all hold, marked as perhaps not the smallest set.
+func TestConflictOutOfTime(t *testing.T) {
+	p := bigLP(600)
+	// At least as much as all of the last row's coefficients could give:
+	// with the rest, infeasible.
+	last := optimize.Row{Name: "too much", Lower: 1e9, Upper: math.Inf(1)}
+	for j := range p.Objective {
+		last.Index, last.Coef = append(last.Index, j), append(last.Coef, 1)
+	}
+	p.Rows = append(p.Rows, last)
+	for _, s := range []optimize.Solver{optimize.Clp{}, plain{optimize.Clp{}}} {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		c, err := optimize.IrreducibleInfeasible(ctx, s, p)
+		cancel()
+		if err != nil {
+			t.Fatalf("%T: %v", s, err)
+		}
+		if c.Minimal || !slices.Contains(c.Rows, "too much") {
+			t.Errorf("%T: %d rows, minimal %v", s, len(c.Rows), c.Minimal)
+		}
 	}
 }

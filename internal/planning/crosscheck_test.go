@@ -17,6 +17,8 @@ func TestOptimiseAgreesWithGLPK(t *testing.T) {
 	// A budget the baseline just meets, so the problem is feasible and
 	// the budget binds when moving people home costs more.
 	budget, shift := generated.BaselineState().Evaluate("baseline", 0).PublicCostPerWeek, 0.6
+	local := planning.Generate(planning.GenerateSpec{Categories: 12, Options: 8, Resources: 10, Localities: 5, Seed: 9, Capacities: true})
+	localBudget := 0.98 * local.BaselineState().Evaluate("baseline", 0).CostPerWeek
 	cases := []struct {
 		name  string
 		model *planning.Model
@@ -25,6 +27,8 @@ func TestOptimiseAgreesWithGLPK(t *testing.T) {
 		{"riverside-lp min cost", load(t, "riverside-lp.json"), planning.OptimiseOptions{}},
 		{"riverside-lp max at home", load(t, "riverside-lp.json"), planning.OptimiseOptions{Objective: planning.MaxAtHome}},
 		{"generated with budget and shift", generated, planning.OptimiseOptions{Objective: planning.MaxAtHome, Budget: &budget, MaxShift: &shift}},
+		{"localities, comprehensive budget", local, planning.OptimiseOptions{Objective: planning.MaxAtHome, Budget: &localBudget, Perspective: planning.Comprehensive}},
+		{"localities, min cost", local, planning.OptimiseOptions{}},
 	}
 	for _, tc := range cases {
 		st := tc.model.BaselineState()

@@ -26,6 +26,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`format: planning-model/v1`))
 	f.Add([]byte(`{"resources": [{"id": 1}], "scenarios": [{"steps": [{}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer noHang(t, time.Now())
 		m, err := planning.Parse(data)
 		if err != nil {
 			var ps planning.Problems
@@ -70,6 +71,7 @@ func FuzzScenarioSteps(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, step string) {
+		defer noHang(t, time.Now())
 		if !json.Valid([]byte(step)) {
 			return
 		}
@@ -89,4 +91,12 @@ func FuzzScenarioSteps(f *testing.F) {
 			}
 		}
 	})
+}
+
+// noHang fails an input that took far longer than any model should: the
+// optimiser has 5 seconds, everything else is milliseconds.
+func noHang(t *testing.T, start time.Time) {
+	if d := time.Since(start); d > 8*time.Second {
+		t.Fatalf("this input took %v", d)
+	}
 }

@@ -2,6 +2,7 @@ package planning
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 )
 
@@ -12,6 +13,11 @@ type GenerateSpec struct {
 	Resources  int
 	Scenarios  int
 	Seed       uint64
+	// Localities, when more than 1, writes each category once per
+	// locality ("C3.L7"), with the same options and its people scaled by
+	// the locality's size, as a plan for several localities is written:
+	// they share the resources' capacities and any budget.
+	Localities int
 	// Capacities gives every resource a capacity 5% above its baseline
 	// volume, so the baseline is feasible and capacities bind.
 	Capacities bool
@@ -61,6 +67,9 @@ func Generate(g GenerateSpec) *Model {
 		}
 		m.Categories = append(m.Categories, cat)
 	}
+	if g.Localities > 1 {
+		m.Categories = byLocality(m.Categories, g.Localities, rng)
+	}
 	for s := 0; s < g.Scenarios; s++ {
 		c := m.Categories[rng.IntN(len(m.Categories))]
 		m.Scenarios = append(m.Scenarios, Scenario{ID: fmt.Sprintf("S%d", s), Name: fmt.Sprintf("Scenario %d", s), Steps: []Step{
@@ -76,4 +85,26 @@ func Generate(g GenerateSpec) *Model {
 		}
 	}
 	return m
+}
+
+// byLocality writes each category once per locality, its people scaled by
+// the locality's size (a half to one and a half times the first), rounded
+// to whole people as a locality would count them.
+func byLocality(cats []Category, localities int, rng *rand.Rand) []Category {
+	size := make([]float64, localities)
+	for l := range size {
+		size[l] = 0.5 + rng.Float64()
+	}
+	out := make([]Category, 0, len(cats)*localities)
+	for _, c := range cats {
+		for l := 0; l < localities; l++ {
+			lc := Category{ID: fmt.Sprintf("%s.L%d", c.ID, l), Name: fmt.Sprintf("%s, locality %d", c.Name, l),
+				Options: c.Options, Current: map[string]float64{}}
+			for p, n := range c.Current {
+				lc.Current[p] = math.Round(n * size[l])
+			}
+			out = append(out, lc)
+		}
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"whatmatters/internal/optimize"
 )
@@ -44,8 +45,16 @@ type Infeasible struct {
 	Status    string   `json:"status"`
 	Objective string   `json:"objective"`
 	Conflicts []string `json:"conflicts"`
-	Solver    string   `json:"solver"`
+	// ConflictsMinimal is false when the search for the smallest set ran
+	// out of time: the constraints listed still cannot all hold, but not
+	// every one of them need be part of the reason.
+	ConflictsMinimal bool   `json:"conflicts_minimal"`
+	Solver           string `json:"solver"`
 }
+
+// ConflictSearchLimit bounds the search for the smallest set of
+// constraints that conflict, which can take a solve per constraint.
+const ConflictSearchLimit = 20 * time.Second
 
 // cell is one variable: people of a category (row) in a package (column).
 type cell struct {
@@ -195,12 +204,14 @@ func (m *Model) Optimise(ctx context.Context, solver optimize.Solver, o Optimise
 	}
 	switch sol.Status {
 	case optimize.Infeasible:
-		conflicts, err := optimize.IrreducibleInfeasible(ctx, solver, lp.Problem)
+		cctx, cancel := context.WithTimeout(ctx, ConflictSearchLimit)
+		defer cancel()
+		c, err := optimize.IrreducibleInfeasible(cctx, solver, lp.Problem)
 		if err != nil {
 			return nil, err
 		}
 		return &Infeasible{Scenario: "optimum", Status: string(optimize.Infeasible), Objective: objective,
-			Conflicts: conflicts, Solver: solver.Name()}, nil
+			Conflicts: c.Rows, ConflictsMinimal: c.Minimal, Solver: solver.Name()}, nil
 	case optimize.Optimal:
 	default:
 		return nil, fmt.Errorf("the optimiser found the problem %s", sol.Status)

@@ -56,6 +56,21 @@ func BenchmarkPlanRun(b *testing.B) {
 	}
 }
 
+// BenchmarkRun is the engine alone: the baseline and 50 scenarios of a
+// model already read.
+func BenchmarkRun(b *testing.B) {
+	m, err := planning.Parse(runModel(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := m.Run(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkParse is reading and checking the model alone, for the share
 // of plan run that is reading its input.
 func BenchmarkParse(b *testing.B) {

@@ -55,19 +55,21 @@ func (st *State) Evaluate(scenario string, baseline float64) *Result {
 			perPackage[ix.pkgOf[ci][oi]] += v
 		}
 	}
-	volume := make(map[string]float64, len(m.Resources))
 	for pi, pk := range m.Packages {
-		n := perPackage[pi]
-		res.People += n
+		res.People += perPackage[pi]
 		if pk.Setting == "home" {
-			res.AtHome += n
-		}
-		for _, r := range sortedKeys(pk.Contents) {
-			volume[r] += n * pk.Contents[r]
+			res.AtHome += perPackage[pi]
 		}
 	}
 	for _, r := range m.Resources {
-		v := volume[r.ID]
+		// Summed in the packages' order, so the figures do not depend on
+		// the order a map happens to give.
+		v := 0.0
+		for pi, pk := range m.Packages {
+			if u, ok := pk.Contents[r.ID]; ok {
+				v += perPackage[pi] * u
+			}
+		}
 		rr := ResourceResult{Volume: v, Cost: v * r.UnitCost}
 		res.CostPerWeek += rr.Cost
 		res.CostByPayer[r.Payer] += rr.Cost

@@ -7,6 +7,8 @@
 // database, no HTTP.
 package planning
 
+import "slices"
+
 // Format is the only format this package reads.
 const Format = "planning-model/v1"
 
@@ -164,17 +166,22 @@ func (m *Model) category(id string) *Category {
 	return nil
 }
 
-// clone copies what scenario steps may change (costs and contents), so a
-// scenario never alters the model it came from.
+// clone copies what scenario steps may change, so a scenario never alters
+// the model it came from: the resources (costs) and the packages. The
+// packages' contents maps stay shared until setContents copies the one it
+// changes; most scenarios never touch them.
 func (m *Model) clone() *Model {
 	c := *m
-	c.Resources = append([]Resource(nil), m.Resources...)
-	c.Packages = make([]Package, len(m.Packages))
-	for i, p := range m.Packages {
-		p.Contents = copyMap(p.Contents)
-		c.Packages[i] = p
-	}
+	c.Resources = slices.Clone(m.Resources)
+	c.Packages = slices.Clone(m.Packages)
 	return &c
+}
+
+// setContents sets how much of a resource a package of a cloned model
+// uses, copying that package's contents first.
+func setContents(pkg *Package, resource string, v float64) {
+	pkg.Contents = copyMap(pkg.Contents)
+	pkg.Contents[resource] = v
 }
 
 func copyMap(m map[string]float64) map[string]float64 {
@@ -191,14 +198,13 @@ func copyMap(m map[string]float64) map[string]float64 {
 func (m *Model) Baseline() Allocation {
 	ix := m.index()
 	if ix.base == nil {
-		base := Allocation{ix: ix, order: m.Categories, Cells: make([][]float64, len(m.Categories))}
-		for ci, c := range m.Categories {
-			row := make([]float64, len(c.Options))
-			for oi, p := range c.Options {
-				row[oi] = c.Current[p]
+		var cells []float64
+		for _, c := range m.Categories {
+			for _, p := range c.Options {
+				cells = append(cells, c.Current[p])
 			}
-			base.Cells[ci] = row
 		}
+		base := ix.allocation(m.Categories, cells)
 		ix.base = &base
 	}
 	return ix.base.clone()

@@ -63,23 +63,23 @@ func Parse(data []byte) (*Model, error) {
 }
 
 // parseStrict is the quick way in for well-formed JSON: one typed decode
-// that refuses unknown fields. When it fails, Parse takes the slower
-// path that finds every shape problem with its path.
+// and one pass over the text to check its field names. When either
+// fails, Parse takes the slower path that finds every shape problem with
+// its path.
 func parseStrict(data []byte) (*Model, bool) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return nil, false
 	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.DisallowUnknownFields()
 	var m Model
-	if err := dec.Decode(&m); err != nil || dec.More() {
+	if err := json.Unmarshal(trimmed, &m); err != nil {
 		return nil, false
 	}
-	// encoding/json matches field names without regard to case and takes
-	// null as "absent", so "Name" or "UNIT_COST" would slip through and
-	// silently change a plan. The text, now known to be valid JSON, is
-	// walked once more to insist on exact names and no nulls.
+	// encoding/json ignores unknown fields, matches field names without
+	// regard to case and takes null as "absent", so "colour", "Name" or
+	// "UNIT_COST" would slip through and silently change a plan. The text,
+	// now known to be valid JSON, is walked once more to insist on exact
+	// names, no nulls and every required field.
 	ks := keyScanner{b: trimmed}
 	if !ks.value(modelShape) {
 		return nil, false

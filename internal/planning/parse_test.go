@@ -164,3 +164,32 @@ func TestEveryScenarioProblemAtOnce(t *testing.T) {
 		t.Errorf("want two problems, got %v", got)
 	}
 }
+
+// Scenarios and sensitivity work on copies: the model, and so every later
+// run, is as it was.
+func TestScenariosLeaveTheModelAlone(t *testing.T) {
+	src := strings.Replace(riverside(t), `{"scale": 1.2}`, `{"contents": {"package": "HI", "resource": "home_care_hour", "value": 99}}, {"unit_cost": {"resource": "dn_visit", "value": 1}}`, 1)
+	m, err := planning.Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := m.Run(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Sensitivity("A", []planning.Vary{{What: "contents", Share: 0.5}, {What: "unit_cost", Share: 0.5}}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := m.Run(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range before {
+		if before[i].CostPerWeek != after[i].CostPerWeek {
+			t.Errorf("%s: %v before, %v after", before[i].Scenario, before[i].CostPerWeek, after[i].CostPerWeek)
+		}
+	}
+	if before[0].CostPerWeek != 753960 || before[1].CostPerWeek != 755320 {
+		t.Errorf("a scenario changed the baseline or scenario A: %v, %v", before[0].CostPerWeek, before[1].CostPerWeek)
+	}
+}

@@ -9,6 +9,17 @@ import (
 type State struct {
 	Model      *Model
 	Allocation Allocation
+	ownModel   bool // Model is this state's own copy, free to change
+}
+
+// model is the state's own copy of the model, made on the first step that
+// changes a cost or contents: most scenarios only move people, and need
+// no copy.
+func (st *State) model() *Model {
+	if !st.ownModel {
+		st.Model, st.ownModel = st.Model.clone(), true
+	}
+	return st.Model
 }
 
 // BaselineState is the model as it is now.
@@ -30,7 +41,7 @@ func (m *Model) ScenarioState(id string) (*State, error) {
 
 // Apply runs steps on a copy of the baseline; path prefixes problems.
 func (m *Model) Apply(path string, steps []Step) (*State, error) {
-	st := &State{Model: m.clone(), Allocation: m.Baseline()}
+	st := &State{Model: m, Allocation: m.Baseline()}
 	for j, step := range steps {
 		if err := st.apply(fmt.Sprintf("%s.steps[%d]", path, j), step); err != nil {
 			return nil, err
@@ -40,7 +51,6 @@ func (m *Model) Apply(path string, steps []Step) (*State, error) {
 }
 
 func (st *State) apply(p string, step Step) error {
-	m := st.Model
 	switch {
 	case step.Move != nil:
 		return st.move(p+".move", step.Move)
@@ -53,63 +63,76 @@ func (st *State) apply(p string, step Step) error {
 	case step.ProjectTo != nil:
 		return st.projectTo(p+".project_to", *step.ProjectTo)
 	case step.UnitCost != nil:
-		r := m.resource(step.UnitCost.Resource)
-		if r == nil {
-			return Problems{{Path: p + ".unit_cost.resource", Message: fmt.Sprintf("there is no resource %q", step.UnitCost.Resource)}}
-		}
-		if step.UnitCost.Value != nil {
-			r.UnitCost = *step.UnitCost.Value
-		} else if step.UnitCost.Factor != nil {
-			r.UnitCost *= *step.UnitCost.Factor
-		}
+		return st.unitCost(p+".unit_cost", step.UnitCost)
 	case step.Contents != nil:
-		pk := m.pkg(step.Contents.Package)
-		if pk == nil || m.resource(step.Contents.Resource) == nil {
-			return Problems{{Path: p + ".contents", Message: "the package or resource does not exist"}}
-		}
-		pk.Contents[step.Contents.Resource] = step.Contents.Value
+		return st.contents(p+".contents", step.Contents)
 	default:
 		return Problems{{Path: p, Message: "a step must have one of move, scale, project_to, unit_cost, contents"}}
 	}
 	return nil
 }
 
+func (st *State) unitCost(p string, u *UnitCostStep) error {
+	r := st.model().resource(u.Resource)
+	if r == nil {
+		return Problems{{Path: p + ".resource", Message: fmt.Sprintf("there is no resource %q", u.Resource)}}
+	}
+	if u.Value != nil {
+		r.UnitCost = *u.Value
+	} else if u.Factor != nil {
+		r.UnitCost *= *u.Factor
+	}
+	return nil
+}
+
+func (st *State) contents(p string, c *ContentsStep) error {
+	m := st.model()
+	pk := m.pkg(c.Package)
+	if pk == nil || m.resource(c.Resource) == nil {
+		return Problems{{Path: p, Message: "the package or resource does not exist"}}
+	}
+	setContents(pk, c.Resource, c.Value)
+	return nil
+}
+
 func (st *State) move(p string, mv *Move) error {
 	m := st.Model
 	ix := m.index()
-	rows := []int{}
+	from, okFrom := ix.pkg[mv.From]
+	to, okTo := ix.pkg[mv.To]
+	if !okFrom || !okTo {
+		return Problems{{Path: p, Message: fmt.Sprintf("there is no package %s or %s", mv.From, mv.To)}}
+	}
+	type cells struct{ ci, from, to int }
+	var rows []cells
 	if mv.Category == "*" {
-		for ci := range m.Categories {
-			_, hasFrom := ix.opt[ci][mv.From]
-			_, hasTo := ix.opt[ci][mv.To]
-			if hasFrom && hasTo {
-				rows = append(rows, ci)
+		for _, c := range ix.where[from] {
+			if oiTo := ix.column(c.ci, to); oiTo >= 0 {
+				rows = append(rows, cells{c.ci, c.oi, oiTo})
 			}
 		}
 	} else {
 		ci, ok := ix.cat[mv.Category]
-		_, hasFrom := ix.opt[ci][mv.From]
-		_, hasTo := ix.opt[ci][mv.To]
-		if !ok || !hasFrom || !hasTo {
+		if !ok || ix.column(ci, from) < 0 || ix.column(ci, to) < 0 {
 			return Problems{{Path: p, Message: fmt.Sprintf("category %q must have both %s and %s among its options", mv.Category, mv.From, mv.To)}}
 		}
-		rows = append(rows, ci)
+		rows = append(rows, cells{ci, ix.column(ci, from), ix.column(ci, to)})
 	}
-	for _, ci := range rows {
-		row, from, to := st.Allocation.Cells[ci], ix.opt[ci][mv.From], ix.opt[ci][mv.To]
+	for _, c := range rows {
+		row := st.Allocation.Cells[c.ci]
 		n := 0.0
 		switch {
 		case mv.Fraction != nil:
-			n = *mv.Fraction * row[from]
+			n = *mv.Fraction * row[c.from]
 		case mv.Count != nil:
 			n = *mv.Count
-			if n > row[from] {
+			if n > row[c.from] {
 				return Problems{{Path: p + ".count", Message: fmt.Sprintf("moves %v people but category %s has %v in %s at this step",
-					n, m.Categories[ci].ID, row[from], mv.From)}}
+					n, m.Categories[c.ci].ID, row[c.from], mv.From)}}
 			}
 		}
-		row[from] -= n
-		row[to] += n
+		row[c.from] -= n
+		row[c.to] += n
 	}
 	return nil
 }

@@ -65,7 +65,7 @@ func (m *Model) Sensitivity(scenario string, varies []Vary) ([]Swing, error) {
 			for i, p := range m.Packages {
 				for _, rid := range sortedKeys(p.Contents) {
 					rid := rid
-					s, err := m.swing(sc, "contents "+p.ID+"."+rid, p.Contents[rid], v.Share, func(mm *Model, x float64) { mm.Packages[i].Contents[rid] = x })
+					s, err := m.swing(sc, "contents "+p.ID+"."+rid, p.Contents[rid], v.Share, func(mm *Model, x float64) { setContents(&mm.Packages[i], rid, x) })
 					if err != nil {
 						return nil, err
 					}

@@ -119,43 +119,70 @@ func (v *validator) categories(m *Model) {
 		v.add("categories", "list at least one client category")
 	}
 	seen := map[string]bool{}
+	// stamp[p] is 1 + the last category with package p among its options:
+	// a model can have thousands of categories, so no map per category.
+	stamp := make([]int, len(m.Packages))
 	for i, c := range m.Categories {
-		p := fmt.Sprintf("categories[%d]", i)
+		p := "categories[" + strconv.Itoa(i) + "]"
 		v.id(p, c.ID, "category", seen)
-		if len(c.Options) == 0 {
-			v.add(p+".options", "list the packages judged right for this category")
-		}
-		opts := map[string]bool{}
-		for j, o := range c.Options {
-			switch {
-			case m.pkg(o) == nil:
-				v.add(fmt.Sprintf("%s.options[%d]", p, j), "there is no package %q", o)
-			case opts[o]:
-				v.add(fmt.Sprintf("%s.options[%d]", p, j), "package %q is listed twice", o)
-			}
-			opts[o] = true
-		}
-		for _, pk := range sortedKeys(c.Current) {
-			if !opts[pk] {
-				v.add(p+".current."+pk, "package %s is not an option of category %s", pk, c.ID)
-			}
-			if c.Current[pk] < 0 {
-				v.add(p+".current."+pk, "must be 0 or more people, not %v", c.Current[pk])
-			}
-		}
-		for _, band := range sortedKeys(c.Prevalence) {
-			x := c.Prevalence[band]
-			if x < 0 || x > 1 {
-				v.add(p+".prevalence."+band, "must be a share between 0 and 1, not %v", x)
-			}
-			if m.Population != nil && len(m.Population.Bands) > 0 {
-				if _, ok := m.Population.Bands[band]; !ok {
-					v.add(p+".prevalence."+band, "there is no population band %q", band)
-				}
-			}
-		}
+		v.options(m, p, i, stamp)
+		v.current(p, c, func(pkg string) bool { pi, ok := m.index().pkg[pkg]; return ok && stamp[pi] == i+1 })
+		v.prevalence(m, p, c)
 		if c.MaxShift != nil && (*c.MaxShift < 0 || *c.MaxShift > 1) {
 			v.add(p+".max_shift", "must be between 0 and 1, not %v", *c.MaxShift)
+		}
+	}
+}
+
+// options checks that each option is a package, listed once, and stamps
+// it as an option of category i.
+func (v *validator) options(m *Model, p string, i int, stamp []int) {
+	c := m.Categories[i]
+	if len(c.Options) == 0 {
+		v.add(p+".options", "list the packages judged right for this category")
+	}
+	for j, o := range c.Options {
+		switch pi := m.index().pkgOf[i][j]; {
+		case pi < 0:
+			v.add(fmt.Sprintf("%s.options[%d]", p, j), "there is no package %q", o)
+		case stamp[pi] == i+1:
+			v.add(fmt.Sprintf("%s.options[%d]", p, j), "package %q is listed twice", o)
+		default:
+			stamp[pi] = i + 1
+		}
+	}
+}
+
+// current checks the people now; the keys are sorted only to report
+// problems in a steady order.
+func (v *validator) current(p string, c Category, isOption func(string) bool) {
+	ok := true
+	for pk, n := range c.Current {
+		ok = ok && isOption(pk) && n >= 0
+	}
+	if ok {
+		return
+	}
+	for _, pk := range sortedKeys(c.Current) {
+		if !isOption(pk) {
+			v.add(p+".current."+pk, "package %s is not an option of category %s", pk, c.ID)
+		}
+		if c.Current[pk] < 0 {
+			v.add(p+".current."+pk, "must be 0 or more people, not %v", c.Current[pk])
+		}
+	}
+}
+
+func (v *validator) prevalence(m *Model, p string, c Category) {
+	for _, band := range sortedKeys(c.Prevalence) {
+		x := c.Prevalence[band]
+		if x < 0 || x > 1 {
+			v.add(p+".prevalence."+band, "must be a share between 0 and 1, not %v", x)
+		}
+		if m.Population != nil && len(m.Population.Bands) > 0 {
+			if _, ok := m.Population.Bands[band]; !ok {
+				v.add(p+".prevalence."+band, "there is no population band %q", band)
+			}
 		}
 	}
 }
@@ -265,10 +292,7 @@ func (v *validator) move(m *Model, p string, mv *Move) {
 		}
 	}
 	if mv.Category == "*" {
-		if mv.Count != nil {
-			v.add(p+".count", "a move of every category (\"*\") takes a fraction, not a count")
-		}
-		return
+		return // a count moves that many from each category (checked as it runs)
 	}
 	c := m.category(mv.Category)
 	if c == nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -111,10 +112,22 @@ func checkFormat(format string, stderr io.Writer, allowed ...string) bool {
 	return false
 }
 
-func writeJSON(w io.Writer, v any) int {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+// writeJSON prints v, indented for reading when it is small; a large
+// plan's answer (tens of megabytes of allocations) is printed compact,
+// since indenting it would take longer than working it out.
+func writeJSON(w, stderr io.Writer, v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		fmt.Fprintf(stderr, "whatmatters: %v\n", err)
+		return 1
+	}
+	if len(b) < 1<<20 {
+		var out bytes.Buffer
+		if json.Indent(&out, b, "", "  ") == nil {
+			b = out.Bytes()
+		}
+	}
+	if _, err := w.Write(append(b, '\n')); err != nil {
 		return 1
 	}
 	return 0
@@ -150,7 +163,7 @@ func planRun(args []string, stdout, stderr io.Writer) int {
 	}
 	switch *format {
 	case "json":
-		return writeJSON(stdout, map[string]any{"model": m.Name, "results": results})
+		return writeJSON(stdout, stderr, map[string]any{"model": m.Name, "results": results})
 	case "csv":
 		err = planning.WriteCSV(stdout, m, results)
 	default:
@@ -214,7 +227,7 @@ func planOptimise(args []string, stdout, stderr io.Writer) int {
 	if *format == "table" {
 		return optimumTable(stdout, m, ans)
 	}
-	return writeJSON(stdout, ans)
+	return writeJSON(stdout, stderr, ans)
 }
 
 // optimumTable writes the optimum beside the baseline, as planTable
@@ -298,7 +311,7 @@ func planProject(args []string, stdout, stderr io.Writer) int {
 		return problems(stderr, err)
 	}
 	if *format == "json" {
-		return writeJSON(stdout, map[string]any{"model": m.Name, "years": out})
+		return writeJSON(stdout, stderr, map[string]any{"model": m.Name, "years": out})
 	}
 	projectTable(stdout, m, out)
 	return 0
@@ -403,7 +416,7 @@ func planSensitivity(args []string, stdout, stderr io.Writer) int {
 	}
 	switch *format {
 	case "json":
-		return writeJSON(stdout, map[string]any{"model": m.Name, "scenario": *scenario, "swings": swings})
+		return writeJSON(stdout, stderr, map[string]any{"model": m.Name, "scenario": *scenario, "swings": swings})
 	case "csv":
 		fmt.Fprintln(stdout, "parameter,low,high,cost_per_week_low,cost_per_week_high,cost_change_low,cost_change_high,swing,change_swing")
 		for _, s := range swings {
@@ -451,5 +464,5 @@ func planGenerate(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	g.Seed = *seed
-	return writeJSON(stdout, planning.Generate(g))
+	return writeJSON(stdout, stderr, planning.Generate(g))
 }

@@ -2,7 +2,11 @@ package planning
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"slices"
+	"strconv"
+	"sync"
 )
 
 // index holds where each id sits, so the engine works on dense arrays
@@ -14,6 +18,9 @@ type index struct {
 	pkgOf [][]int        // per row and column: index into Packages (-1 if none)
 	where [][]cellRef    // per package: the rows that have it as an option, in order
 	base  *Allocation    // the baseline, copied for each scenario
+
+	keysOnce         sync.Once
+	catKeys, pkgKeys [][]byte // ids quoted for JSON (jsonKeys)
 }
 
 // cellRef is one category's column for a package.
@@ -104,33 +111,64 @@ func (ix *index) allocation(order []Category, cells []float64) Allocation {
 }
 
 // MarshalJSON writes the allocation as nested objects, in model order.
+// It is written by hand because a large plan's allocations are most of
+// its output: a million numbers through reflection took a second.
 func (a Allocation) MarshalJSON() ([]byte, error) {
-	b := []byte{'{'}
-	for ci, c := range a.order {
+	catKeys, pkgKeys := a.ix.jsonKeys(a.order)
+	b := make([]byte, 0, 16*len(a.cells)+len(a.order)*16)
+	b = append(b, '{')
+	for ci := range a.order {
 		if ci > 0 {
 			b = append(b, ',')
 		}
-		b = appendKey(b, c.ID)
-		b = append(b, '{')
-		for oi, p := range c.Options {
+		b = append(append(b, catKeys[ci]...), '{')
+		for oi, v := range a.Cells[ci] {
 			if oi > 0 {
 				b = append(b, ',')
 			}
-			b = appendKey(b, p)
-			b = appendNumber(b, a.Cells[ci][oi])
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("category %s: a number too large to write (%v)", a.order[ci].ID, v)
+			}
+			b = appendNumber(append(b, pkgKeys[a.ix.pkgOf[ci][oi]]...), v)
 		}
 		b = append(b, '}')
 	}
 	return append(b, '}'), nil
 }
 
-func appendKey(b []byte, k string) []byte {
-	q, _ := json.Marshal(k)
-	return append(append(b, q...), ':')
+// jsonKeys are the categories' and packages' ids quoted for JSON, with
+// the colon: worked out once per model.
+func (ix *index) jsonKeys(order []Category) (cats, pkgs [][]byte) {
+	ix.keysOnce.Do(func() {
+		key := func(id string) []byte {
+			q, _ := json.Marshal(id)
+			return append(q, ':')
+		}
+		for _, c := range order {
+			ix.catKeys = append(ix.catKeys, key(c.ID))
+		}
+		ix.pkgKeys = make([][]byte, len(ix.where))
+		for id, pi := range ix.pkg {
+			ix.pkgKeys[pi] = key(id)
+		}
+	})
+	return ix.catKeys, ix.pkgKeys
 }
 
-// appendNumber writes a float as encoding/json would.
+// appendNumber writes a float exactly as encoding/json does: the shortest
+// decimal that reads back as the same float, in exponent form only for
+// very small or very large numbers.
 func appendNumber(b []byte, v float64) []byte {
-	q, _ := json.Marshal(v)
-	return append(b, q...)
+	format := byte('f')
+	if abs := math.Abs(v); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, v, format, -1, 64)
+	if format == 'e' { // e-07 → e-7, as encoding/json writes it
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -146,7 +147,7 @@ func BenchmarkOptimiseGLPK(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		msg, err := exec.Command(bin, "--lp", path, "-o", out).CombinedOutput()
-		if err != nil {
+		if err != nil || !strings.Contains(string(msg), "OPTIMAL LP SOLUTION FOUND") {
 			b.Fatalf("glpsol: %v\n%s", err, msg)
 		}
 		if m := timeUsed.FindSubmatch(msg); m != nil {

@@ -193,3 +193,25 @@ func TestScenariosLeaveTheModelAlone(t *testing.T) {
 		t.Errorf("a scenario changed the baseline or scenario A: %v, %v", before[0].CostPerWeek, before[1].CostPerWeek)
 	}
 }
+
+// A count with "*" moves that many people from each category that has
+// both packages; a category with fewer is a problem at the step's path.
+func TestEveryCategoryMoveByCount(t *testing.T) {
+	src := strings.Replace(riverside(t), `{"scale": 1.2}`, `{"move": {"category": "*", "from": "RH", "to": "HI", "count": 10}}`, 1)
+	m, err := planning.Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Run([]string{"B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[1].AtHome != 1060+40 || res[1].Allocation.Get("C1", "RH") != 20 || res[1].Allocation.Get("C4", "HI") != 70 {
+		t.Errorf("at home %v, C1 RH %v, C4 HI %v", res[1].AtHome, res[1].Allocation.Get("C1", "RH"), res[1].Allocation.Get("C4", "HI"))
+	}
+	src = strings.Replace(src, `"count": 10}`, `"count": 35}`, 1) // C1 has 30 in RH
+	m, _ = planning.Parse([]byte(src))
+	if _, err := m.Run([]string{"B"}); !strings.Contains(problemsOf(t, err)["scenarios[1].steps[0].move.count"], "category C1 has 30") {
+		t.Errorf("got %v", err)
+	}
+}

@@ -1,5 +1,10 @@
 package planning
 
+import (
+	"fmt"
+	"math"
+)
+
 // Result is every figure the spec defines for one allocation.
 type Result struct {
 	Scenario          string                    `json:"scenario"`
@@ -43,18 +48,10 @@ func (m *Model) WeeklyCost(pkg string) float64 {
 // Evaluate computes the figures for a state. baseline is the baseline's
 // cost per week, for the change; pass 0 for the baseline itself.
 func (st *State) Evaluate(scenario string, baseline float64) *Result {
-	m, a := st.Model, st.Allocation
+	m := st.Model
 	res := &Result{Scenario: scenario, CostByPayer: map[string]float64{}, Resources: map[string]ResourceResult{},
-		OverCapacity: []string{}, Allocation: a}
-	// People per package first, then volumes from each package's
-	// contents: the same sums, in far fewer steps on large models.
-	ix := m.index()
-	perPackage := make([]float64, len(m.Packages))
-	for ci, row := range a.Cells {
-		for oi, v := range row {
-			perPackage[ix.pkgOf[ci][oi]] += v
-		}
-	}
+		OverCapacity: []string{}, Allocation: st.Allocation}
+	perPackage := st.peoplePerPackage()
 	for pi, pk := range m.Packages {
 		res.People += perPackage[pi]
 		if pk.Setting == "home" {
@@ -70,35 +67,14 @@ func (st *State) Evaluate(scenario string, baseline float64) *Result {
 				v += perPackage[pi] * u
 			}
 		}
-		rr := ResourceResult{Volume: v, Cost: v * r.UnitCost}
+		rr := resourceResult(r, v)
 		res.CostPerWeek += rr.Cost
 		res.CostByPayer[r.Payer] += rr.Cost
 		if !unpaidPayers[r.Payer] {
 			res.PublicCostPerWeek += rr.Cost
 		}
-		switch r.Kind {
-		case "bed":
-			occ := 1.0
-			if r.Occupancy != nil {
-				occ = *r.Occupancy
-			}
-			rr.Places = ptr(v / 7 / occ)
-		case "staff_hours":
-			if r.HoursPerWTE != nil {
-				rr.WTE = ptr(v / *r.HoursPerWTE)
-			}
-		case "visits":
-			if r.VisitsPerWTE != nil {
-				rr.WTE = ptr(v / *r.VisitsPerWTE)
-			}
-		}
-		if r.Capacity != nil {
-			if *r.Capacity > 0 {
-				rr.Utilisation = ptr(v / *r.Capacity)
-			}
-			if v > *r.Capacity {
-				res.OverCapacity = append(res.OverCapacity, r.ID)
-			}
+		if r.Capacity != nil && v > *r.Capacity {
+			res.OverCapacity = append(res.OverCapacity, r.ID)
 		}
 		res.Resources[r.ID] = rr
 	}
@@ -109,13 +85,74 @@ func (st *State) Evaluate(scenario string, baseline float64) *Result {
 	return res
 }
 
+// peoplePerPackage adds up the cells by package first: volumes are then
+// worked out per package, not per cell, far fewer steps on large models.
+func (st *State) peoplePerPackage() []float64 {
+	ix := st.Model.index()
+	perPackage := make([]float64, len(st.Model.Packages))
+	for ci, row := range st.Allocation.Cells {
+		for oi, v := range row {
+			perPackage[ix.pkgOf[ci][oi]] += v
+		}
+	}
+	return perPackage
+}
+
+// resourceResult is what follows from a resource's weekly volume: its
+// cost, bed places or staff WTE, and its utilisation.
+func resourceResult(r Resource, v float64) ResourceResult {
+	rr := ResourceResult{Volume: v, Cost: v * r.UnitCost}
+	switch {
+	case r.Kind == "bed":
+		occ := 1.0
+		if r.Occupancy != nil {
+			occ = *r.Occupancy
+		}
+		rr.Places = ptr(v / 7 / occ)
+	case r.Kind == "staff_hours" && r.HoursPerWTE != nil:
+		rr.WTE = ptr(v / *r.HoursPerWTE)
+	case r.Kind == "visits" && r.VisitsPerWTE != nil:
+		rr.WTE = ptr(v / *r.VisitsPerWTE)
+	}
+	if r.Capacity != nil && *r.Capacity > 0 {
+		rr.Utilisation = ptr(v / *r.Capacity) // null without a capacity, and for a capacity of 0
+	}
+	return rr
+}
+
 func ptr(v float64) *float64 { return &v }
+
+// finite says whether every figure is a number: a model's numbers are
+// finite, but huge ones can overflow (and ∞ × 0 is not a number), and
+// such a result cannot be written as JSON or trusted.
+func (r *Result) finite() bool {
+	ok := func(v float64) bool { return !math.IsInf(v, 0) && !math.IsNaN(v) }
+	if !ok(r.People) || !ok(r.CostPerWeek) || !ok(r.CostPerYear) || !ok(r.PublicCostPerWeek) || !ok(r.CostChangePct) {
+		return false
+	}
+	for _, rr := range r.Resources {
+		if !ok(rr.Volume) || !ok(rr.Cost) {
+			return false
+		}
+	}
+	for _, row := range r.Allocation.Cells {
+		for _, v := range row {
+			if !ok(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // Run evaluates the baseline and the named scenarios (every scenario when
 // ids is empty), in the model's order.
 func (m *Model) Run(ids []string) ([]*Result, error) {
 	base := m.BaselineState().Evaluate("baseline", 0)
 	base.Name = "Baseline"
+	if !base.finite() {
+		return nil, Problems{{Message: "the baseline's figures are too large to work out: check for a number far too large in the model"}}
+	}
 	out := []*Result{base}
 	want := map[string]bool{}
 	for _, id := range ids {
@@ -128,7 +165,7 @@ func (m *Model) Run(ids []string) ([]*Result, error) {
 	// any other, so every scenario is tried and all such problems are
 	// reported together.
 	var problems Problems
-	for _, s := range m.Scenarios {
+	for i, s := range m.Scenarios {
 		if len(ids) > 0 && !want[s.ID] {
 			continue
 		}
@@ -141,6 +178,11 @@ func (m *Model) Run(ids []string) ([]*Result, error) {
 		}
 		r := st.Evaluate(s.ID, base.CostPerWeek)
 		r.Name = s.Name
+		if !r.finite() {
+			problems = append(problems, Problem{Path: fmt.Sprintf("scenarios[%d]", i),
+				Message: "the scenario's figures are too large to work out: check its steps for a number far too large"})
+			continue
+		}
 		out = append(out, r)
 	}
 	if len(problems) > 0 {

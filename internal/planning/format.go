@@ -82,11 +82,32 @@ func percent(v float64) string {
 func plain(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // WriteTable writes results as aligned tables for a report: the headline
-// figures, then each resource's volume, with the change against the
-// baseline.
+// figures with the change against the baseline, each resource's volume
+// with its capacity, bed places and staff, and cost by payer.
 func WriteTable(w io.Writer, m *Model, results []*Result) error {
 	fmt.Fprintf(w, "%s (weekly figures unless stated; money in %s)\n\n", m.Name, m.Currency)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	for _, t := range []struct {
+		title string
+		write func(*tabwriter.Writer, *Model, []*Result)
+	}{{"", headlineTable}, {"\nResources used per week", resourceTable}, {"\nCost by payer per week", payerTable}} {
+		if t.title != "" {
+			fmt.Fprintln(w, t.title)
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		t.write(tw, m, results)
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	for _, r := range results {
+		if len(r.OverCapacity) > 0 {
+			fmt.Fprintf(w, "\n%s is over capacity for: %s\n", r.Scenario, strings.Join(r.OverCapacity, ", "))
+		}
+	}
+	return nil
+}
+
+func headlineTable(tw *tabwriter.Writer, m *Model, results []*Result) {
 	fmt.Fprintln(tw, "Scenario\tPeople\tAt home\tCost per week\tCost per year\tPublic cost per week\tChange per week\tChange\t")
 	base, haveBase := baselineCost(results)
 	for _, r := range results {
@@ -100,16 +121,10 @@ func WriteTable(w io.Writer, m *Model, results []*Result) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Scenario, Count(r.People), Count(r.AtHome),
 			Money(m.Currency, r.CostPerWeek), Money(m.Currency, r.CostPerYear), Money(m.Currency, r.PublicCostPerWeek), change, pct)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "\nResources used per week")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	header := "Resource\tUnit\tCapacity\t"
-	for _, r := range results {
-		header += r.Scenario + "\t"
-	}
-	fmt.Fprintln(tw, header)
+}
+
+func resourceTable(tw *tabwriter.Writer, m *Model, results []*Result) {
+	fmt.Fprintln(tw, "Resource\tUnit\tCapacity\t"+strings.Join(scenarioNames(results), "\t")+"\t")
 	for _, res := range m.Resources {
 		capacity := ""
 		if res.Capacity != nil {
@@ -124,11 +139,9 @@ func WriteTable(w io.Writer, m *Model, results []*Result) error {
 			fmt.Fprintln(tw, extra)
 		}
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "\nCost by payer per week")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+}
+
+func payerTable(tw *tabwriter.Writer, m *Model, results []*Result) {
 	fmt.Fprintln(tw, "Payer\t"+strings.Join(scenarioNames(results), "\t")+"\t")
 	for _, payer := range payers(results) {
 		line := payer + "\t"
@@ -137,15 +150,6 @@ func WriteTable(w io.Writer, m *Model, results []*Result) error {
 		}
 		fmt.Fprintln(tw, line)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for _, r := range results {
-		if len(r.OverCapacity) > 0 {
-			fmt.Fprintf(w, "\n%s is over capacity for: %s\n", r.Scenario, strings.Join(r.OverCapacity, ", "))
-		}
-	}
-	return nil
 }
 
 // baselineCost is the baseline's weekly cost, if it is among the results.

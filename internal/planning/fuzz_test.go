@@ -84,11 +84,17 @@ func FuzzScenarioSteps(f *testing.F) {
 		if err != nil {
 			return // refused with problems (FuzzParse checks their form)
 		}
-		if _, err := m.Run([]string{"F"}); err != nil {
+		res, err := m.Run([]string{"F"})
+		if err != nil {
 			var ps planning.Problems
 			if !errors.As(err, &ps) || ps[0].Path == "" {
 				t.Fatalf("a step refused without a path: %v", err)
 			}
+			return
+		}
+		// What runs can be written out, as plan run --format json does.
+		if _, err := json.Marshal(res); err != nil {
+			t.Fatalf("the answer cannot be written as JSON: %v", err)
 		}
 	})
 }

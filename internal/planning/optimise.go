@@ -80,103 +80,142 @@ func (lp *LP) PricedRows() map[string]int { return lp.priced }
 // the allowed share out of each current cell, and minimise cost or
 // maximise people at home.
 func (st *State) Formulate(o OptimiseOptions) (*LP, error) {
-	m, a := st.Model, st.Allocation
+	o, err := o.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	f := &formulation{m: st.Model, a: st.Allocation, o: o,
+		lp: &LP{Problem: &optimize.Problem{}, priced: map[string]int{}}}
+	f.variables()
+	f.keepPeople()
+	f.capacities()
+	f.budget()
+	f.maxShift()
+	return f.lp, nil
+}
+
+// withDefaults fills in and checks the options.
+func (o OptimiseOptions) withDefaults() (OptimiseOptions, error) {
 	if o.Objective == "" {
 		o.Objective = MinCost
 	}
 	if o.Perspective == "" {
 		o.Perspective = Public
 	}
-	if o.Objective != MinCost && o.Objective != MaxAtHome {
-		return nil, Problems{{Path: "--objective", Message: "must be min_cost or max_at_home"}}
+	switch {
+	case o.Objective != MinCost && o.Objective != MaxAtHome:
+		return o, Problems{{Path: "--objective", Message: "must be min_cost or max_at_home"}}
+	case o.Perspective != Public && o.Perspective != Comprehensive:
+		return o, Problems{{Path: "--perspective", Message: "must be public or comprehensive"}}
+	case o.MaxShift != nil && (*o.MaxShift < 0 || *o.MaxShift > 1):
+		return o, Problems{{Path: "--max-shift", Message: "must be between 0 and 1"}}
 	}
-	if o.Perspective != Public && o.Perspective != Comprehensive {
-		return nil, Problems{{Path: "--perspective", Message: "must be public or comprehensive"}}
-	}
-	if o.MaxShift != nil && (*o.MaxShift < 0 || *o.MaxShift > 1) {
-		return nil, Problems{{Path: "--max-shift", Message: "must be between 0 and 1"}}
-	}
-	lp := &LP{Problem: &optimize.Problem{}, priced: map[string]int{}}
-	p := lp.Problem
-	cost := func(pkg string) float64 { // the perspective's weekly cost of a package
-		c := 0.0
-		pk := m.pkg(pkg)
-		for _, r := range m.Resources {
-			if o.Perspective == Comprehensive || !unpaidPayers[r.Payer] {
-				c += pk.Contents[r.ID] * r.UnitCost
-			}
-		}
-		return c
-	}
-	for ci, c := range m.Categories {
-		for oi, pk := range c.Options {
-			lp.cells = append(lp.cells, cell{ci, oi, c.ID, pk})
-			switch o.Objective {
-			case MinCost:
-				p.Objective = append(p.Objective, cost(pk))
-			case MaxAtHome:
-				home := 0.0
-				if m.pkg(pk).Setting == "home" {
-					home = 1
-				}
-				p.Objective = append(p.Objective, home)
-			}
+	return o, nil
+}
+
+// formulation is the LP being built for a state and options.
+type formulation struct {
+	m  *Model
+	a  Allocation
+	o  OptimiseOptions
+	lp *LP
+}
+
+// cost is a package's weekly cost from the options' perspective: public
+// leaves out what the person and the carer pay.
+func (f *formulation) cost(pkg string) float64 {
+	c := 0.0
+	pk := f.m.pkg(pkg)
+	for _, r := range f.m.Resources {
+		if f.o.Perspective == Comprehensive || !unpaidPayers[r.Payer] {
+			c += pk.Contents[r.ID] * r.UnitCost
 		}
 	}
-	if o.Objective == MaxAtHome {
+	return c
+}
+
+// variables are one per cell: people of a category in one of its
+// options, with the objective's coefficient.
+func (f *formulation) variables() {
+	p := f.lp.Problem
+	if f.o.Objective == MaxAtHome {
 		p.Sense = optimize.Maximize
 	}
-	// Every category keeps its people.
-	for ci, c := range m.Categories {
-		row := optimize.Row{Name: "people in category " + c.ID}
-		for j, cl := range lp.cells {
-			if cl.ci == ci {
-				row.Index, row.Coef = append(row.Index, j), append(row.Coef, 1)
+	for ci, c := range f.m.Categories {
+		for oi, pk := range c.Options {
+			f.lp.cells = append(f.lp.cells, cell{ci, oi, c.ID, pk})
+			coef := 0.0
+			switch {
+			case f.o.Objective == MinCost:
+				coef = f.cost(pk)
+			case f.m.pkg(pk).Setting == "home":
+				coef = 1
 			}
+			p.Objective = append(p.Objective, coef)
 		}
-		n := rowSum(a.Cells[ci])
-		row.Lower, row.Upper = n, n
-		p.Rows = append(p.Rows, row)
 	}
-	for _, r := range m.Resources {
+}
+
+// keepPeople: Σ_p x[c][p] = the category's people.
+func (f *formulation) keepPeople() {
+	rows := make([]optimize.Row, len(f.m.Categories))
+	for ci, c := range f.m.Categories {
+		n := rowSum(f.a.Cells[ci])
+		rows[ci] = optimize.Row{Name: "people in category " + c.ID, Lower: n, Upper: n}
+	}
+	for j, cl := range f.lp.cells {
+		rows[cl.ci].Index, rows[cl.ci].Coef = append(rows[cl.ci].Index, j), append(rows[cl.ci].Coef, 1)
+	}
+	f.lp.Problem.Rows = append(f.lp.Problem.Rows, rows...)
+}
+
+// capacities: each resource's volume within its capacity, priced.
+func (f *formulation) capacities() {
+	for _, r := range f.m.Resources {
 		if r.Capacity == nil {
 			continue
 		}
 		row := optimize.Row{Name: "capacity of " + r.ID, Lower: math.Inf(-1), Upper: *r.Capacity}
-		for j, cl := range lp.cells {
-			if u := m.pkg(cl.pkg).Contents[r.ID]; u != 0 {
+		for j, cl := range f.lp.cells {
+			if u := f.m.pkg(cl.pkg).Contents[r.ID]; u != 0 {
 				row.Index, row.Coef = append(row.Index, j), append(row.Coef, u)
 			}
 		}
-		lp.priced[r.ID] = len(p.Rows)
-		p.Rows = append(p.Rows, row)
+		f.lp.priced[r.ID] = len(f.lp.Problem.Rows)
+		f.lp.Problem.Rows = append(f.lp.Problem.Rows, row)
 	}
-	if o.Budget != nil {
-		row := optimize.Row{Name: "budget", Lower: math.Inf(-1), Upper: *o.Budget}
-		for j, cl := range lp.cells {
-			row.Index, row.Coef = append(row.Index, j), append(row.Coef, cost(cl.pkg))
-		}
-		lp.priced["budget"] = len(p.Rows)
-		p.Rows = append(p.Rows, row)
+}
+
+// budget: the perspective's weekly cost within the budget, priced.
+func (f *formulation) budget() {
+	if f.o.Budget == nil {
+		return
 	}
-	for ci, c := range m.Categories {
-		s := o.MaxShift
+	row := optimize.Row{Name: "budget", Lower: math.Inf(-1), Upper: *f.o.Budget}
+	for j, cl := range f.lp.cells {
+		row.Index, row.Coef = append(row.Index, j), append(row.Coef, f.cost(cl.pkg))
+	}
+	f.lp.priced["budget"] = len(f.lp.Problem.Rows)
+	f.lp.Problem.Rows = append(f.lp.Problem.Rows, row)
+}
+
+// maxShift: x[c][p] ≥ (1 − s) × current[c][p], s being the category's
+// own max_shift or else --max-shift. These are rows, not bounds, so that
+// a conflict can name them.
+func (f *formulation) maxShift() {
+	for j, cl := range f.lp.cells {
+		c := f.m.Categories[cl.ci]
+		s := f.o.MaxShift
 		if c.MaxShift != nil {
 			s = c.MaxShift
 		}
-		if s == nil {
+		now := f.a.Cells[cl.ci][cl.oi]
+		if s == nil || now == 0 {
 			continue
 		}
-		for j, cl := range lp.cells {
-			if cl.ci != ci || a.Cells[ci][cl.oi] == 0 {
-				continue
-			}
-			now := a.Cells[ci][cl.oi]
-			p.Rows = append(p.Rows, optimize.Row{Name: fmt.Sprintf("at most %g of %s in %s may move", *s, c.ID, cl.pkg),
-				Index: []int{j}, Coef: []float64{1}, Lower: (1 - *s) * now, Upper: math.Inf(1)})
-		}
+		f.lp.Problem.Rows = append(f.lp.Problem.Rows, optimize.Row{Name: fmt.Sprintf("at most %g of %s in %s may move", *s, c.ID, cl.pkg),
+			Index: []int{j}, Coef: []float64{1}, Lower: (1 - *s) * now, Upper: math.Inf(1)})
 	}
-	return lp, nil
 }
 
 // Optimise solves the linear programme and reports the optimum, or the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -20,32 +21,78 @@ func plan(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-func TestPlanRunJSONMatchesFixture(t *testing.T) {
-	code, out, errs := plan(t, "run", filepath.Join(fixtures, "riverside.json"), "--format", "json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
+// matches lists where got differs from want: every value in want must be
+// in got, numbers to a relative 1e-9 (the fixtures' README: key order and
+// extra keys do not matter).
+func matches(path string, got, want any) []string {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return []string{path + ": not an object"}
+		}
+		var out []string
+		for k, wv := range w {
+			out = append(out, matches(path+"."+k, g[k], wv)...)
+		}
+		return out
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return []string{fmt.Sprintf("%s: want %d items, got %v", path, len(w), got)}
+		}
+		var out []string
+		for i := range w {
+			out = append(out, matches(fmt.Sprintf("%s[%d]", path, i), g[i], w[i])...)
+		}
+		return out
+	case float64:
+		if g, ok := got.(float64); !ok || math.Abs(g-w) > 1e-9*math.Max(1, math.Abs(w)) {
+			return []string{fmt.Sprintf("%s: got %v, want %v", path, got, w)}
+		}
+		return nil
 	}
-	var got, want struct {
-		Results []struct {
-			Scenario    string  `json:"scenario"`
-			CostPerWeek float64 `json:"cost_per_week"`
-			AtHome      float64 `json:"at_home"`
-		} `json:"results"`
+	if got != want {
+		return []string{fmt.Sprintf("%s: got %v, want %v", path, got, want)}
 	}
-	if err := json.Unmarshal([]byte(out), &got); err != nil {
+	return nil
+}
+
+func readJSONFile(t *testing.T, path string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile(filepath.Join(fixtures, "riverside.expected.json"))
-	if err := json.Unmarshal(b, &want); err != nil {
+	var v map[string]any
+	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Results) != len(want.Results) {
-		t.Fatalf("%d results, want %d", len(got.Results), len(want.Results))
-	}
-	for i, w := range want.Results {
-		g := got.Results[i]
-		if g.Scenario != w.Scenario || math.Abs(g.CostPerWeek-w.CostPerWeek) > 1e-9*w.CostPerWeek || g.AtHome != w.AtHome {
-			t.Errorf("result %d: got %+v, want %+v", i, g, w)
+	return v
+}
+
+// The command's output, as printed, against the fixtures' answers.
+func TestPlanReproducesTheFixtures(t *testing.T) {
+	for _, tc := range []struct{ model, expected string }{
+		{"riverside.json", "riverside.expected.json"},
+		{"riverside-lp.json", "riverside-lp.expected.json"},
+	} {
+		want := readJSONFile(t, filepath.Join(fixtures, tc.expected))
+		args := []string{"run", filepath.Join(fixtures, tc.model), "--format", "json"}
+		if cmd, ok := want["command"].(string); ok { // how the answer was asked for
+			args = append([]string{"optimise", filepath.Join(fixtures, tc.model)}, strings.Fields(cmd)[4:]...)
+			delete(want, "command")
+		}
+		code, out, errs := plan(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+		var got any
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range matches("", got, want) {
+			t.Errorf("%s: %s", tc.expected, p)
 		}
 	}
 }

@@ -334,43 +334,19 @@ var modelShape = object(map[string]*shape{
 	"scenarios": array(object(map[string]*shape{"id": str, "name": str, "steps": array(stepShape)}, "id", "name", "steps")),
 }, "format", "name", "resources", "packages", "categories")
 
-// checkShape walks v against s, adding a problem for each unknown member
-// and each value of the wrong type. It returns v with those dropped (nil
-// in place of a wrong value), so the rest can still be read.
+// checkShape walks v against s, adding a problem for each unknown member,
+// each missing one and each value of the wrong type. It returns v with
+// those dropped (nil in place of a wrong value), so the rest can still be
+// read.
 func checkShape(v any, s *shape, path string, ps *Problems) any {
-	add := func(msg string) any {
-		*ps = append(*ps, Problem{Path: strings.TrimPrefix(path, "."), Message: msg})
-		return nil
-	}
+	c := shapeCheck{ps}
 	switch s.kind {
 	case "object", "step":
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return add("must be an object { … }, not " + describe(v))
-		}
-		for _, k := range sortedKeys(obj) {
-			fs, known := s.fields[k]
-			if !known {
-				*ps = append(*ps, Problem{Path: strings.TrimPrefix(path+"."+k, "."),
-					Message: fmt.Sprintf("unknown field %q: remove it, or check its spelling (allowed here: %s)", k, strings.Join(sortedKeys(s.fields), ", "))})
-				delete(obj, k)
-				continue
-			}
-			obj[k] = checkShape(obj[k], fs, path+"."+k, ps)
-		}
-		for _, k := range sortedKeys(s.required) {
-			if _, ok := obj[k]; !ok {
-				*ps = append(*ps, Problem{Path: strings.TrimPrefix(path+"."+k, "."), Message: k + " is missing: the format requires it here"})
-			}
-		}
-		if s.kind == "step" && len(obj) != 1 {
-			add("a step must have exactly one of move, scale, project_to, unit_cost, contents")
-		}
-		return obj
+		return c.object(v, s, path)
 	case "array":
 		arr, ok := v.([]any)
 		if !ok {
-			return add("must be a list [ … ], not " + describe(v))
+			return c.add(path, "must be a list [ … ], not "+describe(v))
 		}
 		for i, e := range arr {
 			arr[i] = checkShape(e, s.elem, fmt.Sprintf("%s[%d]", path, i), ps)
@@ -379,7 +355,7 @@ func checkShape(v any, s *shape, path string, ps *Problems) any {
 	case "map":
 		obj, ok := v.(map[string]any)
 		if !ok {
-			return add("must be an object of names to values, not " + describe(v))
+			return c.add(path, "must be an object of names to values, not "+describe(v))
 		}
 		for _, k := range sortedKeys(obj) {
 			if obj[k] = checkShape(obj[k], s.elem, path+"."+k, ps); obj[k] == nil {
@@ -389,20 +365,59 @@ func checkShape(v any, s *shape, path string, ps *Problems) any {
 		return obj
 	case "string":
 		if _, ok := v.(string); !ok {
-			return add("must be text in quotes, not " + describe(v))
+			return c.add(path, "must be text in quotes, not "+describe(v))
 		}
 	case "number", "integer":
-		n, ok := v.(json.Number)
-		if !ok {
-			return add("must be a number, not " + describe(v))
+		return c.number(v, s.kind == "integer", path)
+	}
+	return v
+}
+
+// shapeCheck adds the problems checkShape finds.
+type shapeCheck struct{ ps *Problems }
+
+// add records a problem at path and returns nil, the value's stand-in.
+func (c shapeCheck) add(path, msg string) any {
+	*c.ps = append(*c.ps, Problem{Path: strings.TrimPrefix(path, "."), Message: msg})
+	return nil
+}
+
+func (c shapeCheck) object(v any, s *shape, path string) any {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return c.add(path, "must be an object { … }, not "+describe(v))
+	}
+	for _, k := range sortedKeys(obj) {
+		fs, known := s.fields[k]
+		if !known {
+			c.add(path+"."+k, fmt.Sprintf("unknown field %q: remove it, or check its spelling (allowed here: %s)", k, strings.Join(sortedKeys(s.fields), ", ")))
+			delete(obj, k)
+			continue
 		}
-		f, err := n.Float64()
-		if err != nil || math.IsInf(f, 0) {
-			return add("is not a number that can be used: " + n.String())
+		obj[k] = checkShape(obj[k], fs, path+"."+k, c.ps)
+	}
+	for _, k := range sortedKeys(s.required) {
+		if _, ok := obj[k]; !ok {
+			c.add(path+"."+k, k+" is missing: the format requires it here")
 		}
-		if s.kind == "integer" && f != math.Trunc(f) {
-			return add("must be a whole number (a year), not " + n.String())
-		}
+	}
+	if s.kind == "step" && len(obj) != 1 {
+		c.add(path, "a step must have exactly one of move, scale, project_to, unit_cost, contents")
+	}
+	return obj
+}
+
+func (c shapeCheck) number(v any, integer bool, path string) any {
+	n, ok := v.(json.Number)
+	if !ok {
+		return c.add(path, "must be a number, not "+describe(v))
+	}
+	f, err := n.Float64()
+	if err != nil || math.IsInf(f, 0) {
+		return c.add(path, "is not a number that can be used: "+n.String())
+	}
+	if integer && f != math.Trunc(f) {
+		return c.add(path, "must be a whole number (a year), not "+n.String())
 	}
 	return v
 }

@@ -299,3 +299,31 @@ func TestPlanUsageAndMissingFile(t *testing.T) {
 		t.Errorf("missing file: exit %d %q", code, errs)
 	}
 }
+
+// A scenario that changes prices and contents says so, and splits a
+// resource's change in cost into volume and price. Worked by hand: home
+// care hours go from 11,340 to 11,445 (15 more in HS at 7 each) and from
+// £25 to £27.50: 105 × £25 = £2,625 from the volume and 11,445 × £2.50 =
+// £28,612.50 from the price.
+func TestPlanExplainPricesAndContents(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(fixtures, "riverside.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(b), `{"scale": 1.2}`, `{"unit_cost": {"resource": "home_care_hour", "factor": 1.1}}, `+
+		`{"contents": {"package": "HS", "resource": "dn_visit", "value": 2}}, {"move": {"category": "C2", "from": "NH", "to": "HS", "fraction": 0.25}}`, 1)
+	path := filepath.Join(t.TempDir(), "m.json")
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := plan(t, "run", path, "--scenario", "B", "--explain")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"Home care hour: £25.00 → £27.50 per hour", "HS (Home, standard): District nurse visit 1 → 2 per person a week",
+		"+£2,625.00 from the volume, +£28,612.50 from the price"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+}

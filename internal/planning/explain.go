@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strings"
 )
 
 // explanation is what Explain needs: the model, the baseline and the
@@ -36,6 +37,7 @@ func (m *Model) Explain(w io.Writer, scenario string) error {
 	e.r = st.Evaluate(scenario, e.b.CostPerWeek)
 	e.headline()
 	e.moves()
+	e.changedTerms()
 	e.resources()
 	e.payers()
 	return nil
@@ -72,6 +74,31 @@ func (e *explanation) moves() {
 	}
 }
 
+// changedTerms lists the unit costs and package contents the scenario's
+// steps changed: the reasons a resource's cost moves without people
+// moving.
+func (e *explanation) changedTerms() {
+	var lines []string
+	for i, res := range e.st.Model.Resources {
+		if was := e.m.Resources[i].UnitCost; res.UnitCost != was {
+			lines = append(lines, fmt.Sprintf("  %s: %s → %s per %s", res.Name, Money(e.cur, was), Money(e.cur, res.UnitCost), res.Unit))
+		}
+	}
+	for i, pk := range e.st.Model.Packages {
+		was := e.m.Packages[i].Contents
+		for _, r := range e.m.Resources {
+			if pk.Contents[r.ID] != was[r.ID] {
+				lines = append(lines, fmt.Sprintf("  %s (%s): %s %s → %s per person a week", pk.ID, pk.Name,
+					r.Name, plain(was[r.ID]), plain(pk.Contents[r.ID])))
+			}
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintln(e.w, "\nWhat the steps changed besides people:")
+		fmt.Fprintln(e.w, strings.Join(lines, "\n"))
+	}
+}
+
 // resourceChange is one resource's change, for sorting by money.
 type resourceChange struct {
 	res         Resource
@@ -104,7 +131,11 @@ func (e *explanation) resourceLine(l resourceChange) {
 	res := l.res
 	what := fmt.Sprintf("%s %s a week at %s", SignedCount(l.dVol), res.Unit, Money(e.cur, res.UnitCost))
 	if res.UnitCost != l.was.UnitCost {
-		what = fmt.Sprintf("unit cost %s → %s, volume %s %s a week", Money(e.cur, l.was.UnitCost), Money(e.cur, res.UnitCost), SignedCount(l.dVol), res.Unit)
+		// Δcost = Δvolume × old price + new volume × Δprice.
+		byVolume := l.dVol * l.was.UnitCost
+		what = fmt.Sprintf("unit cost %s → %s, volume %s %s a week (%s from the volume, %s from the price)",
+			Money(e.cur, l.was.UnitCost), Money(e.cur, res.UnitCost), SignedCount(l.dVol), res.Unit,
+			SignedMoney(e.cur, byVolume), SignedMoney(e.cur, l.dCost-byVolume))
 	}
 	fmt.Fprintf(e.w, "  %s: %s: %s (paid by %s)", res.Name, what, SignedMoney(e.cur, l.dCost), res.Payer)
 	bv, sv := e.b.Resources[res.ID], e.r.Resources[res.ID]

@@ -19,10 +19,7 @@ func Parse(data []byte) (*Model, error) {
 		if ps := Validate(m); len(ps) > 0 {
 			return nil, ps
 		}
-		if m.WeeksPerYear == 0 {
-			m.WeeksPerYear = 52
-		}
-		return m, nil
+		return m.ready(), nil
 	}
 	raw, err := decodeAny(data)
 	if err != nil {
@@ -56,10 +53,18 @@ func Parse(data []byte) (*Model, error) {
 	if len(ps) > 0 {
 		return nil, ps
 	}
+	return m.ready(), nil
+}
+
+// ready fills in the defaults and builds the index and the baseline now,
+// so that a parsed model is only ever read: several goroutines may run
+// it at once (a workshop's thirty people asking at the same time).
+func (m *Model) ready() *Model {
 	if m.WeeksPerYear == 0 {
 		m.WeeksPerYear = 52
 	}
-	return &m, nil
+	m.Baseline()
+	return m
 }
 
 // parseStrict is the quick way in for well-formed JSON: one typed decode

@@ -1,6 +1,7 @@
 package planning_test
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -213,5 +214,34 @@ func TestEveryCategoryMoveByCount(t *testing.T) {
 	m, _ = planning.Parse([]byte(src))
 	if _, err := m.Run([]string{"B"}); !strings.Contains(problemsOf(t, err)["scenarios[1].steps[0].move.count"], "category C1 has 30") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// A parsed model is only read, so it can be run from many goroutines at
+// once (go test -race checks this).
+func TestConcurrentRuns(t *testing.T) {
+	m, err := planning.Parse([]byte(riverside(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan float64)
+	for i := 0; i < 8; i++ {
+		go func() {
+			res, err := m.Run(nil)
+			if err != nil {
+				done <- -1
+				return
+			}
+			if _, err := json.Marshal(res); err != nil {
+				done <- -1
+				return
+			}
+			done <- res[2].CostPerWeek
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if got := <-done; got != 904752 {
+			t.Errorf("scenario B cost %v", got)
+		}
 	}
 }

@@ -245,3 +245,14 @@ func TestConcurrentRuns(t *testing.T) {
 		}
 	}
 }
+
+// A projection without a band the population has would count its people
+// as none, and shrink every category: a problem, not a plan.
+func TestProjectionNeedsEveryBand(t *testing.T) {
+	src := strings.Replace(riverside(t), `"scenarios": [`, `"population": {"base_year": 2026, "bands": {"65-74": 30000, "75-84": 18000, "85+": 6000},
+	  "projections": {"2031": {"65-74": 33000, "75-84": 23000}}}, "scenarios": [`, 1)
+	_, err := planning.Parse([]byte(src))
+	if got := problemsOf(t, err)["population.projections.2031"]; !strings.Contains(got, `"85+"`) {
+		t.Errorf("got %v", err)
+	}
+}

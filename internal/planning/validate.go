@@ -202,6 +202,11 @@ func (v *validator) population(m *Model) {
 		if _, err := strconv.Atoi(year); err != nil {
 			v.add(p, "must be a year, like \"2031\"")
 		}
+		for _, b := range sortedKeys(pop.Bands) {
+			if _, ok := pop.Projections[year][b]; !ok {
+				v.add(p, "has no figure for the band %q: a projection gives every band in population.bands, or its people would count as none", b)
+			}
+		}
 		for _, b := range sortedKeys(pop.Projections[year]) {
 			if _, ok := pop.Bands[b]; !ok {
 				v.add(p+"."+b, "there is no band %q in population.bands", b)

@@ -244,7 +244,7 @@ func optimumTable(w io.Writer, m *planning.Model, ans any) int {
 		return 0
 	}
 	opt := ans.(*planning.Optimum)
-	base := m.BaselineState().Evaluate("baseline", 0)
+	base := m.BaselineState().Evaluate("baseline", nil)
 	fmt.Fprintf(w, "Optimum (%s, solved by %s)\n\n", opt.Objective, opt.Solver)
 	if err := planning.WriteTable(w, m, []*planning.Result{base, opt.Result}); err != nil {
 		return 1

@@ -190,7 +190,7 @@ func deletionFilter(ctx context.Context, s Solver, p *Problem, stop time.Time) (
 			}
 		}
 		sol, err := s.Solve(sctx, &q)
-		if err == ErrTimeLimit && ctx.Err() == nil {
+		if err == ErrTimeLimit && ctx.Err() != context.Canceled {
 			keep[i] = true // not ruled out, nor are the rest
 			return keep, false, nil
 		}

@@ -253,8 +253,8 @@ func TestClpTimeLimitAndCancel(t *testing.T) {
 	if _, err := (optimize.Clp{}).Solve(ctx, p); err != optimize.ErrTimeLimit {
 		t.Errorf("over its deadline: %v, want ErrTimeLimit", err)
 	}
-	if waited := time.Since(start); waited > took/2 {
-		t.Errorf("returned after %v; the deadline was %v", waited, took/10)
+	if waited := time.Since(start); waited >= took {
+		t.Errorf("returned after %v, as long as a whole solve; the deadline was %v", waited, took/10)
 	}
 	ctx, cancel2 := context.WithCancel(context.Background())
 	go func() { time.Sleep(took / 10); cancel2() }()

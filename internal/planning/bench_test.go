@@ -110,7 +110,7 @@ func optimiseModel() *planning.Model {
 // weekly budget the baseline just meets.
 func optimiseLP(b *testing.B) *optimize.Problem {
 	m := optimiseModel()
-	budget := m.BaselineState().Evaluate("baseline", 0).PublicCostPerWeek
+	budget := m.BaselineState().Evaluate("baseline", nil).PublicCostPerWeek
 	lp, err := m.BaselineState().Formulate(planning.OptimiseOptions{Objective: planning.MaxAtHome, Budget: &budget})
 	if err != nil {
 		b.Fatal(err)

@@ -19,6 +19,8 @@ type Result struct {
 	Resources         map[string]ResourceResult `json:"resources"`
 	OverCapacity      []string                  `json:"over_capacity"`
 	Allocation        Allocation                `json:"allocation"`
+
+	cost dd // CostPerWeek to twice float64's precision, for changes
 }
 
 // ResourceResult is one resource's volume and what follows from it.
@@ -45,54 +47,68 @@ func (m *Model) WeeklyCost(pkg string) float64 {
 	return c
 }
 
-// Evaluate computes the figures for a state. baseline is the baseline's
-// cost per week, for the change; pass 0 for the baseline itself.
-func (st *State) Evaluate(scenario string, baseline float64) *Result {
+// Evaluate computes the figures for a state, and its change against the
+// baseline's figures (nil for the baseline itself).
+func (st *State) Evaluate(scenario string, baseline *Result) *Result {
 	m := st.Model
 	res := &Result{Scenario: scenario, CostByPayer: map[string]float64{}, Resources: map[string]ResourceResult{},
 		OverCapacity: []string{}, Allocation: st.Allocation}
 	perPackage := st.peoplePerPackage()
+	people, atHome := dd{}, dd{}
 	for pi, pk := range m.Packages {
-		res.People += perPackage[pi]
+		people = people.addDD(perPackage[pi])
 		if pk.Setting == "home" {
-			res.AtHome += perPackage[pi]
+			atHome = atHome.addDD(perPackage[pi])
 		}
 	}
+	res.People, res.AtHome = people.float(), atHome.float()
+	public := dd{}
 	for _, r := range m.Resources {
 		// Summed in the packages' order, so the figures do not depend on
 		// the order a map happens to give.
-		v := 0.0
+		v := dd{}
 		for pi, pk := range m.Packages {
 			if u, ok := pk.Contents[r.ID]; ok {
-				v += perPackage[pi] * u
+				v = v.addDD(perPackage[pi].mul(u))
 			}
 		}
-		rr := resourceResult(r, v)
-		res.CostPerWeek += rr.Cost
+		cost := v.mul(r.UnitCost)
+		rr := resourceResult(r, v.float(), cost.float())
+		res.cost = res.cost.addDD(cost)
 		res.CostByPayer[r.Payer] += rr.Cost
 		if !unpaidPayers[r.Payer] {
-			res.PublicCostPerWeek += rr.Cost
+			public = public.addDD(cost)
 		}
-		if r.Capacity != nil && v > *r.Capacity {
+		if r.Capacity != nil && rr.Volume > *r.Capacity {
 			res.OverCapacity = append(res.OverCapacity, r.ID)
 		}
 		res.Resources[r.ID] = rr
 	}
-	res.CostPerYear = res.CostPerWeek * m.WeeksPerYear
-	if baseline != 0 {
-		res.CostChangePct = 100 * (res.CostPerWeek - baseline) / baseline
+	res.CostPerWeek, res.PublicCostPerWeek = res.cost.float(), public.float()
+	res.CostPerYear = res.cost.mul(m.WeeksPerYear).float()
+	if baseline != nil && baseline.CostPerWeek != 0 {
+		res.CostChangePct = 100 * res.CostChange(baseline) / baseline.CostPerWeek
 	}
 	return res
 }
 
+// CostChange is the change in weekly cost from another result, worked
+// out from both totals at twice float64's precision, so that a small
+// change in a large total keeps its digits.
+func (r *Result) CostChange(from *Result) float64 { return r.cost.sub(from.cost).float() }
+
 // peoplePerPackage adds up the cells by package first: volumes are then
 // worked out per package, not per cell, far fewer steps on large models.
-func (st *State) peoplePerPackage() []float64 {
-	ix := st.Model.index()
-	perPackage := make([]float64, len(st.Model.Packages))
-	for ci, row := range st.Allocation.Cells {
+func (st *State) peoplePerPackage() []dd {
+	ix, a := st.Model.index(), st.Allocation
+	perPackage := make([]dd, len(st.Model.Packages))
+	for ci, row := range a.Cells {
 		for oi, v := range row {
-			perPackage[ix.pkgOf[ci][oi]] += v
+			p := &perPackage[ix.pkgOf[ci][oi]]
+			*p = p.add(v)
+			if a.lo != nil {
+				*p = p.add(a.lo[ix.start[ci]+oi])
+			}
 		}
 	}
 	return perPackage
@@ -100,8 +116,8 @@ func (st *State) peoplePerPackage() []float64 {
 
 // resourceResult is what follows from a resource's weekly volume: its
 // cost, bed places or staff WTE, and its utilisation.
-func resourceResult(r Resource, v float64) ResourceResult {
-	rr := ResourceResult{Volume: v, Cost: v * r.UnitCost}
+func resourceResult(r Resource, v, cost float64) ResourceResult {
+	rr := ResourceResult{Volume: v, Cost: cost}
 	switch {
 	case r.Kind == "bed":
 		occ := 1.0
@@ -135,9 +151,9 @@ func (r *Result) finite() bool {
 			return false
 		}
 	}
-	for _, row := range r.Allocation.Cells {
-		for _, v := range row {
-			if !ok(v) {
+	for ci, row := range r.Allocation.Cells {
+		for oi := range row {
+			if !ok(r.Allocation.value(ci, oi)) {
 				return false
 			}
 		}
@@ -148,7 +164,7 @@ func (r *Result) finite() bool {
 // Run evaluates the baseline and the named scenarios (every scenario when
 // ids is empty), in the model's order.
 func (m *Model) Run(ids []string) ([]*Result, error) {
-	base := m.BaselineState().Evaluate("baseline", 0)
+	base := m.BaselineState().Evaluate("baseline", nil)
 	base.Name = "Baseline"
 	if !base.finite() {
 		return nil, Problems{{Message: "the baseline's figures are too large to work out: check for a number far too large in the model"}}
@@ -176,7 +192,7 @@ func (m *Model) Run(ids []string) ([]*Result, error) {
 		} else if err != nil {
 			return nil, err
 		}
-		r := st.Evaluate(s.ID, base.CostPerWeek)
+		r := st.Evaluate(s.ID, base)
 		r.Name = s.Name
 		if !r.finite() {
 			problems = append(problems, Problem{Path: fmt.Sprintf("scenarios[%d]", i),

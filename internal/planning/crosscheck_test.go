@@ -16,9 +16,9 @@ func TestOptimiseAgreesWithGLPK(t *testing.T) {
 	generated := planning.Generate(planning.GenerateSpec{Categories: 30, Options: 6, Resources: 8, Seed: 3, Capacities: true})
 	// A budget the baseline just meets, so the problem is feasible and
 	// the budget binds when moving people home costs more.
-	budget, shift := generated.BaselineState().Evaluate("baseline", 0).PublicCostPerWeek, 0.6
+	budget, shift := generated.BaselineState().Evaluate("baseline", nil).PublicCostPerWeek, 0.6
 	local := planning.Generate(planning.GenerateSpec{Categories: 12, Options: 8, Resources: 10, Localities: 5, Seed: 9, Capacities: true})
-	localBudget := 0.98 * local.BaselineState().Evaluate("baseline", 0).CostPerWeek
+	localBudget := 0.98 * local.BaselineState().Evaluate("baseline", nil).CostPerWeek
 	cases := []struct {
 		name  string
 		model *planning.Model

@@ -33,8 +33,8 @@ func (m *Model) Explain(w io.Writer, scenario string) error {
 		return err
 	}
 	e := &explanation{m: m, sc: sc, base: m.BaselineState(), st: st, cur: m.Currency, w: w}
-	e.b = e.base.Evaluate("baseline", 0)
-	e.r = st.Evaluate(scenario, e.b.CostPerWeek)
+	e.b = e.base.Evaluate("baseline", nil)
+	e.r = st.Evaluate(scenario, e.b)
 	e.headline()
 	e.moves()
 	e.changedTerms()

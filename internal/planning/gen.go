@@ -79,7 +79,7 @@ func Generate(g GenerateSpec) *Model {
 		}})
 	}
 	if g.Capacities {
-		base := m.BaselineState().Evaluate("baseline", 0)
+		base := m.BaselineState().Evaluate("baseline", nil)
 		for i := range m.Resources {
 			m.Resources[i].Capacity = ptr(1.05 * base.Resources[m.Resources[i].ID].Volume)
 		}

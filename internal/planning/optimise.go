@@ -160,7 +160,7 @@ func (f *formulation) variables() {
 func (f *formulation) keepPeople() {
 	rows := make([]optimize.Row, len(f.m.Categories))
 	for ci, c := range f.m.Categories {
-		n := rowSum(f.a.Cells[ci])
+		n := f.a.rowTotal(ci)
 		rows[ci] = optimize.Row{Name: "people in category " + c.ID, Lower: n, Upper: n}
 	}
 	for j, cl := range f.lp.cells {
@@ -209,7 +209,7 @@ func (f *formulation) maxShift() {
 		if c.MaxShift != nil {
 			s = c.MaxShift
 		}
-		now := f.a.Cells[cl.ci][cl.oi]
+		now := f.a.value(cl.ci, cl.oi)
 		if s == nil || now == 0 {
 			continue
 		}
@@ -256,10 +256,11 @@ func (m *Model) Optimise(ctx context.Context, solver optimize.Solver, o Optimise
 		return nil, fmt.Errorf("the optimiser found the problem %s", sol.Status)
 	}
 	best := &State{Model: st.Model, Allocation: st.Allocation.clone()}
+	best.Allocation.lo = nil // every cell is set from the solution
 	for j, cl := range lp.cells {
 		best.Allocation.Cells[cl.ci][cl.oi] = cleanZero(sol.X[j])
 	}
-	baseline := m.BaselineState().Evaluate("baseline", 0).CostPerWeek
+	baseline := m.BaselineState().Evaluate("baseline", nil)
 	out := &Optimum{Result: best.Evaluate("optimum", baseline), Status: string(optimize.Optimal), Objective: objective,
 		ShadowPrices: map[string]float64{}, Solver: solver.Name()}
 	for name, row := range lp.priced {

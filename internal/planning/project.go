@@ -89,7 +89,7 @@ func (m *Model) Project(first, last int) ([]YearProjection, error) {
 		if err := st.rescale(bands); err != nil {
 			return nil, Problems{{Path: "--years", Message: err.Error()}}
 		}
-		r := st.Evaluate(strconv.Itoa(year), 0)
+		r := st.Evaluate(strconv.Itoa(year), nil)
 		yp.People, yp.AtHome, yp.CostPerWeek, yp.CostPerYear, yp.PublicCost = r.People, r.AtHome, r.CostPerWeek, r.CostPerYear, r.PublicCostPerWeek
 		for id, rr := range r.Resources {
 			yp.Volumes[id] = rr.Volume

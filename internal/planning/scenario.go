@@ -55,10 +55,8 @@ func (st *State) apply(p string, step Step) error {
 	case step.Move != nil:
 		return st.move(p+".move", step.Move)
 	case step.Scale != nil:
-		for _, row := range st.Allocation.Cells {
-			for k := range row {
-				row[k] *= *step.Scale
-			}
+		for ci := range st.Allocation.Cells {
+			st.Allocation.scaleRow(ci, *step.Scale)
 		}
 	case step.ProjectTo != nil:
 		return st.projectTo(p+".project_to", *step.ProjectTo)
@@ -118,21 +116,22 @@ func (st *State) move(p string, mv *Move) error {
 		}
 		rows = append(rows, cells{ci, ix.column(ci, from), ix.column(ci, to)})
 	}
+	a := &st.Allocation
 	for _, c := range rows {
-		row := st.Allocation.Cells[c.ci]
+		there := a.value(c.ci, c.from)
 		n := 0.0
 		switch {
 		case mv.Fraction != nil:
-			n = *mv.Fraction * row[c.from]
+			n = *mv.Fraction * there
 		case mv.Count != nil:
 			n = *mv.Count
-			if n > row[c.from] {
+			if n > there {
 				return Problems{{Path: p + ".count", Message: fmt.Sprintf("moves %v people but category %s has %v in %s at this step",
-					n, m.Categories[c.ci].ID, row[c.from], mv.From)}}
+					n, m.Categories[c.ci].ID, there, mv.From)}}
 			}
 		}
-		row[c.from] -= n
-		row[c.to] += n
+		a.addTo(c.ci, c.from, -n)
+		a.addTo(c.ci, c.to, n)
 	}
 	return nil
 }
@@ -156,17 +155,14 @@ func (st *State) projectTo(p string, year int) error {
 func (st *State) rescale(bands map[string]float64) error {
 	for ci, c := range st.Model.Categories {
 		target := projected(c, bands)
-		row := st.Allocation.Cells[ci]
-		total := rowSum(row)
+		total := st.Allocation.rowTotal(ci)
 		if total == 0 {
 			if target > 0 {
 				return fmt.Errorf("category %s has nobody now, so there is no mix of packages to project", c.ID)
 			}
 			continue
 		}
-		for k := range row {
-			row[k] *= target / total
-		}
+		st.Allocation.scaleRow(ci, target/total)
 	}
 	return nil
 }
@@ -178,12 +174,4 @@ func projected(c Category, bands map[string]float64) float64 {
 		n += c.Prevalence[b] * bands[b]
 	}
 	return n
-}
-
-func rowSum(row []float64) float64 {
-	t := 0.0
-	for _, v := range row {
-		t += v
-	}
-	return t
 }

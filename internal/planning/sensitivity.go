@@ -86,13 +86,13 @@ func (m *Model) swing(sc *Scenario, name string, base, share float64, set func(*
 	}{{s.Low, &s.CostLow, &s.ChangeLow}, {s.High, &s.CostHigh, &s.ChangeHigh}} {
 		mm := m.clone()
 		set(mm, side.x)
-		baseline := mm.BaselineState().Evaluate("baseline", 0).CostPerWeek
+		baseline := mm.BaselineState().Evaluate("baseline", nil)
 		st, err := mm.ScenarioState(sc.ID)
 		if err != nil {
 			return s, err
 		}
 		r := st.Evaluate(sc.ID, baseline)
-		*side.cost, *side.change = r.CostPerWeek, r.CostPerWeek-baseline
+		*side.cost, *side.change = r.CostPerWeek, r.CostChange(baseline)
 	}
 	s.Swing, s.ChangeSwing = math.Abs(s.CostHigh-s.CostLow), math.Abs(s.ChangeHigh-s.ChangeLow)
 	return s, nil

@@ -137,15 +137,17 @@ func (a *Allocation) addTo(ci, oi int, x float64) {
 // errors (a fused multiply-add gives each product's exactly).
 func (a *Allocation) scaleRow(ci int, k float64) {
 	start := a.ix.start[ci]
-	for i := start; i < start+len(a.Cells[ci]); i++ {
-		p := a.cells[i] * k
-		e := math.FMA(a.cells[i], k, -p)
-		a.cells[i] = p
-		if a.lo != nil {
-			a.lo[i] = a.lo[i]*k + e
-		} else if e != 0 {
-			a.errors()[i] = e
-		}
+	scaleCells(a.cells[start:start+len(a.Cells[ci])], a.errors()[start:start+len(a.Cells[ci])], k)
+}
+
+// scale multiplies every cell by k.
+func (a *Allocation) scale(k float64) { scaleCells(a.cells, a.errors(), k) }
+
+func scaleCells(cells, lo []float64, k float64) {
+	lo = lo[:len(cells)]
+	for i, c := range cells {
+		p := c * k
+		cells[i], lo[i] = p, lo[i]*k+math.FMA(c, k, -p)
 	}
 }
 

@@ -101,15 +101,28 @@ func (r *Result) CostChange(from *Result) float64 { return r.cost.sub(from.cost)
 // worked out per package, not per cell, far fewer steps on large models.
 func (st *State) peoplePerPackage() []dd {
 	ix, a := st.Model.index(), st.Allocation
-	perPackage := make([]dd, len(st.Model.Packages))
+	// Neumaier's sum: a running float64 and the exact error of each
+	// addition, kept apart and added at the end (cheaper than a
+	// double-double addition per cell, and as exact here).
+	sum, errs := make([]float64, len(st.Model.Packages)), make([]float64, len(st.Model.Packages))
 	for ci, row := range a.Cells {
+		pkgOf := ix.pkgOf[ci]
 		for oi, v := range row {
-			p := &perPackage[ix.pkgOf[ci][oi]]
-			*p = p.add(v)
-			if a.lo != nil {
-				*p = p.add(a.lo[ix.start[ci]+oi])
+			p := pkgOf[oi]
+			s, e := twoSum(sum[p], v)
+			sum[p], errs[p] = s, errs[p]+e
+		}
+	}
+	if a.lo != nil {
+		for ci, row := range a.Cells {
+			for oi := range row {
+				errs[ix.pkgOf[ci][oi]] += a.lo[ix.start[ci]+oi]
 			}
 		}
+	}
+	perPackage := make([]dd, len(sum))
+	for p := range sum {
+		perPackage[p] = dd{sum[p], 0}.add(errs[p])
 	}
 	return perPackage
 }
@@ -151,13 +164,8 @@ func (r *Result) finite() bool {
 			return false
 		}
 	}
-	for ci, row := range r.Allocation.Cells {
-		for oi := range row {
-			if !ok(r.Allocation.value(ci, oi)) {
-				return false
-			}
-		}
-	}
+	// Cells are never negative, so a cell that is not finite makes the
+	// people not finite: the totals are enough to look at.
 	return true
 }
 

@@ -55,9 +55,7 @@ func (st *State) apply(p string, step Step) error {
 	case step.Move != nil:
 		return st.move(p+".move", step.Move)
 	case step.Scale != nil:
-		for ci := range st.Allocation.Cells {
-			st.Allocation.scaleRow(ci, *step.Scale)
-		}
+		st.Allocation.scale(*step.Scale)
 	case step.ProjectTo != nil:
 		return st.projectTo(p+".project_to", *step.ProjectTo)
 	case step.UnitCost != nil:

@@ -210,18 +210,14 @@ func payers(results []*Result) []string {
 }
 
 // WriteCSV writes one row per scenario with every figure at full
-// precision, for spreadsheets.
+// precision, for spreadsheets: the headline figures, cost by payer, then
+// each resource's volume, cost, bed places or staff WTE, and utilisation
+// (empty where the figure does not apply), and the resources over
+// capacity.
 func WriteCSV(w io.Writer, m *Model, results []*Result) error {
 	cw := csv.NewWriter(w)
-	header := []string{"scenario", "name", "people", "at_home", "cost_per_week", "cost_per_year", "public_cost_per_week", "cost_change_pct"}
 	ps := payers(results)
-	for _, p := range ps {
-		header = append(header, "cost_by_payer:"+p)
-	}
-	for _, r := range m.Resources {
-		header = append(header, "volume:"+r.ID, "cost:"+r.ID)
-	}
-	if err := cw.Write(header); err != nil {
+	if err := cw.Write(csvHeader(m, ps)); err != nil {
 		return err
 	}
 	for _, r := range results {
@@ -232,12 +228,30 @@ func WriteCSV(w io.Writer, m *Model, results []*Result) error {
 		}
 		for _, res := range m.Resources {
 			rr := r.Resources[res.ID]
-			row = append(row, plain(rr.Volume), plain(rr.Cost))
+			row = append(row, plain(rr.Volume), plain(rr.Cost), optional(rr.Places), optional(rr.WTE), optional(rr.Utilisation))
 		}
-		if err := cw.Write(row); err != nil {
+		if err := cw.Write(append(row, strings.Join(r.OverCapacity, " "))); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+func csvHeader(m *Model, payers []string) []string {
+	header := []string{"scenario", "name", "people", "at_home", "cost_per_week", "cost_per_year", "public_cost_per_week", "cost_change_pct"}
+	for _, p := range payers {
+		header = append(header, "cost_by_payer:"+p)
+	}
+	for _, r := range m.Resources {
+		header = append(header, "volume:"+r.ID, "cost:"+r.ID, "places:"+r.ID, "wte:"+r.ID, "utilisation:"+r.ID)
+	}
+	return append(header, "over_capacity")
+}
+
+func optional(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return plain(*v)
 }

@@ -53,13 +53,8 @@ func (a *API) listPeople(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) getPerson(w http.ResponseWriter, r *http.Request) {
-	p, err := people.Get(r.Context(), a.db, subject(r), r.PathValue("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		a.notFound(w, r)
-		return
-	}
-	if err != nil {
-		a.serverError(w, r, err)
+	p, ok := a.open(w, r)
+	if !ok {
 		return
 	}
 	w.Header().Set("ETag", etag(p.Version))
@@ -77,46 +72,25 @@ type personPatch struct {
 }
 
 func (a *API) patchPerson(w http.ResponseWriter, r *http.Request) {
-	match := r.Header.Get("If-Match")
-	if match == "" {
-		a.problem(w, r, http.StatusPreconditionRequired,
-			"Send If-Match with the ETag from GET, so a change made by someone else meanwhile is not overwritten.", nil)
-		return
-	}
-	version, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(match, "W/"), `"`))
-	if err != nil {
-		a.problem(w, r, http.StatusBadRequest, "If-Match must be the ETag from GET, like \"3\".", nil)
+	version, ok := a.ifMatch(w, r)
+	if !ok {
 		return
 	}
 	var patch personPatch
-	if ok := a.decode(w, r, &patch); !ok {
+	if !a.decode(w, r, &patch) {
 		return
 	}
-	p, err := people.Get(r.Context(), a.db, subject(r), r.PathValue("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		a.notFound(w, r)
-		return
-	}
-	if err != nil {
-		a.serverError(w, r, err)
+	p, ok := a.open(w, r)
+	if !ok {
 		return
 	}
 	apply(p, &patch)
 	p.Version = version
-	err = people.Update(r.Context(), a.db, subject(r), p)
-	switch {
-	case err == nil:
-		w.Header().Set("ETag", etag(p.Version))
-		writeJSON(w, http.StatusOK, toJSON(p))
-	case errors.Is(err, store.ErrNotFound):
-		a.notFound(w, r)
-	case errors.Is(err, store.ErrConflict):
-		a.problem(w, r, http.StatusPreconditionFailed,
-			"Someone else changed this person since your GET. Nothing was changed: GET again, reapply your change, and send the new ETag.", nil)
-	case a.validation(w, r, err):
-	default:
-		a.serverError(w, r, err)
+	if a.writeFailed(w, r, people.Update(r.Context(), a.db, subject(r), p)) {
+		return
 	}
+	w.Header().Set("ETag", etag(p.Version))
+	writeJSON(w, http.StatusOK, toJSON(p))
 }
 
 func apply(p *people.Person, patch *personPatch) {
@@ -173,7 +147,7 @@ type accessLogEntry struct {
 }
 
 func (a *API) accessLog(w http.ResponseWriter, r *http.Request) {
-	evs, err := people.AccessLog(r.Context(), a.db, subject(r), r.PathValue("id"))
+	_, evs, err := people.AccessLog(r.Context(), a.db, subject(r), r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		a.notFound(w, r)
 		return

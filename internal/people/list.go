@@ -104,9 +104,16 @@ func IDByNHSNumber(ctx context.Context, r store.Reader, nhs string) (string, err
 // AccessLog returns the audit events about a person, newest first: who has
 // read or changed their record, and refused attempts. Reading it is itself
 // a read of the record, checked and audited.
-func AccessLog(ctx context.Context, db *store.DB, s access.Subject, id string) ([]audit.Event, error) {
+// The person comes back with the log, so the page need not open the
+// record a second time (and audit a second read).
+func AccessLog(ctx context.Context, db *store.DB, s access.Subject, id string) (*Person, []audit.Event, error) {
 	if err := access.Open(ctx, db, s, id, "person/"+id+"/access-log"); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return audit.ForPerson(ctx, db.Read(), id, 500)
+	p, err := load(ctx, db.Read(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	evs, err := audit.ForPerson(ctx, db.Read(), id, 500)
+	return p, evs, err
 }

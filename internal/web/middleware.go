@@ -57,6 +57,23 @@ func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// onlyFor lets through the roles for which may is true; anyone else is
+// told the role does not allow it (403). It goes inside signedIn.
+func (s *Server) onlyFor(may func(access.Role) bool, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !may(accountFrom(r.Context()).Role) {
+			s.forbidden(w, r)
+			return
+		}
+		h(w, r)
+	}
+}
+
+// isRole is the check for pages that belong to one role.
+func isRole(role access.Role) func(access.Role) bool {
+	return func(r access.Role) bool { return r == role }
+}
+
 // subject is the signed-in account as the domain packages see it.
 func subject(r *http.Request) access.Subject {
 	return access.NewSubject(accountFrom(r.Context()), httpx.ClientIP(r), requestID(r))

@@ -17,12 +17,8 @@ import (
 // anyone out of reach exactly as for a record that does not exist.
 func (s *Server) openPerson(w http.ResponseWriter, r *http.Request) (*people.Person, bool) {
 	p, err := people.Get(r.Context(), s.db, subject(r), r.PathValue("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return nil, false
-	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.fail(w, r, err)
 		return nil, false
 	}
 	return p, true
@@ -46,18 +42,9 @@ var actionKeys = map[string]string{
 }
 
 func (s *Server) accessLog(w http.ResponseWriter, r *http.Request) {
-	evs, err := people.AccessLog(r.Context(), s.db, subject(r), r.PathValue("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
+	p, evs, err := people.AccessLog(r.Context(), s.db, subject(r), r.PathValue("id"))
 	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	p, err := people.Get(r.Context(), s.db, subject(r), r.PathValue("id"))
-	if err != nil {
-		s.serverError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	rows := make([]accessEntry, 0, len(evs))

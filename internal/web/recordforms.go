@@ -53,14 +53,11 @@ func saved(w http.ResponseWriter, r *http.Request, personID, what, anchor string
 // refused shows a form again after a domain error: 422 with field errors,
 // 404 if the person went out of reach, 500 otherwise.
 func (s *Server) refused(w http.ResponseWriter, r *http.Request, v *view, page string, err error) {
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		s.notFound(w, r)
-	case v.problems(err):
+	if v.problems(err) {
 		s.render(w, r, http.StatusUnprocessableEntity, page, v)
-	default:
-		s.serverError(w, r, err)
+		return
 	}
+	s.fail(w, r, err)
 }
 
 var aboutMeFields = []string{"what_matters", "good_day", "bad_day", "how_to_support", "important", "talk_about",

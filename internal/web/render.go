@@ -14,6 +14,7 @@ import (
 	"whatmatters/internal/demo"
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/people"
+	"whatmatters/internal/store"
 )
 
 //go:embed templates/*.html
@@ -236,6 +237,17 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "error.not_found.title")
 	v.Data = "error.not_found.body"
 	s.render(w, r, http.StatusNotFound, "error", v)
+}
+
+// fail answers an error from a domain package: "Page not found" for a
+// person or thing out of reach (store.ErrNotFound), the plain error page
+// for anything else.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	s.serverError(w, r, err)
 }
 
 func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"mime"
 	"net/http"
 	"strconv"
@@ -9,7 +8,6 @@ import (
 
 	"whatmatters/internal/coach"
 	"whatmatters/internal/people"
-	"whatmatters/internal/store"
 )
 
 // timelineData is the whole story, filtered.
@@ -76,12 +74,8 @@ func contains(list []string, v string) bool {
 // even if a browser were tricked into rendering it.
 func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
 	a, err := people.GetAttachment(r.Context(), s.db, subject(r), r.PathValue("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	disposition := "attachment"

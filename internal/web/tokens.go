@@ -1,11 +1,9 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"whatmatters/internal/access"
-	"whatmatters/internal/store"
 )
 
 // tokensData is the API tokens page.
@@ -47,12 +45,8 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 	err := access.RevokeToken(r.Context(), s.db, subject(r), r.PathValue("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/account/tokens", http.StatusSeeOther)

@@ -216,7 +216,12 @@ type TimelineFilter struct {
 	Kind      string // one of EntryKinds, or "" for all
 	OutcomeID string // only entries linked to this outcome
 	History   bool   // include corrected and removed entries
+	EntryID   string // only this entry
+	Limit     int    // at most this many, newest first (0: up to MaxTimeline)
 }
+
+// MaxTimeline is the most entries one timeline returns.
+const MaxTimeline = 2000
 
 // Timeline returns a person's story, newest first. The caller must already
 // have opened the record (Get).
@@ -232,8 +237,15 @@ func Timeline(ctx context.Context, r store.Reader, personID string, f TimelineFi
 	if f.OutcomeID != "" {
 		where += ` AND EXISTS (SELECT 1 FROM story_entry_outcomes so WHERE so.entry_id = e.id AND so.outcome_id = ` + args.Add(f.OutcomeID) + `)`
 	}
+	if f.EntryID != "" {
+		where += ` AND e.id = ` + args.Add(f.EntryID)
+	}
+	limit := MaxTimeline
+	if f.Limit > 0 && f.Limit < limit {
+		limit = f.Limit
+	}
 	rows, err := r.QueryContext(ctx, `SELECT `+entryColumns+` FROM story_entries e WHERE `+where+
-		` ORDER BY e.occurred_at DESC, e.created_at DESC LIMIT 2000`, args.Values...)
+		fmt.Sprintf(` ORDER BY e.occurred_at DESC, e.created_at DESC LIMIT %d`, limit), args.Values...)
 	if err != nil {
 		return nil, fmt.Errorf("people: timeline: %w", err)
 	}
@@ -253,6 +265,15 @@ func Timeline(ctx context.Context, r store.Reader, personID string, f TimelineFi
 		return nil, err
 	}
 	return out, linkOutcomes(ctx, r, personID, out, index)
+}
+
+// StoryCount is how many current entries a person's story has. The caller
+// must already have opened the record (Get).
+func StoryCount(ctx context.Context, r store.Reader, personID string) (int, error) {
+	var n int
+	err := r.QueryRowContext(ctx, `SELECT COUNT(*) FROM story_entries WHERE person_id = $1
+		AND superseded_by IS NULL AND removed_at IS NULL`, personID).Scan(&n)
+	return n, err
 }
 
 func linkOutcomes(ctx context.Context, r store.Reader, personID string, out []Entry, index map[string]int) error {

@@ -109,3 +109,33 @@ func TestStorySearchHidesWhatTheSearcherCannotSee(t *testing.T) {
 		t.Fatalf("%d story.search audit rows; want 5", len(evs))
 	}
 }
+
+func TestTimelineLimitEntryAndCount(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	var ids []string
+	for i, day := range []string{"2026-01-01", "2026-02-01", "2026-03-01"} {
+		e := &people.Entry{PersonID: f.person.ID, Kind: "note", OccurredAt: at(day + "T10:00:00Z"), Body: "entry " + day}
+		if err := people.AddEntry(ctx, f.db, f.worker, e); err != nil {
+			t.Fatal(i, err)
+		}
+		ids = append(ids, e.ID)
+	}
+	if err := people.RemoveEntry(ctx, f.db, f.worker, ids[0], "wrong person"); err != nil {
+		t.Fatal(err)
+	}
+	newest, err := people.Timeline(ctx, f.db.Read(), f.person.ID, people.TimelineFilter{Limit: 1})
+	if err != nil || len(newest) != 1 || newest[0].ID != ids[2] {
+		t.Errorf("newest one: %v %v", newest, err)
+	}
+	one, _ := people.Timeline(ctx, f.db.Read(), f.person.ID, people.TimelineFilter{EntryID: ids[1]})
+	if len(one) != 1 || one[0].Body != "entry 2026-02-01" {
+		t.Errorf("by id: %v", one)
+	}
+	if gone, _ := people.Timeline(ctx, f.db.Read(), f.person.ID, people.TimelineFilter{EntryID: ids[0]}); len(gone) != 0 {
+		t.Errorf("a removed entry found as current: %v", gone)
+	}
+	if n, err := people.StoryCount(ctx, f.db.Read(), f.person.ID); err != nil || n != 2 {
+		t.Errorf("count %d (%v), want 2", n, err)
+	}
+}

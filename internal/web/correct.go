@@ -25,15 +25,13 @@ func (s *Server) findEntry(w http.ResponseWriter, r *http.Request) (*people.Pers
 	if !ok {
 		return nil, nil, false
 	}
-	entries, err := people.Timeline(r.Context(), s.db.Read(), p.ID, people.TimelineFilter{})
+	entries, err := people.Timeline(r.Context(), s.db.Read(), p.ID, people.TimelineFilter{EntryID: r.PathValue("entry")})
 	if err != nil {
 		s.serverError(w, r, err)
 		return nil, nil, false
 	}
-	for i := range entries {
-		if entries[i].ID == r.PathValue("entry") {
-			return p, &entries[i], true
-		}
+	if len(entries) == 1 {
+		return p, &entries[0], true
 	}
 	s.notFound(w, r) // not this person's, or already corrected or removed
 	return nil, nil, false

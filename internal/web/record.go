@@ -123,13 +123,14 @@ func loadRecord(ctx context.Context, s *Server, p *people.Person) (*recordData, 
 	for _, ra := range risks {
 		d.Risks = append(d.Risks, riskView{RiskAgreement: ra, Overdue: ra.ReviewOn < todayISO})
 	}
-	story, err := people.Timeline(ctx, rd, p.ID, people.TimelineFilter{})
+	// The page shows the newest entries and how many there are in all;
+	// the whole story is a page of its own.
+	story, err := people.Timeline(ctx, rd, p.ID, people.TimelineFilter{Limit: recentStory})
 	if err != nil {
 		return nil, err
 	}
-	d.StoryTotal = len(story)
-	if len(story) > recentStory {
-		story = story[:recentStory]
+	if d.StoryTotal, err = people.StoryCount(ctx, rd, p.ID); err != nil {
+		return nil, err
 	}
 	if d.Story, err = withFiles(ctx, s, p.ID, story); err != nil {
 		return nil, err

@@ -8,7 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -263,7 +265,7 @@ func optimumTable(w io.Writer, m *planning.Model, ans any) int {
 	if len(opt.ShadowPrices) == 0 {
 		fmt.Fprintln(w, "  none: no capacity or budget is given")
 	}
-	for _, k := range sortedKeys(opt.ShadowPrices) {
+	for _, k := range slices.Sorted(maps.Keys(opt.ShadowPrices)) {
 		fmt.Fprintf(w, "  %s: %s\n", k, strconv.FormatFloat(opt.ShadowPrices[k], 'f', 6, 64))
 	}
 	return 0
@@ -274,19 +276,6 @@ func improvement(objective, currency string) string {
 		return "more people at home"
 	}
 	return "less weekly cost, in " + currency
-}
-
-func sortedKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }
 
 func planProject(args []string, stdout, stderr io.Writer) int {

@@ -76,7 +76,7 @@ func CreateOrganisation(ctx context.Context, db *store.DB, who audit.Actor, o *O
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO organisations (id, name, kind, ods_code, created_at) VALUES ($1,$2,$3,$4,$5)`,
-			o.ID, o.Name, string(o.Kind), nullable(o.ODSCode), store.Now())
+			o.ID, o.Name, string(o.Kind), store.NullIfEmpty(o.ODSCode), store.Now())
 		if store.IsUniqueViolation(err) {
 			return &FieldError{"ods_code", "Another organisation already has this ODS code"}
 		}
@@ -137,8 +137,8 @@ func CreateAccount(ctx context.Context, db *store.DB, who audit.Actor, a *Accoun
 		_, err := tx.ExecContext(ctx, `INSERT INTO accounts
 			(id, organisation_id, team_id, email, display_name, role, person_id, password_hash, disabled, created_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-			a.ID, a.OrganisationID, nullable(a.TeamID), a.Email, a.DisplayName, string(a.Role),
-			nullable(a.PersonID), a.passwordHash, a.Disabled, store.Now())
+			a.ID, a.OrganisationID, store.NullIfEmpty(a.TeamID), a.Email, a.DisplayName, string(a.Role),
+			store.NullIfEmpty(a.PersonID), a.passwordHash, a.Disabled, store.Now())
 		if store.IsUniqueViolation(err) {
 			return &FieldError{"email", "An account with this email address already exists"}
 		}
@@ -282,13 +282,6 @@ func TeamByName(ctx context.Context, r store.Reader, orgID, name string) (*Team,
 		return nil, err
 	}
 	return TeamByID(ctx, r, id)
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 // OrganisationsOfKind lists organisations of one kind by name, for forms

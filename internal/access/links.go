@@ -52,8 +52,8 @@ func AddLink(ctx context.Context, db *store.DB, who audit.Actor, l *Link) error 
 		_, err := tx.ExecContext(ctx, `INSERT INTO person_links
 			(id, person_id, kind, account_id, team_id, organisation_id, started_at, created_by)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-			l.ID, l.PersonID, l.Kind, nullable(l.AccountID), nullable(l.TeamID), nullable(l.OrganisationID),
-			store.Now(), nullable(who.AccountID))
+			l.ID, l.PersonID, l.Kind, store.NullIfEmpty(l.AccountID), store.NullIfEmpty(l.TeamID), store.NullIfEmpty(l.OrganisationID),
+			store.Now(), store.NullIfEmpty(who.AccountID))
 		if err != nil {
 			return fmt.Errorf("access: add link: %w", err)
 		}

@@ -2,6 +2,8 @@
 // in, and the one rule that decides which people an account may see.
 package access
 
+import "slices"
+
 // Role is what an account may do. Which people it may see is decided by the
 // access rule (rule.go) from recorded relationships, never by role alone.
 type Role string
@@ -22,14 +24,7 @@ var Roles = []Role{RolePractitioner, RoleManager, RoleCareHomeStaff, RoleNHSClin
 	RolePlanner, RoleCircleMember, RolePerson, RoleAdmin}
 
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool {
-	for _, k := range Roles {
-		if r == k {
-			return true
-		}
-	}
-	return false
-}
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
 // MayBreakGlass reports whether the role may open a record it has no
 // relationship with, in an emergency, with a written reason.
@@ -57,11 +52,4 @@ const (
 var OrgKinds = []OrgKind{OrgCouncil, OrgNHSTrust, OrgGPPractice, OrgCareHome, OrgVoluntaryGroup, OrgOther}
 
 // Valid reports whether k is a known organisation kind.
-func (k OrgKind) Valid() bool {
-	for _, x := range OrgKinds {
-		if k == x {
-			return true
-		}
-	}
-	return false
-}
+func (k OrgKind) Valid() bool { return slices.Contains(OrgKinds, k) }

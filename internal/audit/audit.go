@@ -99,7 +99,7 @@ func Write(ctx context.Context, q store.Querier, who Actor, r Record) error {
 	_, err = q.ExecContext(ctx, `INSERT INTO audit_events
 		(seq, at, account_id, actor, action, outcome, person_id, target, details, ip, request_id, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		e.Seq, e.At, nullable(e.AccountID), e.Actor, e.Action, e.Outcome, nullable(e.PersonID),
+		e.Seq, e.At, store.NullIfEmpty(e.AccountID), e.Actor, e.Action, e.Outcome, store.NullIfEmpty(e.PersonID),
 		e.Target, e.Details, e.IP, e.RequestID, e.PrevHash, e.Hash)
 	if err != nil {
 		return fmt.Errorf("audit: insert: %w", err)
@@ -131,11 +131,4 @@ func (e Event) computeHash() string {
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:])
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

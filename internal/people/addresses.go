@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,7 +47,7 @@ func (a *Address) normalise() error {
 	a.FromDate, a.ToDate = strings.TrimSpace(a.FromDate), strings.TrimSpace(a.ToDate)
 	var ps Problems
 	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
-	if !oneOf(a.Kind, AddressKinds) {
+	if !slices.Contains(AddressKinds, a.Kind) {
 		add("kind", "Choose what kind of address this is")
 	}
 	switch {

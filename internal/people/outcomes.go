@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,15 +61,6 @@ type Progress struct {
 	CreatedAt    time.Time `json:"created_at"`
 }
 
-func oneOf(v string, allowed []string) bool {
-	for _, a := range allowed {
-		if v == a {
-			return true
-		}
-	}
-	return false
-}
-
 func (o *Outcome) normalise() error {
 	for _, f := range []*string{&o.Statement, &o.ExpressedByName, &o.OnBehalfReason, &o.WhyItMatters} {
 		*f = strings.TrimSpace(*f)
@@ -84,10 +76,10 @@ func (o *Outcome) normalise() error {
 	case len([]rune(o.Statement)) > 500:
 		add("statement", "Keep the outcome to 500 characters or fewer: the detail belongs in the story")
 	}
-	if !oneOf(o.Kind, []string{OutcomeChange, OutcomeMaintain, OutcomeProcess}) {
+	if !slices.Contains([]string{OutcomeChange, OutcomeMaintain, OutcomeProcess}, o.Kind) {
 		add("kind", "Choose whether this is about a change, keeping something going, or how support is given")
 	}
-	if !oneOf(o.ExpressedBy, expressers) {
+	if !slices.Contains(expressers, o.ExpressedBy) {
 		add("expressed_by", "Choose who said this")
 	}
 	if o.ExpressedBy != "" && o.ExpressedBy != "person" && o.ExpressedByName == "" {
@@ -96,7 +88,7 @@ func (o *Outcome) normalise() error {
 	if o.ExpressedBy == "worker" && o.OnBehalfReason == "" {
 		add("on_behalf_reason", "Say why the person could not express this themselves")
 	}
-	if !oneOf(o.Status, outcomeStatuses) {
+	if !slices.Contains(outcomeStatuses, o.Status) {
 		add("status", "Choose a status")
 	}
 	if len([]rune(o.WhyItMatters)) > 2000 {
@@ -180,7 +172,7 @@ func AddProgress(ctx context.Context, db *store.DB, s access.Subject, p *Progres
 	} else if d.After(time.Now().Add(24 * time.Hour)) {
 		add("on_date", "The date must not be in the future")
 	}
-	if !oneOf(p.Movement, movements) {
+	if !slices.Contains(movements, p.Movement) {
 		add("movement", "Choose how things have moved: further away, no change, closer, or achieved")
 	}
 	if len([]rune(p.Note)) > 2000 {

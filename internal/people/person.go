@@ -112,7 +112,7 @@ func Create(ctx context.Context, db *store.DB, who audit.Actor, p *Person) error
 		_, err := tx.ExecContext(ctx, `INSERT INTO people
 			(id, given_name, family_name, preferred_name, date_of_birth, nhs_number, version, created_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-			p.ID, p.GivenName, p.FamilyName, p.PreferredName, nullable(p.DateOfBirth), nullable(p.NHSNumber), p.Version, now, now)
+			p.ID, p.GivenName, p.FamilyName, p.PreferredName, store.NullIfEmpty(p.DateOfBirth), store.NullIfEmpty(p.NHSNumber), p.Version, now, now)
 		if store.IsUniqueViolation(err) {
 			return Problems{{Field: "nhs_number", Message: "Someone else already has this NHS number: check it, or find their record"}}
 		}
@@ -149,7 +149,7 @@ func Update(ctx context.Context, db *store.DB, s access.Subject, p *Person) erro
 		now := store.Now()
 		_, err = tx.ExecContext(ctx, `UPDATE people SET given_name = $1, family_name = $2, preferred_name = $3,
 			date_of_birth = $4, nhs_number = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8`,
-			p.GivenName, p.FamilyName, p.PreferredName, nullable(p.DateOfBirth), nullable(p.NHSNumber), now, p.ID, p.Version)
+			p.GivenName, p.FamilyName, p.PreferredName, store.NullIfEmpty(p.DateOfBirth), store.NullIfEmpty(p.NHSNumber), now, p.ID, p.Version)
 		if store.IsUniqueViolation(err) {
 			return Problems{{Field: "nhs_number", Message: "Someone else already has this NHS number: check it"}}
 		}
@@ -191,11 +191,4 @@ func scan(s store.Scanner) (*Person, error) {
 	p.DateOfBirth, p.NHSNumber = dob.String, nhs.String
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
 	return &p, nil
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

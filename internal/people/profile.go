@@ -94,7 +94,7 @@ func UpdateProfile(ctx context.Context, db *store.DB, s access.Subject, p *Profi
 			communication = $4, communication_helps = $5, communication_aids = $6, best_time = $7, gp_practice_id = $8,
 			nhs_number_verified = $9, version = version + 1, updated_at = $10 WHERE id = $11 AND version = $12`,
 			p.Pronouns, p.FirstLanguage, p.PrefersWelsh, p.Communication, p.CommunicationHelps, p.CommunicationAids,
-			p.BestTime, nullable(p.GPPracticeID), p.NHSNumberVerified, store.Now(), p.PersonID, p.Version)
+			p.BestTime, store.NullIfEmpty(p.GPPracticeID), p.NHSNumberVerified, store.Now(), p.PersonID, p.Version)
 		if err != nil {
 			return fmt.Errorf("people: update profile: %w", err)
 		}

@@ -95,7 +95,7 @@ func AddRelationship(ctx context.Context, db *store.DB, s access.Subject, r *Rel
 func insertRelationship(ctx context.Context, tx *sql.Tx, r *Relationship, inverseID string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO person_relationships (id, person_id, related_person_id, name, relationship,
 		inverse_id, is_carer, is_main_carer, is_key_contact, contact, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
-		r.ID, r.PersonID, nullable(r.RelatedPersonID), r.Name, r.Relationship, nullable(inverseID), r.IsCarer,
+		r.ID, r.PersonID, store.NullIfEmpty(r.RelatedPersonID), r.Name, r.Relationship, store.NullIfEmpty(inverseID), r.IsCarer,
 		r.IsMainCarer, r.IsKeyContact, r.Contact, store.Now())
 	if err != nil {
 		return fmt.Errorf("people: add relationship: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,10 +45,10 @@ func (r *RiskAgreement) normalise() error {
 	if r.Risk == "" {
 		add("risk", "Describe the risk")
 	}
-	if !oneOf(r.Likelihood, levels) {
+	if !slices.Contains(levels, r.Likelihood) {
 		add("likelihood", "Choose how likely it is: low, medium or high")
 	}
-	if !oneOf(r.Impact, levels) {
+	if !slices.Contains(levels, r.Impact) {
 		add("impact", "Choose how serious it would be: low, medium or high")
 	}
 	if r.PersonsView == "" {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,7 +49,7 @@ func (e *Entry) normalise() error {
 	e.Place, e.Who, e.Body = strings.TrimSpace(e.Place), strings.TrimSpace(e.Who), strings.TrimSpace(e.Body)
 	var ps Problems
 	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
-	if !oneOf(e.Kind, EntryKinds) {
+	if !slices.Contains(EntryKinds, e.Kind) {
 		add("kind", "Choose what kind of entry this is")
 	}
 	if e.OccurredAt.IsZero() {
@@ -91,7 +92,7 @@ func insertEntry(ctx context.Context, tx *sql.Tx, dialect store.Dialect, s acces
 	_, err := tx.ExecContext(ctx, `INSERT INTO story_entries (id, person_id, kind, occurred_at, place, who, body,
 		supersedes, correction_reason, created_by, created_by_label, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
-		e.ID, e.PersonID, e.Kind, e.OccurredAt, e.Place, e.Who, e.Body, nullable(e.Supersedes), e.CorrectionReason,
+		e.ID, e.PersonID, e.Kind, e.OccurredAt, e.Place, e.Who, e.Body, store.NullIfEmpty(e.Supersedes), e.CorrectionReason,
 		s.Account.ID, e.CreatedBy, e.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("people: add story entry: %w", err)

@@ -2,6 +2,7 @@ package planning
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -10,15 +11,6 @@ var (
 	resourceKinds = []string{"bed", "staff_hours", "visits", "sessions", "informal", "other"}
 	settings      = []string{"home", "institution", "hospital", "other"}
 )
-
-func oneOf(v string, allowed []string) bool {
-	for _, a := range allowed {
-		if v == a {
-			return true
-		}
-	}
-	return false
-}
 
 // validator collects problems with their paths.
 type validator struct{ ps Problems }
@@ -62,7 +54,7 @@ func (v *validator) resources(m *Model) {
 		if r.Payer == "" {
 			v.add(p+".payer", "say who pays (NHS, LA, person, carer…)")
 		}
-		if !oneOf(r.Kind, resourceKinds) {
+		if !slices.Contains(resourceKinds, r.Kind) {
 			v.add(p+".kind", "must be one of %v, not %q", resourceKinds, r.Kind)
 		}
 		if r.Occupancy != nil && (*r.Occupancy <= 0 || *r.Occupancy > 1) {
@@ -100,7 +92,7 @@ func (v *validator) packages(m *Model) {
 	for i, pk := range m.Packages {
 		p := fmt.Sprintf("packages[%d]", i)
 		v.id(p, pk.ID, "package", seen)
-		if !oneOf(pk.Setting, settings) {
+		if !slices.Contains(settings, pk.Setting) {
 			v.add(p+".setting", "must be one of %v, not %q", settings, pk.Setting)
 		}
 		for _, r := range sortedKeys(pk.Contents) {
@@ -305,7 +297,7 @@ func (v *validator) move(m *Model, p string, mv *Move) {
 		return
 	}
 	for _, f := range []struct{ name, id string }{{"from", mv.From}, {"to", mv.To}} {
-		if m.pkg(f.id) != nil && !oneOf(f.id, c.Options) {
+		if m.pkg(f.id) != nil && !slices.Contains(c.Options, f.id) {
 			v.add(p+"."+f.name, "package %s is not an option of category %s", f.id, c.ID)
 		}
 	}

@@ -106,3 +106,12 @@ func NullTime(n sql.NullTime) *time.Time {
 	t := n.Time.UTC()
 	return &t
 }
+
+// NullIfEmpty stores an empty string as NULL, for optional columns that
+// are unique or referenced (an NHS number, a team).
+func NullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

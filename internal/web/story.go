@@ -3,6 +3,7 @@ package web
 import (
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,7 +44,7 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 	if d.Outcome != "" && findOutcome(d.Outcomes, d.Outcome) == nil {
 		d.Outcome = "" // not this person's: show everything rather than nothing
 	}
-	if d.Kind != "" && !contains(people.EntryKinds, d.Kind) {
+	if d.Kind != "" && !slices.Contains(people.EntryKinds, d.Kind) {
 		d.Kind = ""
 	}
 	entries, err := people.Timeline(r.Context(), s.db.Read(), p.ID, people.TimelineFilter{Kind: d.Kind, OutcomeID: d.Outcome, History: d.History})
@@ -57,15 +58,6 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "timeline.title")
 	v.Data = d
 	s.render(w, r, http.StatusOK, "timeline", v)
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // attachment sends a file attached to a story entry, after the access

@@ -1,10 +1,11 @@
 package main
 
 import (
+	"whatmatters/internal/planning/planningtest"
+
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -19,43 +20,6 @@ func plan(t *testing.T, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := run(append([]string{"plan"}, args...), &out, &errb)
 	return code, out.String(), errb.String()
-}
-
-// matches lists where got differs from want: every value in want must be
-// in got, numbers to a relative 1e-9 (the fixtures' README: key order and
-// extra keys do not matter).
-func matches(path string, got, want any) []string {
-	switch w := want.(type) {
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		if !ok {
-			return []string{path + ": not an object"}
-		}
-		var out []string
-		for k, wv := range w {
-			out = append(out, matches(path+"."+k, g[k], wv)...)
-		}
-		return out
-	case []any:
-		g, ok := got.([]any)
-		if !ok || len(g) != len(w) {
-			return []string{fmt.Sprintf("%s: want %d items, got %v", path, len(w), got)}
-		}
-		var out []string
-		for i := range w {
-			out = append(out, matches(fmt.Sprintf("%s[%d]", path, i), g[i], w[i])...)
-		}
-		return out
-	case float64:
-		if g, ok := got.(float64); !ok || math.Abs(g-w) > 1e-9*math.Max(1, math.Abs(w)) {
-			return []string{fmt.Sprintf("%s: got %v, want %v", path, got, w)}
-		}
-		return nil
-	}
-	if got != want {
-		return []string{fmt.Sprintf("%s: got %v, want %v", path, got, want)}
-	}
-	return nil
 }
 
 func readJSONFile(t *testing.T, path string) map[string]any {
@@ -91,7 +55,7 @@ func TestPlanReproducesTheFixtures(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &got); err != nil {
 			t.Fatal(err)
 		}
-		for _, p := range matches("", got, want) {
+		for _, p := range planningtest.Match("", got, want) {
 			t.Errorf("%s: %s", tc.expected, p)
 		}
 	}

@@ -64,6 +64,9 @@ func CreateToken(ctx context.Context, db *store.DB, who audit.Actor, accountID, 
 	return t, secret, nil
 }
 
+// lastUsedResolution is how stale a token's "last used" may be.
+const lastUsedResolution = time.Minute
+
 // ErrBadToken is the one answer for a token that is unknown, revoked, or
 // belongs to a disabled account.
 var ErrBadToken = errors.New("the API token is not valid")
@@ -74,8 +77,9 @@ func AccountForToken(ctx context.Context, db *store.DB, secret string) (*Account
 		return nil, ErrBadToken
 	}
 	var tokenID, accountID string
-	err := db.Read().QueryRowContext(ctx, `SELECT id, account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`,
-		hashToken(secret)).Scan(&tokenID, &accountID)
+	var lastUsed sql.NullTime
+	err := db.Read().QueryRowContext(ctx, `SELECT id, account_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`,
+		hashToken(secret)).Scan(&tokenID, &accountID, &lastUsed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrBadToken
 	}
@@ -86,12 +90,16 @@ func AccountForToken(ctx context.Context, db *store.DB, secret string) (*Account
 	if err != nil || a.Disabled {
 		return nil, ErrBadToken
 	}
-	// Last use is for the owner's token list; a failure to note it must not
-	// refuse the request.
-	_ = db.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, store.Now(), tokenID)
-		return err
-	})
+	// Last use is for the owner's token list, to the minute: noting it at
+	// most once a minute keeps a write transaction off every API call. A
+	// failure to note it must not refuse the request.
+	now := store.Now()
+	if !lastUsed.Valid || now.Sub(lastUsed.Time) >= lastUsedResolution {
+		_ = db.Tx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, tokenID)
+			return err
+		})
+	}
 	return a, nil
 }
 

@@ -49,20 +49,11 @@ func New(db *store.DB, log *slog.Logger) http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.problem(w, r, http.StatusNotFound, "There is nothing at this address. The API's endpoints are listed in /api/v1/openapi.json.", nil)
 	})
-	return a.limitBody(mux)
+	return httpx.MaxBody(maxBody, a.tooLarge, mux)
 }
 
-// limitBody refuses oversized bodies with a problem document; the web
-// pages' limit answers in HTML.
-func (a *API) limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > maxBody {
-			a.problem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body must be %d bytes or fewer.", maxBody), nil)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-		next.ServeHTTP(w, r)
-	})
+func (a *API) tooLarge(w http.ResponseWriter, r *http.Request) {
+	a.problem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body must be %d bytes or fewer.", maxBody), nil)
 }
 
 // authed checks the bearer token. An unknown, revoked or malformed token

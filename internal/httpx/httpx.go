@@ -75,12 +75,13 @@ func SecurityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// MaxBody refuses request bodies larger than n bytes: reads past the limit
-// fail, and handlers answer 413.
-func MaxBody(n int64, next http.Handler) http.Handler {
+// MaxBody refuses request bodies larger than n bytes: a body that says it
+// is larger gets tooLarge (which answers 413 in its own form: a page, a
+// problem document), and reads past the limit fail for the handler.
+func MaxBody(n int64, tooLarge http.HandlerFunc, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > n {
-			http.Error(w, "The request is too large.", http.StatusRequestEntityTooLarge)
+			tooLarge(w, r)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, n)

@@ -250,6 +250,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.serverError(w, r, err)
 }
 
+// tooLarge refuses a form bigger than the server takes, in the page's
+// language.
+func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
+	v := s.newView(r, "error.too_large.title")
+	v.Data = "error.too_large.body"
+	s.render(w, r, http.StatusRequestEntityTooLarge, "error", v)
+}
+
 func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "error.forbidden.title")
 	v.Data = "error.forbidden.body"

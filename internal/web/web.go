@@ -72,7 +72,7 @@ func New(db *store.DB, opts Options) http.Handler {
 	pages := http.NewServeMux()
 	s.routes(pages)
 	csrf := http.NewCrossOriginProtection()
-	pagesHandler := csrf.Handler(s.sessions.LoadAndSave(limitBody(s.withAccount(pages))))
+	pagesHandler := csrf.Handler(s.sessions.LoadAndSave(s.limitBody(s.withAccount(pages))))
 
 	root := http.NewServeMux()
 	root.Handle("/api/", api.New(db, opts.Logger))
@@ -87,9 +87,9 @@ func New(db *store.DB, opts Options) http.Handler {
 
 // limitBody refuses oversized forms. Only the story form, which carries
 // an attachment, may be larger.
-func limitBody(next http.Handler) http.Handler {
-	forms := httpx.MaxBody(maxFormBody, next)
-	uploads := httpx.MaxBody(maxUploadBody, next)
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	forms := httpx.MaxBody(maxFormBody, s.tooLarge, next)
+	uploads := httpx.MaxBody(maxUploadBody, s.tooLarge, next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/story/new") {
 			uploads.ServeHTTP(w, r)

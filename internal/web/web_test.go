@@ -285,3 +285,15 @@ func TestBreakGlass(t *testing.T) {
 		t.Errorf("planner break-glass page: %d, want 403", resp.StatusCode)
 	}
 }
+
+// A form over the limit is refused with a page in the person's language,
+// not bare text.
+func TestOversizedFormRefusedWithAPage(t *testing.T) {
+	_, srv := setup(t)
+	b := newBrowser(t, srv)
+	b.get("/language/cy?next=/sign-in")
+	resp, body := b.post("/sign-in", url.Values{"email": {strings.Repeat("a", 2<<20)}})
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "rhy fawr") || !strings.Contains(body, `lang="cy"`) {
+		t.Errorf("2 MB form: %d, Welsh page %v", resp.StatusCode, strings.Contains(body, "rhy fawr"))
+	}
+}

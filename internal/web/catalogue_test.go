@@ -17,7 +17,7 @@ import (
 func TestEveryPageStringIsTranslated(t *testing.T) {
 	keys := map[string]bool{}
 	tmpl := regexp.MustCompile(`(?:\(?\bt\s+|\(field \. "[a-z_]+" )"([^"]+)"(?: "([^"]+)")?`)
-	goKey := regexp.MustCompile(`"((?:home|signin|person|aboutme|access|accesslog|edit|conflict|breakglass|review|tokens|error|layout|saved|outcomes?|progress|strengths?|risks?|story|timeline|search|coach|form|profile|change|relationship|address|coachadmin)\.[a-z_.0-9]+)"`)
+	goKey := regexp.MustCompile(`"((?:home|signin|person|aboutme|access|accesslog|edit|conflict|breakglass|review|tokens|error|layout|saved|outcomes?|progress|strengths?|risks?|story|timeline|search|coach|form|profile|change|relationship|address|coachadmin|size)\.[a-z_.0-9]+)"`)
 	files, _ := filepath.Glob("templates/*.html")
 	goFiles, _ := filepath.Glob("*.go")
 	for _, f := range append(files, goFiles...) {

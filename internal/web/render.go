@@ -58,7 +58,7 @@ func funcs(lang string) template.FuncMap {
 		"role":  func(r any) string { return i18n.T(lang, fmt.Sprint("role.", r)) },
 		"list":  func(v ...string) []string { return v },
 		"field": field,
-		"kb":    func(n int) string { return fmt.Sprintf("%d KB", (n+1023)/1024) },
+		"kb":    func(n int) string { return i18n.T(lang, "size.kb", (n+1023)/1024) },
 	}
 }
 

@@ -110,3 +110,51 @@ func TestRecordPagesPassAxe(t *testing.T) {
 	do(t, admin, chromedp.Navigate(baseURL+"/admin/coach"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 	axeScan(t, admin)
 }
+
+// The pages the other journeys do not reach, each scanned by axe: sign-in
+// with its errors, About me's history, changing an outcome, the conflict
+// page when two people edit the same details, break glass refused, a new
+// API token shown once, and a page a role may not use.
+func TestRemainingPagesPassAxe(t *testing.T) {
+	ctx := browser(t)
+	do(t, ctx, chromedp.Navigate(baseURL+"/sign-in"), chromedp.WaitVisible(chromedp.CSS(`input[name=email]`)),
+		chromedp.Submit(chromedp.CSS(`input[name=email]`)), chromedp.WaitVisible(chromedp.CSS(`.govuk-error-summary`)))
+	axeScan(t, ctx)
+
+	signIn(t, ctx, "sam@riverside.example")
+	helen := findPerson(t, ctx, "Helen")
+	do(t, ctx, chromedp.Navigate(baseURL+helen+"/about-me/history"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	axeScan(t, ctx)
+	do(t, ctx, chromedp.Navigate(baseURL+helen), chromedp.WaitVisible(chromedp.CSS(`#outcomes`)))
+	change := eval[string](t, ctx, `(document.querySelector('a[href$="/edit"][href*="/outcomes/"]')||{getAttribute:()=>''}).getAttribute('href')`)
+	if change == "" {
+		t.Fatal("Helen's record has no outcome to change")
+	}
+	do(t, ctx, chromedp.Navigate(baseURL+change), chromedp.WaitVisible(chromedp.CSS(`#statement`)))
+	axeScan(t, ctx)
+
+	// A stale version makes the details form meet someone else's save.
+	do(t, ctx, chromedp.Navigate(baseURL+helen+"/edit"), chromedp.WaitVisible(chromedp.CSS(`#given_name`)))
+	eval[bool](t, ctx, `(document.querySelector('input[name=version]').value = '0', true)`)
+	do(t, ctx, chromedp.Submit(chromedp.CSS(`#given_name`)), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	if !strings.Contains(h1(t, ctx), "Someone else") {
+		t.Fatalf("stale edit showed %q; want the conflict page", h1(t, ctx))
+	}
+	axeScan(t, ctx)
+
+	do(t, ctx, chromedp.Navigate(baseURL+"/break-glass"), chromedp.WaitVisible(chromedp.CSS(`#reason`)),
+		chromedp.SendKeys(chromedp.CSS(`#nhs_number`), "999 000 0000"),
+		chromedp.Submit(chromedp.CSS(`#reason`)), chromedp.WaitVisible(chromedp.CSS(`.govuk-error-summary`)))
+	axeScan(t, ctx)
+
+	do(t, ctx, chromedp.Navigate(baseURL+"/account/tokens"), chromedp.WaitVisible(chromedp.CSS(`#name`)),
+		chromedp.SendKeys(chromedp.CSS(`#name`), "team dashboard"),
+		chromedp.Submit(chromedp.CSS(`#name`)), chromedp.WaitVisible(chromedp.CSS(`#new-token`)))
+	axeScan(t, ctx)
+
+	do(t, ctx, chromedp.Navigate(baseURL+"/admin/coach"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	if !strings.Contains(h1(t, ctx), "cannot") {
+		t.Fatalf("a practitioner on the admin page saw %q", h1(t, ctx))
+	}
+	axeScan(t, ctx)
+}

@@ -42,7 +42,7 @@ func TestTokenLastUseNotedOncePerMinute(t *testing.T) {
 		want    time.Time
 	}{
 		{0, clock},
-		{30 * time.Second, clock},                  // within the minute: not written again
+		{30 * time.Second, clock}, // within the minute: not written again
 		{time.Minute, clock.Add(90 * time.Second)}, // a minute after the last note
 	} {
 		clock = clock.Add(step.advance)

@@ -9,9 +9,11 @@ import (
 	"os"
 	"strings"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
+	"whatmatters/internal/i18n"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 func init() {
@@ -75,7 +77,7 @@ func usersCreate(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fieldFail(stderr, err, "organisation")
 	}
-	a := &access.Account{OrganisationID: org.ID, Email: *email, DisplayName: *name, Role: access.Role(*role), PersonID: *personID}
+	a := &account.Account{OrganisationID: org.ID, Email: *email, DisplayName: *name, Role: account.Role(*role), PersonID: *personID}
 	if *teamName != "" {
 		t, err := findOrCreateTeam(ctx, db, org.ID, *teamName)
 		if err != nil {
@@ -83,7 +85,7 @@ func usersCreate(args []string, stdout, stderr io.Writer) int {
 		}
 		a.TeamID = t.ID
 	}
-	if err := access.CreateAccount(ctx, db, audit.System, a, password); err != nil {
+	if err := account.CreateAccount(ctx, db, audit.System, a, password); err != nil {
 		return fieldFail(stderr, err, "")
 	}
 	fmt.Fprintf(stdout, "created account %s for %s (%s, %s)\n", a.ID, a.Email, a.Role, org.Name)
@@ -92,36 +94,36 @@ func usersCreate(args []string, stdout, stderr io.Writer) int {
 
 // fieldFail prints a validation problem with the flag it came from.
 func fieldFail(stderr io.Writer, err error, field string) int {
-	var fe *access.FieldError
+	var fe *valid.FieldError
 	if errors.As(err, &fe) {
 		if field == "" {
 			field = strings.ReplaceAll(fe.Field, "_", "-")
 		}
-		fmt.Fprintf(stderr, "whatmatters: --%s: %s\n", field, fe.Message)
+		fmt.Fprintf(stderr, "whatmatters: --%s: %s\n", field, i18n.T(i18n.English, fe.Code, fe.Args...))
 		return 2
 	}
 	return fail(stderr, "%v", err)
 }
 
-func findOrCreateOrganisation(ctx context.Context, db *store.DB, name, kind string) (*access.Organisation, error) {
-	org, err := access.OrganisationByName(ctx, db.Read(), name)
+func findOrCreateOrganisation(ctx context.Context, db *store.DB, name, kind string) (*account.Organisation, error) {
+	org, err := account.OrganisationByName(ctx, db.Read(), name)
 	if err == nil || !errors.Is(err, store.ErrNotFound) {
 		return org, err
 	}
 	if kind == "" {
-		return nil, &access.FieldError{Field: "organisation", Message: fmt.Sprintf("there is no organisation called %q: check the name, or add --organisation-kind to create it", name)}
+		return nil, valid.New("organisation", "there is no organisation called %q: check the name, or add --organisation-kind to create it", name)
 	}
-	org = &access.Organisation{Name: name, Kind: access.OrgKind(kind)}
-	return org, access.CreateOrganisation(ctx, db, audit.System, org)
+	org = &account.Organisation{Name: name, Kind: account.OrgKind(kind)}
+	return org, account.CreateOrganisation(ctx, db, audit.System, org)
 }
 
-func findOrCreateTeam(ctx context.Context, db *store.DB, orgID, name string) (*access.Team, error) {
-	t, err := access.TeamByName(ctx, db.Read(), orgID, name)
+func findOrCreateTeam(ctx context.Context, db *store.DB, orgID, name string) (*account.Team, error) {
+	t, err := account.TeamByName(ctx, db.Read(), orgID, name)
 	if err == nil || !errors.Is(err, store.ErrNotFound) {
 		return t, err
 	}
-	t = &access.Team{OrganisationID: orgID, Name: name}
-	return t, access.CreateTeam(ctx, db, audit.System, t)
+	t = &account.Team{OrganisationID: orgID, Name: name}
+	return t, account.CreateTeam(ctx, db, audit.System, t)
 }
 
 func usersSetPassword(args []string, stdout, stderr io.Writer) int {
@@ -147,17 +149,17 @@ func usersSetPassword(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fieldFail(stderr, err, "email")
 	}
-	if err := access.SetPassword(ctx, db, audit.System, a.ID, password); err != nil {
+	if err := account.SetPassword(ctx, db, audit.System, a.ID, password); err != nil {
 		return fieldFail(stderr, err, "password-stdin")
 	}
 	fmt.Fprintf(stdout, "password changed for %s\n", a.Email)
 	return 0
 }
 
-func accountByEmail(ctx context.Context, db *store.DB, email string) (*access.Account, error) {
-	a, err := access.AccountByEmail(ctx, db.Read(), email)
+func accountByEmail(ctx context.Context, db *store.DB, email string) (*account.Account, error) {
+	a, err := account.AccountByEmail(ctx, db.Read(), email)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, &access.FieldError{Field: "email", Message: fmt.Sprintf("there is no account with the email address %q", email)}
+		return nil, valid.New("email", "there is no account with the email address %q", email)
 	}
 	return a, err
 }
@@ -183,7 +185,7 @@ func usersToken(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fieldFail(stderr, err, "email")
 	}
-	_, secret, err := access.CreateToken(ctx, db, audit.System, a.ID, *name)
+	_, secret, err := account.CreateToken(ctx, db, audit.System, a.ID, *name)
 	if err != nil {
 		return fieldFail(stderr, err, "name")
 	}

@@ -15,10 +15,12 @@ import (
 	"time"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
 	"whatmatters/internal/store/storetest"
+	"whatmatters/internal/valid"
 )
 
 const password = "correct horse battery staple"
@@ -28,21 +30,21 @@ const password = "correct horse battery staple"
 type world struct {
 	db *store.DB
 
-	riverside, hillside, oakfield, health *access.Organisation
-	north, hospital, district             *access.Team
+	riverside, hillside, oakfield, health *account.Organisation
+	north, hospital, district             *account.Team
 
-	sam      *access.Account // practitioner, Riverside North; allocated Helen
-	priya    *access.Account // practitioner, Riverside Hospital team (allocated Rhodri)
-	alys     *access.Account // practitioner, Hillside, no team; allocated Gwen
-	loner    *access.Account // practitioner, Riverside, no team, no links
-	mgrNorth *access.Account // manager of Riverside North
-	mgrRiver *access.Account // manager at Riverside with no team
-	mgrHill  *access.Account // manager at Hillside with no team
-	jo       *access.Account // care home staff at Oakfield House, where Hugh lives
-	nurse    *access.Account // NHS clinician, district nurses (involved with David)
-	planner  *access.Account
-	admin    *access.Account
-	helenAcc *access.Account // Helen herself
+	sam      *account.Account // practitioner, Riverside North; allocated Helen
+	priya    *account.Account // practitioner, Riverside Hospital team (allocated Rhodri)
+	alys     *account.Account // practitioner, Hillside, no team; allocated Gwen
+	loner    *account.Account // practitioner, Riverside, no team, no links
+	mgrNorth *account.Account // manager of Riverside North
+	mgrRiver *account.Account // manager at Riverside with no team
+	mgrHill  *account.Account // manager at Hillside with no team
+	jo       *account.Account // care home staff at Oakfield House, where Hugh lives
+	nurse    *account.Account // NHS clinician, district nurses (involved with David)
+	planner  *account.Account
+	admin    *account.Account
+	helenAcc *account.Account // Helen herself
 
 	helen, rhodri, hugh, david, gwen, fran *people.Person // Fran: nobody's link
 }
@@ -50,12 +52,12 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	w := &world{db: storetest.Open(t)}
-	w.riverside = w.org(t, "Riverside Council", access.OrgCouncil)
-	w.hillside = w.org(t, "Hillside Council", access.OrgCouncil)
-	w.oakfield = w.org(t, "Oakfield House", access.OrgCareHome)
-	w.health = w.org(t, "Riverside Community Health", access.OrgNHSTrust)
-	w.north = w.team(t, w.riverside, "North Community Team")
-	w.hospital = w.team(t, w.riverside, "Hospital Social Care Team")
+	w.riverside = w.org(t, "Riverside Council", account.OrgCouncil)
+	w.hillside = w.org(t, "Hillside Council", account.OrgCouncil)
+	w.oakfield = w.org(t, "Oakfield House", account.OrgCareHome)
+	w.health = w.org(t, "Riverside Community Health", account.OrgNHSTrust)
+	w.north = w.team(t, w.riverside, "North Community account.Team")
+	w.hospital = w.team(t, w.riverside, "Hospital Social Care account.Team")
 	w.district = w.team(t, w.health, "District Nurses")
 
 	w.helen = w.person(t, "Helen", "Marsh")
@@ -66,20 +68,20 @@ func newWorld(t *testing.T) *world {
 	w.fran = w.person(t, "Fran", "Ellis")
 
 	// Only Sam gets a password: hashing one takes a noticeable moment.
-	w.sam = w.account(t, "sam@riverside.test", access.RolePractitioner, w.riverside, w.north, password)
-	w.priya = w.account(t, "priya@riverside.test", access.RolePractitioner, w.riverside, w.hospital, "")
-	w.alys = w.account(t, "alys@hillside.test", access.RolePractitioner, w.hillside, nil, "")
-	w.loner = w.account(t, "lee@riverside.test", access.RolePractitioner, w.riverside, nil, "")
-	w.mgrNorth = w.account(t, "north.manager@riverside.test", access.RoleManager, w.riverside, w.north, "")
-	w.mgrRiver = w.account(t, "manager@riverside.test", access.RoleManager, w.riverside, nil, "")
-	w.mgrHill = w.account(t, "manager@hillside.test", access.RoleManager, w.hillside, nil, "")
-	w.jo = w.account(t, "jo@oakfield.test", access.RoleCareHomeStaff, w.oakfield, nil, "")
-	w.nurse = w.account(t, "nurse@health.test", access.RoleNHSClinician, w.health, w.district, "")
-	w.planner = w.account(t, "planner@riverside.test", access.RolePlanner, w.riverside, nil, "")
-	w.admin = w.account(t, "admin@riverside.test", access.RoleAdmin, w.riverside, nil, "")
-	w.helenAcc = &access.Account{OrganisationID: w.riverside.ID, Email: "helen@example.test", DisplayName: "Helen Marsh",
-		Role: access.RolePerson, PersonID: w.helen.ID}
-	must(t, access.CreateAccount(context.Background(), w.db, audit.System, w.helenAcc, ""))
+	w.sam = w.account(t, "sam@riverside.test", account.RolePractitioner, w.riverside, w.north, password)
+	w.priya = w.account(t, "priya@riverside.test", account.RolePractitioner, w.riverside, w.hospital, "")
+	w.alys = w.account(t, "alys@hillside.test", account.RolePractitioner, w.hillside, nil, "")
+	w.loner = w.account(t, "lee@riverside.test", account.RolePractitioner, w.riverside, nil, "")
+	w.mgrNorth = w.account(t, "north.manager@riverside.test", account.RoleManager, w.riverside, w.north, "")
+	w.mgrRiver = w.account(t, "manager@riverside.test", account.RoleManager, w.riverside, nil, "")
+	w.mgrHill = w.account(t, "manager@hillside.test", account.RoleManager, w.hillside, nil, "")
+	w.jo = w.account(t, "jo@oakfield.test", account.RoleCareHomeStaff, w.oakfield, nil, "")
+	w.nurse = w.account(t, "nurse@health.test", account.RoleNHSClinician, w.health, w.district, "")
+	w.planner = w.account(t, "planner@riverside.test", account.RolePlanner, w.riverside, nil, "")
+	w.admin = w.account(t, "admin@riverside.test", account.RoleAdmin, w.riverside, nil, "")
+	w.helenAcc = &account.Account{OrganisationID: w.riverside.ID, Email: "helen@example.test", DisplayName: "Helen Marsh",
+		Role: account.RolePerson, PersonID: w.helen.ID}
+	must(t, account.CreateAccount(context.Background(), w.db, audit.System, w.helenAcc, ""))
 
 	w.link(t, &access.Link{PersonID: w.helen.ID, Kind: access.LinkAllocatedWorker, AccountID: w.sam.ID})
 	w.link(t, &access.Link{PersonID: w.rhodri.ID, Kind: access.LinkAllocatedTeam, TeamID: w.hospital.ID})
@@ -96,17 +98,17 @@ func must(t *testing.T, err error) {
 	}
 }
 
-func (w *world) org(t *testing.T, name string, kind access.OrgKind) *access.Organisation {
+func (w *world) org(t *testing.T, name string, kind account.OrgKind) *account.Organisation {
 	t.Helper()
-	o := &access.Organisation{Name: name, Kind: kind}
-	must(t, access.CreateOrganisation(context.Background(), w.db, audit.System, o))
+	o := &account.Organisation{Name: name, Kind: kind}
+	must(t, account.CreateOrganisation(context.Background(), w.db, audit.System, o))
 	return o
 }
 
-func (w *world) team(t *testing.T, o *access.Organisation, name string) *access.Team {
+func (w *world) team(t *testing.T, o *account.Organisation, name string) *account.Team {
 	t.Helper()
-	tm := &access.Team{OrganisationID: o.ID, Name: name}
-	must(t, access.CreateTeam(context.Background(), w.db, audit.System, tm))
+	tm := &account.Team{OrganisationID: o.ID, Name: name}
+	must(t, account.CreateTeam(context.Background(), w.db, audit.System, tm))
 	return tm
 }
 
@@ -117,13 +119,13 @@ func (w *world) person(t *testing.T, given, family string) *people.Person {
 	return p
 }
 
-func (w *world) account(t *testing.T, email string, role access.Role, o *access.Organisation, tm *access.Team, pw string) *access.Account {
+func (w *world) account(t *testing.T, email string, role account.Role, o *account.Organisation, tm *account.Team, pw string) *account.Account {
 	t.Helper()
-	a := &access.Account{OrganisationID: o.ID, Email: email, DisplayName: strings.Split(email, "@")[0], Role: role}
+	a := &account.Account{OrganisationID: o.ID, Email: email, DisplayName: strings.Split(email, "@")[0], Role: role}
 	if tm != nil {
 		a.TeamID = tm.ID
 	}
-	must(t, access.CreateAccount(context.Background(), w.db, audit.System, a, pw))
+	must(t, account.CreateAccount(context.Background(), w.db, audit.System, a, pw))
 	return a
 }
 
@@ -132,11 +134,11 @@ func (w *world) link(t *testing.T, l *access.Link) {
 	must(t, access.AddLink(context.Background(), w.db, audit.System, l))
 }
 
-func subject(a *access.Account) access.Subject { return access.NewSubject(a, "192.0.2.10", "test") }
+func subject(a *account.Account) account.Subject { return account.NewSubject(a, "192.0.2.10", "test") }
 
 // names is who the access rule's SQL lets the subject see, by given name,
 // sorted.
-func (w *world) visible(t *testing.T, s access.Subject) []string {
+func (w *world) visible(t *testing.T, s account.Subject) []string {
 	t.Helper()
 	var args store.Args
 	rows, err := w.db.Read().QueryContext(context.Background(),
@@ -155,7 +157,7 @@ func (w *world) visible(t *testing.T, s access.Subject) []string {
 	return out
 }
 
-func (w *world) canSee(t *testing.T, s access.Subject, p *people.Person) bool {
+func (w *world) canSee(t *testing.T, s account.Subject, p *people.Person) bool {
 	t.Helper()
 	ok, err := access.CanSee(context.Background(), w.db.Read(), s, p.ID)
 	if err != nil {
@@ -173,7 +175,7 @@ func (w *world) everyone() []*people.Person {
 func TestRuleMatrix(t *testing.T) {
 	w := newWorld(t)
 	cases := []struct {
-		who  *access.Account
+		who  *account.Account
 		want []string
 		why  string
 	}{
@@ -214,7 +216,7 @@ func TestDenyByDefault(t *testing.T) {
 	disabled.Disabled = true
 	odd := *w.sam
 	odd.Role = "superuser"
-	for name, s := range map[string]access.Subject{
+	for name, s := range map[string]account.Subject{
 		"disabled":     subject(&disabled),
 		"no account":   {},
 		"unknown role": subject(&odd),
@@ -236,9 +238,9 @@ func TestDenyByDefault(t *testing.T) {
 
 	// Naming a person on an account grants nothing unless the account is
 	// that person's own.
-	circle := &access.Account{OrganisationID: w.riverside.ID, Email: "friend@example.test", DisplayName: "Friend",
-		Role: access.RoleCircleMember, PersonID: w.helen.ID}
-	must(t, access.CreateAccount(context.Background(), w.db, audit.System, circle, ""))
+	circle := &account.Account{OrganisationID: w.riverside.ID, Email: "friend@example.test", DisplayName: "Friend",
+		Role: account.RoleCircleMember, PersonID: w.helen.ID}
+	must(t, account.CreateAccount(context.Background(), w.db, audit.System, circle, ""))
 	if got := w.visible(t, subject(circle)); len(got) != 0 || w.canSee(t, subject(circle), w.helen) {
 		t.Errorf("a circle member account naming Helen sees %v; want no one", got)
 	}
@@ -349,7 +351,7 @@ func TestOpenAuditsReadsAndRefusals(t *testing.T) {
 
 	// Someone who does not exist gets exactly the same answer, and the
 	// attempt is audited too.
-	ghost := access.NewID()
+	ghost := valid.NewID()
 	errMissing := access.Open(ctx, w.db, sam, ghost, "person/"+ghost)
 	if !errors.Is(errMissing, store.ErrNotFound) || errMissing.Error() != errOutOfReach.Error() {
 		t.Errorf("Open(no such person) = %v; want the same answer as out of reach, %v", errMissing, errOutOfReach)
@@ -374,7 +376,7 @@ func TestBreakGlass(t *testing.T) {
 	// A reason of a word or two is refused, with the field named.
 	for _, short := range []string{"", "urgent", "   fourteen chars   "} {
 		_, err := access.StartBreakGlass(ctx, w.db, priya, w.helen.ID, short)
-		var fe *access.FieldError
+		var fe *valid.FieldError
 		if !errors.As(err, &fe) || fe.Field != "reason" {
 			t.Errorf("StartBreakGlass(reason %q) = %v; want a FieldError for reason", short, err)
 		}
@@ -383,12 +385,12 @@ func TestBreakGlass(t *testing.T) {
 		t.Error("a reason of 2001 characters was accepted")
 	}
 	// Roles that may not break glass.
-	for _, a := range []*access.Account{w.planner, w.admin, w.helenAcc} {
+	for _, a := range []*account.Account{w.planner, w.admin, w.helenAcc} {
 		if _, err := access.StartBreakGlass(ctx, w.db, subject(a), w.gwen.ID, reason); !errors.Is(err, access.ErrNotAllowed) {
 			t.Errorf("StartBreakGlass by %s = %v; want ErrNotAllowed", a.Role, err)
 		}
 	}
-	if _, err := access.StartBreakGlass(ctx, w.db, priya, access.NewID(), reason); !errors.Is(err, store.ErrNotFound) {
+	if _, err := access.StartBreakGlass(ctx, w.db, priya, valid.NewID(), reason); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("StartBreakGlass on no such person = %v; want ErrNotFound", err)
 	}
 	if n := countRows(t, w.db, `SELECT COUNT(*) FROM break_glass`); n != 0 {
@@ -439,7 +441,7 @@ func TestBreakGlass(t *testing.T) {
 		list[0].PersonName != "Helen Marsh" || !strings.Contains(list[0].Account, w.priya.Email) {
 		t.Fatalf("Riverside's manager is shown %+v; want Priya's unreviewed grant", list)
 	}
-	for _, m := range []*access.Account{w.mgrNorth, w.mgrHill} {
+	for _, m := range []*account.Account{w.mgrNorth, w.mgrHill} {
 		if list, err := access.BreakGlassForReview(ctx, w.db.Read(), m); err != nil || len(list) != 0 {
 			t.Errorf("%s is shown %v, %v; want nothing", m.Email, list, err)
 		}
@@ -469,17 +471,17 @@ func TestBreakGlass(t *testing.T) {
 func TestTokens(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	if _, _, err := access.CreateToken(ctx, w.db, subject(w.sam).Actor, w.sam.ID, "  "); err == nil {
+	if _, _, err := account.CreateToken(ctx, w.db, subject(w.sam).Actor, w.sam.ID, "  "); err == nil {
 		t.Error("a token without a name was made")
 	}
-	tok, secret, err := access.CreateToken(ctx, w.db, subject(w.sam).Actor, w.sam.ID, "reporting script")
+	tok, secret, err := account.CreateToken(ctx, w.db, subject(w.sam).Actor, w.sam.ID, "reporting script")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(secret, "wm_") || len(secret) < 40 {
 		t.Errorf("secret %q; want wm_ and at least 256 random bits", secret)
 	}
-	_, other, err := access.CreateToken(ctx, w.db, subject(w.sam).Actor, w.sam.ID, "another")
+	_, other, err := account.CreateToken(ctx, w.db, subject(w.sam).Actor, w.sam.ID, "another")
 	if err != nil || other == secret {
 		t.Fatalf("second token: %v (same secret: %v)", err, other == secret)
 	}
@@ -487,16 +489,16 @@ func TestTokens(t *testing.T) {
 	// Only the SHA-256 of the secret is kept; the secret is nowhere in the
 	// database, the audit trail included.
 	sum := sha256.Sum256([]byte(secret))
-	var id, account, name, hash string
+	var id, acct, name, hash string
 	err = w.db.Read().QueryRowContext(ctx, `SELECT id, account_id, name, token_hash FROM api_tokens WHERE id = $1`, tok.ID).
-		Scan(&id, &account, &name, &hash)
+		Scan(&id, &acct, &name, &hash)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if hash != hex.EncodeToString(sum[:]) {
 		t.Errorf("stored hash %q; want the SHA-256 of the secret", hash)
 	}
-	for _, v := range []string{id, account, name, hash} {
+	for _, v := range []string{id, acct, name, hash} {
 		if strings.Contains(v, secret) || strings.Contains(v, strings.TrimPrefix(secret, "wm_")) {
 			t.Errorf("the secret is stored in clear: %q", v)
 		}
@@ -506,18 +508,18 @@ func TestTokens(t *testing.T) {
 		t.Errorf("the secret is in %d audit rows", n)
 	}
 
-	a, err := access.AccountForToken(ctx, w.db, secret)
+	a, err := account.AccountForToken(ctx, w.db, secret)
 	if err != nil || a.ID != w.sam.ID {
-		t.Fatalf("AccountForToken = %v, %v; want Sam", a, err)
+		t.Fatalf("account.AccountForToken = %v, %v; want Sam", a, err)
 	}
 	for _, bad := range []string{"", "wm_", "wm_" + strings.Repeat("A", 43), strings.TrimPrefix(secret, "wm_"), hash, secret + "x"} {
-		if _, err := access.AccountForToken(ctx, w.db, bad); !errors.Is(err, access.ErrBadToken) {
-			t.Errorf("AccountForToken(%q) = %v; want ErrBadToken", bad, err)
+		if _, err := account.AccountForToken(ctx, w.db, bad); !errors.Is(err, account.ErrBadToken) {
+			t.Errorf("account.AccountForToken(%q) = %v; want account.ErrBadToken", bad, err)
 		}
 	}
-	list, err := access.Tokens(ctx, w.db.Read(), w.sam.ID)
+	list, err := account.Tokens(ctx, w.db.Read(), w.sam.ID)
 	if err != nil || len(list) != 2 {
-		t.Fatalf("Tokens = %v, %v", list, err)
+		t.Fatalf("account.Tokens = %v, %v", list, err)
 	}
 	for _, l := range list {
 		if l.ID == tok.ID && l.LastUsedAt == nil {
@@ -527,22 +529,22 @@ func TestTokens(t *testing.T) {
 
 	// Only the owner may revoke it; after that it stops working, and the
 	// other token goes on.
-	if err := access.RevokeToken(ctx, w.db, subject(w.priya), tok.ID); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("RevokeToken by someone else = %v; want ErrNotFound", err)
+	if err := account.RevokeToken(ctx, w.db, subject(w.priya), tok.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("account.RevokeToken by someone else = %v; want ErrNotFound", err)
 	}
-	if _, err := access.AccountForToken(ctx, w.db, secret); err != nil {
+	if _, err := account.AccountForToken(ctx, w.db, secret); err != nil {
 		t.Errorf("someone else's failed revoke stopped the token: %v", err)
 	}
-	if err := access.RevokeToken(ctx, w.db, subject(w.sam), tok.ID); err != nil {
+	if err := account.RevokeToken(ctx, w.db, subject(w.sam), tok.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := access.AccountForToken(ctx, w.db, secret); !errors.Is(err, access.ErrBadToken) {
-		t.Errorf("a revoked token = %v; want ErrBadToken", err)
+	if _, err := account.AccountForToken(ctx, w.db, secret); !errors.Is(err, account.ErrBadToken) {
+		t.Errorf("a revoked token = %v; want account.ErrBadToken", err)
 	}
-	if err := access.RevokeToken(ctx, w.db, subject(w.sam), tok.ID); !errors.Is(err, store.ErrNotFound) {
+	if err := account.RevokeToken(ctx, w.db, subject(w.sam), tok.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("revoking twice = %v; want ErrNotFound", err)
 	}
-	if a, err := access.AccountForToken(ctx, w.db, other); err != nil || a.ID != w.sam.ID {
+	if a, err := account.AccountForToken(ctx, w.db, other); err != nil || a.ID != w.sam.ID {
 		t.Errorf("the other token after the revoke = %v, %v", a, err)
 	}
 	if n := countRows(t, w.db, `SELECT COUNT(*) FROM audit_events WHERE action IN ('token.create', 'token.revoke')`); n != 3 {
@@ -550,15 +552,15 @@ func TestTokens(t *testing.T) {
 	}
 
 	// A disabled account's token does not work.
-	off := &access.Account{OrganisationID: w.riverside.ID, Email: "gone@riverside.test", DisplayName: "Gone",
-		Role: access.RolePractitioner, Disabled: true}
-	must(t, access.CreateAccount(ctx, w.db, audit.System, off, ""))
-	_, offSecret, err := access.CreateToken(ctx, w.db, audit.System, off.ID, "old script")
+	off := &account.Account{OrganisationID: w.riverside.ID, Email: "gone@riverside.test", DisplayName: "Gone",
+		Role: account.RolePractitioner, Disabled: true}
+	must(t, account.CreateAccount(ctx, w.db, audit.System, off, ""))
+	_, offSecret, err := account.CreateToken(ctx, w.db, audit.System, off.ID, "old script")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := access.AccountForToken(ctx, w.db, offSecret); !errors.Is(err, access.ErrBadToken) {
-		t.Errorf("a disabled account's token = %v; want ErrBadToken", err)
+	if _, err := account.AccountForToken(ctx, w.db, offSecret); !errors.Is(err, account.ErrBadToken) {
+		t.Errorf("a disabled account's token = %v; want account.ErrBadToken", err)
 	}
 	verifyTrail(t, w.db)
 }
@@ -580,9 +582,9 @@ func signins(t *testing.T, db *store.DB) map[string]int {
 func TestSignInSameAnswerAndAudited(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	off := &access.Account{OrganisationID: w.riverside.ID, Email: "gone@riverside.test", DisplayName: "Gone",
-		Role: access.RolePractitioner, Disabled: true}
-	must(t, access.CreateAccount(ctx, w.db, audit.System, off, password))
+	off := &account.Account{OrganisationID: w.riverside.ID, Email: "gone@riverside.test", DisplayName: "Gone",
+		Role: account.RolePractitioner, Disabled: true}
+	must(t, account.CreateAccount(ctx, w.db, audit.System, off, password))
 
 	var answers []error
 	for _, try := range []struct{ email, password string }{
@@ -592,9 +594,9 @@ func TestSignInSameAnswerAndAudited(t *testing.T) {
 		{"gone@riverside.test", password},                // a disabled account, right password
 		{"sam@riverside.test", strings.Repeat("p", 5000)},
 	} {
-		a, err := access.SignIn(ctx, w.db, try.email, try.password, "198.51.100.1", "req")
-		if a != nil || !errors.Is(err, access.ErrBadCredentials) {
-			t.Errorf("SignIn(%s) = %v, %v; want ErrBadCredentials", try.email, a, err)
+		a, err := account.SignIn(ctx, w.db, try.email, try.password, "198.51.100.1", "req")
+		if a != nil || !errors.Is(err, account.ErrBadCredentials) {
+			t.Errorf("account.SignIn(%s) = %v, %v; want account.ErrBadCredentials", try.email, a, err)
 		}
 		answers = append(answers, err)
 	}
@@ -603,9 +605,9 @@ func TestSignInSameAnswerAndAudited(t *testing.T) {
 			t.Errorf("answers differ: %v and %v", answers[0], err)
 		}
 	}
-	a, err := access.SignIn(ctx, w.db, "  SAM@Riverside.Test ", password, "198.51.100.1", "req")
+	a, err := account.SignIn(ctx, w.db, "  SAM@Riverside.Test ", password, "198.51.100.1", "req")
 	if err != nil || a.ID != w.sam.ID {
-		t.Fatalf("SignIn with the right password = %v, %v", a, err)
+		t.Fatalf("account.SignIn with the right password = %v, %v", a, err)
 	}
 
 	got := signins(t, w.db)
@@ -627,9 +629,9 @@ func TestSignInSameAnswerAndAudited(t *testing.T) {
 
 func throttled(t *testing.T, err error, wait time.Duration) {
 	t.Helper()
-	var te *access.ThrottledError
+	var te *account.ThrottledError
 	if !errors.As(err, &te) {
-		t.Fatalf("err = %v; want *ThrottledError", err)
+		t.Fatalf("err = %v; want *account.ThrottledError", err)
 	}
 	if te.Wait != wait {
 		t.Errorf("throttled for %v; want %v", te.Wait, wait)
@@ -638,8 +640,8 @@ func throttled(t *testing.T, err error, wait time.Duration) {
 
 func badCredentials(t *testing.T, err error) {
 	t.Helper()
-	if !errors.Is(err, access.ErrBadCredentials) {
-		t.Fatalf("err = %v; want ErrBadCredentials", err)
+	if !errors.Is(err, account.ErrBadCredentials) {
+		t.Fatalf("err = %v; want account.ErrBadCredentials", err)
 	}
 }
 
@@ -652,7 +654,7 @@ func TestSignInThrottleOneAccount(t *testing.T) {
 	clk := fakeClock(t)
 	ctx := context.Background()
 	const email, wrong, attacker, home = "sam@riverside.test", "not the right password", "203.0.113.66", "198.51.100.7"
-	signIn := func(pw, ip string) (*access.Account, error) { return access.SignIn(ctx, w.db, email, pw, ip, "req") }
+	signIn := func(pw, ip string) (*account.Account, error) { return account.SignIn(ctx, w.db, email, pw, ip, "req") }
 
 	for i := 0; i < 6; i++ {
 		_, err := signIn(wrong, attacker)
@@ -702,13 +704,13 @@ func TestSignInThrottleManyClients(t *testing.T) {
 	const email, wrong, home = "sam@riverside.test", "not the right password", "198.51.100.7"
 	for i := 0; i < 28; i++ {
 		clk.Advance(2 * time.Minute) // each guess after any pause has run out
-		_, err := access.SignIn(ctx, w.db, email, wrong, fmt.Sprintf("203.0.113.%d", i+1), "req")
+		_, err := account.SignIn(ctx, w.db, email, wrong, fmt.Sprintf("203.0.113.%d", i+1), "req")
 		badCredentials(t, err)
 	}
-	_, err := access.SignIn(ctx, w.db, email, password, home, "req")
+	_, err := account.SignIn(ctx, w.db, email, password, home, "req")
 	throttled(t, err, time.Minute)
 	clk.Advance(time.Minute)
-	if a, err := access.SignIn(ctx, w.db, email, password, home, "req"); err != nil || a.ID != w.sam.ID {
+	if a, err := account.SignIn(ctx, w.db, email, password, home, "req"); err != nil || a.ID != w.sam.ID {
 		t.Fatalf("Sam after a minute = %v, %v", a, err)
 	}
 
@@ -721,16 +723,16 @@ func TestSignInThrottleManyClients(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range errs {
 		wg.Go(func() {
-			_, errs[i] = access.SignIn(ctx, w.db, fmt.Sprintf("guess%d@riverside.test", i), wrong, guesser, "req")
+			_, errs[i] = account.SignIn(ctx, w.db, fmt.Sprintf("guess%d@riverside.test", i), wrong, guesser, "req")
 		})
 	}
 	wg.Wait()
 	for _, err := range errs {
 		badCredentials(t, err)
 	}
-	_, err = access.SignIn(ctx, w.db, email, password, guesser, "req")
+	_, err = account.SignIn(ctx, w.db, email, password, guesser, "req")
 	throttled(t, err, time.Second)
-	if _, err := access.SignIn(ctx, w.db, email, password, home, "req"); err != nil {
+	if _, err := account.SignIn(ctx, w.db, email, password, home, "req"); err != nil {
 		t.Errorf("Sam from home while another client is paused: %v", err)
 	}
 	verifyTrail(t, w.db)
@@ -746,14 +748,14 @@ func TestSignInThrottleCountsParallelGuesses(t *testing.T) {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { _, errs[i] = access.SignIn(ctx, w.db, email, wrong, attacker, "req") })
+		wg.Go(func() { _, errs[i] = account.SignIn(ctx, w.db, email, wrong, attacker, "req") })
 	}
 	wg.Wait()
 	failures := 0
 	for _, err := range errs {
-		var te *access.ThrottledError
+		var te *account.ThrottledError
 		switch {
-		case errors.Is(err, access.ErrBadCredentials):
+		case errors.Is(err, account.ErrBadCredentials):
 			failures++
 		case errors.As(err, &te): // began after an earlier guess had started a pause
 		default:
@@ -765,7 +767,7 @@ func TestSignInThrottleCountsParallelGuesses(t *testing.T) {
 	}
 	// The email and client pair allows five failures, then pauses for a
 	// second, doubling with each further failure.
-	_, err := access.SignIn(ctx, w.db, email, password, attacker, "req")
+	_, err := account.SignIn(ctx, w.db, email, password, attacker, "req")
 	throttled(t, err, time.Second<<(failures-6))
 	verifyTrail(t, w.db)
 }

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // BreakGlassDuration is how long emergency access lasts.
@@ -35,19 +37,19 @@ type BreakGlass struct {
 // StartBreakGlass opens a person's record to the subject for a limited
 // time, in an emergency, with a written reason. The grant is audited and
 // listed for managers to review.
-func StartBreakGlass(ctx context.Context, db *store.DB, s Subject, personID, reason string) (*BreakGlass, error) {
+func StartBreakGlass(ctx context.Context, db *store.DB, s account.Subject, personID, reason string) (*BreakGlass, error) {
 	if !s.Account.Role.MayBreakGlass() {
 		return nil, ErrNotAllowed
 	}
 	reason = strings.TrimSpace(reason)
 	if len([]rune(reason)) < MinBreakGlassReason {
-		return nil, &FieldError{"reason", fmt.Sprintf("Explain why you need to see this record now, in %d characters or more", MinBreakGlassReason)}
+		return nil, valid.New("reason", fmt.Sprintf("Explain why you need to see this record now, in %d characters or more", MinBreakGlassReason))
 	}
 	if len(reason) > 2000 {
-		return nil, &FieldError{"reason", "The reason must be 2000 characters or fewer"}
+		return nil, valid.New("reason", "The reason must be 2000 characters or fewer")
 	}
 	now := store.Now()
-	bg := &BreakGlass{ID: NewID(), AccountID: s.Account.ID, PersonID: personID, Reason: reason,
+	bg := &BreakGlass{ID: valid.NewID(), AccountID: s.Account.ID, PersonID: personID, Reason: reason,
 		StartedAt: now, ExpiresAt: now.Add(BreakGlassDuration)}
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		var n int
@@ -75,8 +77,8 @@ func StartBreakGlass(ctx context.Context, db *store.DB, s Subject, personID, rea
 // look at: for a manager with a team, those by the team's members; for a
 // manager without a team, those by anyone in their organisation. Newest
 // first; unreviewed ones included whatever their age.
-func BreakGlassForReview(ctx context.Context, r store.Reader, manager *Account) ([]BreakGlass, error) {
-	if manager.Role != RoleManager {
+func BreakGlassForReview(ctx context.Context, r store.Reader, manager *account.Account) ([]BreakGlass, error) {
+	if manager.Role != account.RoleManager {
 		return nil, ErrNotAllowed
 	}
 	// Add only the argument the scope uses: PostgreSQL refuses a query with
@@ -114,7 +116,7 @@ func BreakGlassForReview(ctx context.Context, r store.Reader, manager *Account) 
 
 // ReviewBreakGlass records that a manager has looked at a use of emergency
 // access. Only a manager whose review list includes it may do so.
-func ReviewBreakGlass(ctx context.Context, db *store.DB, s Subject, id string) error {
+func ReviewBreakGlass(ctx context.Context, db *store.DB, s account.Subject, id string) error {
 	list, err := BreakGlassForReview(ctx, db.Read(), s.Account)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // Link kinds: the recorded relationships that let an account see a person.
@@ -32,21 +33,21 @@ func AddLink(ctx context.Context, db *store.DB, who audit.Actor, l *Link) error 
 	switch l.Kind {
 	case LinkAllocatedWorker:
 		if l.AccountID == "" {
-			return &FieldError{"account", "Choose the worker"}
+			return valid.New("account", "Choose the worker")
 		}
 	case LinkAllocatedTeam, LinkNHSTeam:
 		if l.TeamID == "" {
-			return &FieldError{"team", "Choose the team"}
+			return valid.New("team", "Choose the team")
 		}
 	case LinkCareHome:
 		if l.OrganisationID == "" {
-			return &FieldError{"organisation", "Choose the care home"}
+			return valid.New("organisation", "Choose the care home")
 		}
 	default:
-		return &FieldError{"kind", "Choose the kind of relationship"}
+		return valid.New("kind", "Choose the kind of relationship")
 	}
 	if l.ID == "" {
-		l.ID = NewID()
+		l.ID = valid.NewID()
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO person_links

@@ -5,21 +5,10 @@ import (
 	"errors"
 	"fmt"
 
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
 )
-
-// Subject is who is asking: the signed-in account and where the request
-// came from. Every read or change of person data takes one.
-type Subject struct {
-	Account *Account
-	Actor   audit.Actor
-}
-
-// NewSubject makes the subject for an account acting from ip.
-func NewSubject(a *Account, ip, requestID string) Subject {
-	return Subject{Account: a, Actor: audit.Actor{AccountID: a.ID, Label: a.Label(), IP: ip, RequestID: requestID}}
-}
 
 // Visible returns an SQL condition that is true exactly for the people the
 // subject may see, with personCol naming the person id column to test.
@@ -39,7 +28,7 @@ func NewSubject(a *Account, ip, requestID string) Subject {
 //
 // Admins, planners and circle members see no one through this rule.
 // Everything not listed is denied.
-func Visible(s Subject, personCol string, args *store.Args) string {
+func Visible(s account.Subject, personCol string, args *store.Args) string {
 	a := s.Account
 	if a == nil || a.Disabled {
 		return "1 = 0"
@@ -55,10 +44,10 @@ func Visible(s Subject, personCol string, args *store.Args) string {
 	}
 	var link string
 	switch a.Role {
-	case RolePractitioner:
+	case account.RolePractitioner:
 		link = fmt.Sprintf(`(l.kind = 'allocated_worker' AND l.account_id = %s) OR (l.kind = 'allocated_team' AND l.team_id = %s)`,
 			acct(), args.Add(a.TeamID))
-	case RoleManager:
+	case account.RoleManager:
 		if a.TeamID != "" {
 			team := args.Add(a.TeamID)
 			link = fmt.Sprintf(`(l.kind = 'allocated_team' AND l.team_id = %s) OR
@@ -68,9 +57,9 @@ func Visible(s Subject, personCol string, args *store.Args) string {
 			link = fmt.Sprintf(`(l.kind = 'allocated_team' AND l.team_id IN (SELECT id FROM teams WHERE organisation_id = %s)) OR
 				(l.kind = 'allocated_worker' AND l.account_id IN (SELECT id FROM accounts WHERE organisation_id = %s))`, org, org)
 		}
-	case RoleCareHomeStaff:
+	case account.RoleCareHomeStaff:
 		link = fmt.Sprintf(`l.kind = 'care_home' AND l.organisation_id = %s`, args.Add(a.OrganisationID))
-	case RoleNHSClinician:
+	case account.RoleNHSClinician:
 		link = fmt.Sprintf(`(l.kind = 'nhs_team' AND l.team_id = %s) OR (l.kind = 'allocated_worker' AND l.account_id = %s)`,
 			args.Add(a.TeamID), acct())
 	}
@@ -78,7 +67,7 @@ func Visible(s Subject, personCol string, args *store.Args) string {
 	if link != "" {
 		parts = append(parts, fmt.Sprintf(`EXISTS (SELECT 1 FROM person_links l WHERE l.person_id = %s AND l.ended_at IS NULL AND (%s))`, personCol, link))
 	}
-	if a.Role == RolePerson && a.PersonID != "" {
+	if a.Role == account.RolePerson && a.PersonID != "" {
 		parts = append(parts, fmt.Sprintf(`%s = %s`, personCol, args.Add(a.PersonID)))
 	}
 	if a.Role.MayBreakGlass() {
@@ -97,7 +86,7 @@ func Visible(s Subject, personCol string, args *store.Args) string {
 
 // CanSee reports whether the subject may see the person. It does not audit;
 // use Open for reads of a record.
-func CanSee(ctx context.Context, r store.Reader, s Subject, personID string) (bool, error) {
+func CanSee(ctx context.Context, r store.Reader, s account.Subject, personID string) (bool, error) {
 	var args store.Args
 	id := args.Add(personID)
 	q := `SELECT COUNT(*) FROM people p WHERE p.id = ` + id + ` AND ` + Visible(s, "p.id", &args)
@@ -112,7 +101,7 @@ func CanSee(ctx context.Context, r store.Reader, s Subject, personID string) (bo
 // the rule and writes the audit row, a read or a refusal. A refusal is
 // store.ErrNotFound, exactly as for a person who does not exist, so the
 // caller answers 404 either way.
-func Open(ctx context.Context, db *store.DB, s Subject, personID, what string) error {
+func Open(ctx context.Context, db *store.DB, s account.Subject, personID, what string) error {
 	ok, err := CanSee(ctx, db.Read(), s, personID)
 	if err != nil {
 		return err

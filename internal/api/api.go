@@ -13,7 +13,7 @@ import (
 	"net/http"
 	"strings"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/httpx"
 	"whatmatters/internal/store"
@@ -66,8 +66,8 @@ func (a *API) authed(h http.HandlerFunc) http.HandlerFunc {
 			a.problem(w, r, http.StatusUnauthorized, "Send a personal access token: Authorization: Bearer wm_…. Make one on the API tokens page.", nil)
 			return
 		}
-		acct, err := access.AccountForToken(r.Context(), a.db, strings.TrimSpace(secret))
-		if errors.Is(err, access.ErrBadToken) {
+		acct, err := account.AccountForToken(r.Context(), a.db, strings.TrimSpace(secret))
+		if errors.Is(err, account.ErrBadToken) {
 			_ = audit.WriteAlone(r.Context(), a.db, audit.Actor{IP: httpx.ClientIP(r), RequestID: httpx.RequestIDFrom(r.Context())},
 				audit.Record{Action: "api.token", Outcome: audit.Failed})
 			w.Header().Set("WWW-Authenticate", `Bearer realm="whatmatters", error="invalid_token"`)
@@ -82,9 +82,9 @@ func (a *API) authed(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-func subject(r *http.Request) access.Subject {
-	acct, _ := r.Context().Value(accountKey).(*access.Account)
-	return access.NewSubject(acct, httpx.ClientIP(r), httpx.RequestIDFrom(r.Context()))
+func subject(r *http.Request) account.Subject {
+	acct, _ := r.Context().Value(accountKey).(*account.Account)
+	return account.NewSubject(acct, httpx.ClientIP(r), httpx.RequestIDFrom(r.Context()))
 }
 
 func (a *API) me(w http.ResponseWriter, r *http.Request) {

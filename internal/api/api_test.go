@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/api"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store/storetest"
@@ -57,8 +57,8 @@ func setup(t *testing.T) (*testworld.World, *httptest.Server) {
 	return w, srv
 }
 
-func tokenFor(t *testing.T, w *testworld.World, a *access.Account) string {
-	_, secret, err := access.CreateToken(context.Background(), w.DB, audit.System, a.ID, "test")
+func tokenFor(t *testing.T, w *testworld.World, a *account.Account) string {
+	_, secret, err := account.CreateToken(context.Background(), w.DB, audit.System, a.ID, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func names(body map[string]any) []string {
 func TestListShowsOnlyVisiblePeople(t *testing.T) {
 	w, srv := setup(t)
 	cases := []struct {
-		who  *access.Account
+		who  *account.Account
 		q    string
 		want string
 	}{

@@ -2,12 +2,11 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 
-	"whatmatters/internal/access"
 	"whatmatters/internal/httpx"
-	"whatmatters/internal/people"
+	"whatmatters/internal/i18n"
+	"whatmatters/internal/valid"
 )
 
 // problemDetail is an RFC 9457 problem. Field errors go in "errors", each
@@ -51,18 +50,13 @@ func (a *API) serverError(w http.ResponseWriter, r *http.Request, err error) {
 // validation turns a domain validation error into a 400 with field paths;
 // it reports false for any other error.
 func (a *API) validation(w http.ResponseWriter, r *http.Request, err error) bool {
-	var ps people.Problems
-	var fe *access.FieldError
-	var issues []fieldIssue
-	switch {
-	case errors.As(err, &ps):
-		for _, p := range ps {
-			issues = append(issues, fieldIssue{"#/" + p.Field, p.Message})
-		}
-	case errors.As(err, &fe):
-		issues = append(issues, fieldIssue{"#/" + fe.Field, fe.Message})
-	default:
+	ps, ok := valid.From(err)
+	if !ok {
 		return false
+	}
+	issues := make([]fieldIssue, 0, len(ps))
+	for _, p := range ps {
+		issues = append(issues, fieldIssue{"#/" + p.Field, i18n.T(i18n.English, p.Code, p.Args...)})
 	}
 	a.problem(w, r, http.StatusBadRequest, "Some fields need correcting. Nothing was changed.", issues)
 	return true

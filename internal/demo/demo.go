@@ -17,7 +17,7 @@ const Password = "demo-password-only"
 type Login struct {
 	Email string
 	Name  string
-	Role  string // access.Role value
+	Role  string // account.Role value
 	Where string // organisation and team, for the sign-in page
 }
 

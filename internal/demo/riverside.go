@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
@@ -140,9 +141,9 @@ func checkDigit(nine string) int {
 
 // world is what the seed has made so far.
 type world struct {
-	orgs     map[string]*access.Organisation
-	teams    map[string]*access.Team
-	accounts map[string]*access.Account // by email
+	orgs     map[string]*account.Organisation
+	teams    map[string]*account.Team
+	accounts map[string]*account.Account // by email
 }
 
 // Seed creates the Riverside locality. It can run on every start: each
@@ -150,10 +151,10 @@ type world struct {
 // not there yet, and a person's record is filled in only while it is
 // still empty, so nothing anyone has since written is touched.
 func Seed(ctx context.Context, db *store.DB) error {
-	w := &world{orgs: map[string]*access.Organisation{}, teams: map[string]*access.Team{}, accounts: map[string]*access.Account{}}
-	for _, o := range []access.Organisation{
-		{Name: Council, Kind: access.OrgCouncil}, {Name: Oakfield, Kind: access.OrgCareHome},
-		{Name: Surgery, Kind: access.OrgGPPractice, ODSCode: "W99001"}, {Name: Health, Kind: access.OrgNHSTrust},
+	w := &world{orgs: map[string]*account.Organisation{}, teams: map[string]*account.Team{}, accounts: map[string]*account.Account{}}
+	for _, o := range []account.Organisation{
+		{Name: Council, Kind: account.OrgCouncil}, {Name: Oakfield, Kind: account.OrgCareHome},
+		{Name: Surgery, Kind: account.OrgGPPractice, ODSCode: "W99001"}, {Name: Health, Kind: account.OrgNHSTrust},
 	} {
 		if err := w.organisation(ctx, db, o); err != nil {
 			return err
@@ -177,21 +178,21 @@ func Seed(ctx context.Context, db *store.DB) error {
 	return nil
 }
 
-func (w *world) organisation(ctx context.Context, db *store.DB, o access.Organisation) error {
-	found, err := access.OrganisationByName(ctx, db.Read(), o.Name)
+func (w *world) organisation(ctx context.Context, db *store.DB, o account.Organisation) error {
+	found, err := account.OrganisationByName(ctx, db.Read(), o.Name)
 	if errors.Is(err, store.ErrNotFound) {
 		found = &o
-		err = access.CreateOrganisation(ctx, db, audit.System, found)
+		err = account.CreateOrganisation(ctx, db, audit.System, found)
 	}
 	w.orgs[o.Name] = found
 	return err
 }
 
 func (w *world) team(ctx context.Context, db *store.DB, org, name string) error {
-	found, err := access.TeamByName(ctx, db.Read(), w.orgs[org].ID, name)
+	found, err := account.TeamByName(ctx, db.Read(), w.orgs[org].ID, name)
 	if errors.Is(err, store.ErrNotFound) {
-		found = &access.Team{OrganisationID: w.orgs[org].ID, Name: name}
-		err = access.CreateTeam(ctx, db, audit.System, found)
+		found = &account.Team{OrganisationID: w.orgs[org].ID, Name: name}
+		err = account.CreateTeam(ctx, db, audit.System, found)
 	}
 	w.teams[name] = found
 	return err
@@ -213,21 +214,21 @@ func where(l Login) (org, team string) {
 }
 
 func (w *world) account(ctx context.Context, db *store.DB, l Login) error {
-	found, err := access.AccountByEmail(ctx, db.Read(), l.Email)
+	found, err := account.AccountByEmail(ctx, db.Read(), l.Email)
 	if errors.Is(err, store.ErrNotFound) {
 		org, team := where(l)
-		found = &access.Account{OrganisationID: w.orgs[org].ID, Email: l.Email, DisplayName: l.Name, Role: access.Role(l.Role)}
+		found = &account.Account{OrganisationID: w.orgs[org].ID, Email: l.Email, DisplayName: l.Name, Role: account.Role(l.Role)}
 		if team != "" {
 			found.TeamID = w.teams[team].ID
 		}
-		err = access.CreateAccount(ctx, db, audit.System, found, Password)
+		err = account.CreateAccount(ctx, db, audit.System, found, Password)
 	}
 	w.accounts[l.Email] = found
 	return err
 }
 
-func (w *world) subject(email string) access.Subject {
-	return access.NewSubject(w.accounts[email], "127.0.0.1", "demo-seed")
+func (w *world) subject(email string) account.Subject {
+	return account.NewSubject(w.accounts[email], "127.0.0.1", "demo-seed")
 }
 
 // resident creates the i-th person and their links if they are new.

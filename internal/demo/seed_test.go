@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/demo"
 	"whatmatters/internal/people"
@@ -28,11 +29,11 @@ func seeded(t *testing.T) *store.DB {
 // names lists the people an account sees, by "Given Family".
 func names(t *testing.T, db *store.DB, email string) map[string]bool {
 	t.Helper()
-	a, err := access.AccountByEmail(context.Background(), db.Read(), email)
+	a, err := account.AccountByEmail(context.Background(), db.Read(), email)
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, err := people.List(context.Background(), db, access.NewSubject(a, "127.0.0.1", "t"), "")
+	list, err := people.List(context.Background(), db, account.NewSubject(a, "127.0.0.1", "t"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 func TestDemoAccountsSeeWhomTheyShould(t *testing.T) {
 	db := seeded(t)
 	for _, l := range demo.Logins {
-		if _, err := access.SignIn(context.Background(), db, l.Email, demo.Password, "127.0.0.1", "t"); err != nil {
+		if _, err := account.SignIn(context.Background(), db, l.Email, demo.Password, "127.0.0.1", "t"); err != nil {
 			t.Errorf("sign in as %s: %v", l.Email, err)
 		}
 	}
@@ -153,13 +154,13 @@ func personID(t *testing.T, db *store.DB, given, family string) string {
 	return id
 }
 
-func subject(t *testing.T, db *store.DB, email string) access.Subject {
+func subject(t *testing.T, db *store.DB, email string) account.Subject {
 	t.Helper()
-	a, err := access.AccountByEmail(context.Background(), db.Read(), email)
+	a, err := account.AccountByEmail(context.Background(), db.Read(), email)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return access.NewSubject(a, "127.0.0.1", "t")
+	return account.NewSubject(a, "127.0.0.1", "t")
 }
 
 func TestCanSee(t *testing.T) {

@@ -7,9 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // AboutMe is the person's own account of themselves, under the PRSB "About
@@ -50,7 +51,7 @@ func (a *AboutMe) sections() []struct {
 }
 
 func (a *AboutMe) normalise() error {
-	var ps Problems
+	var ps valid.Problems
 	empty := true
 	for _, s := range a.sections() {
 		*s.value = strings.TrimSpace(*s.value)
@@ -58,12 +59,12 @@ func (a *AboutMe) normalise() error {
 			empty = false
 		}
 		if len([]rune(*s.value)) > MaxAboutMeSection {
-			ps = append(ps, &access.FieldError{Field: s.field,
-				Message: fmt.Sprintf("This section must be %d characters or fewer", MaxAboutMeSection)})
+			ps = append(ps, &valid.FieldError{Field: s.field,
+				Code: fmt.Sprintf("This section must be %d characters or fewer", MaxAboutMeSection)})
 		}
 	}
 	if empty {
-		ps = append(ps, &access.FieldError{Field: "what_matters", Message: "Write at least what matters to the person"})
+		ps = append(ps, &valid.FieldError{Field: "what_matters", Code: "Write at least what matters to the person"})
 	}
 	if len(ps) > 0 {
 		return ps
@@ -115,7 +116,7 @@ func aboutMeVersions(ctx context.Context, r store.Reader, personID string, limit
 // writer started from (0 for the first); if someone saved in between,
 // SaveAboutMe returns store.ErrConflict and writes nothing, so the caller
 // can show both versions.
-func SaveAboutMe(ctx context.Context, db *store.DB, s access.Subject, a *AboutMe) error {
+func SaveAboutMe(ctx context.Context, db *store.DB, s account.Subject, a *AboutMe) error {
 	if err := a.normalise(); err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func SaveAboutMe(ctx context.Context, db *store.DB, s access.Subject, a *AboutMe
 		_, err = tx.ExecContext(ctx, `INSERT INTO about_me_versions (id, person_id, version, what_matters, good_day,
 			bad_day, how_to_support, important, talk_about, dont_talk_about, in_words_of, written_by, written_by_label, created_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
-			access.NewID(), a.PersonID, a.Version, a.WhatMatters, a.GoodDay, a.BadDay, a.HowToSupport, a.Important,
+			valid.NewID(), a.PersonID, a.Version, a.WhatMatters, a.GoodDay, a.BadDay, a.HowToSupport, a.Important,
 			a.TalkAbout, a.DontTalkAbout, a.InWordsOf, s.Account.ID, a.WrittenByLabel, a.CreatedAt)
 		if store.IsUniqueViolation(err) {
 			return store.ErrConflict

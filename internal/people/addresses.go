@@ -9,9 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // AddressKinds are the kinds of address a person may have.
@@ -45,8 +46,8 @@ func (a *Address) normalise() error {
 	a.Lines = strings.TrimSpace(a.Lines)
 	a.Postcode = NormalisePostcode(a.Postcode)
 	a.FromDate, a.ToDate = strings.TrimSpace(a.FromDate), strings.TrimSpace(a.ToDate)
-	var ps Problems
-	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	var ps valid.Problems
+	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if !slices.Contains(AddressKinds, a.Kind) {
 		add("kind", "Choose what kind of address this is")
 	}
@@ -74,11 +75,11 @@ func (a *Address) normalise() error {
 }
 
 // AddAddress records an address for a person the subject may see.
-func AddAddress(ctx context.Context, db *store.DB, s access.Subject, a *Address) error {
+func AddAddress(ctx context.Context, db *store.DB, s account.Subject, a *Address) error {
 	if err := a.normalise(); err != nil {
 		return err
 	}
-	a.ID = access.NewID()
+	a.ID = valid.NewID()
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := mustSee(ctx, tx, s, a.PersonID); err != nil {
 			return err

@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // MaxAttachment is the largest file accepted: 10 MB.
@@ -74,8 +76,8 @@ func cleanFilename(name string) string {
 // ErrAttachmentTooLarge and ErrAttachmentType are the two ways a file is
 // refused; both come back as field problems with plain messages.
 var (
-	ErrAttachmentTooLarge = &access.FieldError{Field: "file", Message: "The file must be smaller than 10 MB"}
-	ErrAttachmentType     = &access.FieldError{Field: "file", Message: "The file must be a photo (JPEG, PNG, GIF or WebP) or a PDF"}
+	ErrAttachmentTooLarge = &valid.FieldError{Field: "file", Code: "The file must be smaller than 10 MB"}
+	ErrAttachmentType     = &valid.FieldError{Field: "file", Code: "The file must be a photo (JPEG, PNG, GIF or WebP) or a PDF"}
 )
 
 // CheckAttachment says whether a file would be accepted, so a form can
@@ -83,24 +85,24 @@ var (
 func CheckAttachment(data []byte) error {
 	switch {
 	case len(data) == 0:
-		return Problems{{Field: "file", Message: "Choose a file"}}
+		return valid.Problems{{Field: "file", Code: "Choose a file"}}
 	case len(data) > MaxAttachment:
-		return Problems{ErrAttachmentTooLarge}
+		return valid.Problems{ErrAttachmentTooLarge}
 	case !allowedTypes[sniff(data)]:
-		return Problems{ErrAttachmentType}
+		return valid.Problems{ErrAttachmentType}
 	}
 	return nil
 }
 
 // AddAttachment attaches a file to a current story entry of a person the
 // subject may see.
-func AddAttachment(ctx context.Context, db *store.DB, s access.Subject, entryID, filename string, data []byte) (*Attachment, error) {
+func AddAttachment(ctx context.Context, db *store.DB, s account.Subject, entryID, filename string, data []byte) (*Attachment, error) {
 	if err := CheckAttachment(data); err != nil {
 		return nil, err
 	}
 	ct := sniff(data)
 	sum := sha256.Sum256(data)
-	a := &Attachment{ID: access.NewID(), EntryID: entryID, Filename: cleanFilename(filename), ContentType: ct,
+	a := &Attachment{ID: valid.NewID(), EntryID: entryID, Filename: cleanFilename(filename), ContentType: ct,
 		Size: len(data), SHA256: hex.EncodeToString(sum[:]), CreatedAt: store.Now()}
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		e, err := entry(ctx, tx, entryID)
@@ -131,7 +133,7 @@ func AddAttachment(ctx context.Context, db *store.DB, s access.Subject, entryID,
 
 // GetAttachment opens one attachment, with its bytes: the access rule is
 // checked and the read audited, like opening the record.
-func GetAttachment(ctx context.Context, db *store.DB, s access.Subject, id string) (*Attachment, error) {
+func GetAttachment(ctx context.Context, db *store.DB, s account.Subject, id string) (*Attachment, error) {
 	var personID string
 	err := db.Read().QueryRowContext(ctx, `SELECT person_id FROM attachments WHERE id = $1`, id).Scan(&personID)
 	if errors.Is(err, sql.ErrNoRows) {

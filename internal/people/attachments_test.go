@@ -9,10 +9,10 @@ import (
 	"image/png"
 	"testing"
 
-	"whatmatters/internal/access"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 func pngBytes(t *testing.T) []byte {
@@ -78,7 +78,7 @@ func TestAttachmentsCheckedByContent(t *testing.T) {
 	}
 }
 
-func isProblem(err error, want *access.FieldError) bool {
-	var ps people.Problems
+func isProblem(err error, want *valid.FieldError) bool {
+	var ps valid.Problems
 	return errors.As(err, &ps) && len(ps) == 1 && ps[0] == want
 }

@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"whatmatters/internal/access"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store/storetest"
 	"whatmatters/internal/testworld"
+	"whatmatters/internal/valid"
 )
 
 // Benchmarks for the foundation (issue 2). Each product path has a raw
@@ -46,7 +46,7 @@ func BenchmarkRawInsert(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		err := w.DB.Tx(ctx, func(tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, `INSERT INTO people (id, given_name, family_name, preferred_name, date_of_birth, version, created_at, updated_at)
-				VALUES ($1, 'Helen', 'Marsh', 'Nell', '1938-05-04', 1, $2, $2)`, access.NewID(), now)
+				VALUES ($1, 'Helen', 'Marsh', 'Nell', '1938-05-04', 1, $2, $2)`, valid.NewID(), now)
 			return err
 		})
 		if err != nil {

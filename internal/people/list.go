@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
 )
@@ -20,7 +21,7 @@ const MaxListed = 200
 // or returned. The search itself is audited (its terms can be personal
 // data), but not each person listed: opening a record is what is audited
 // as a read.
-func List(ctx context.Context, db *store.DB, s access.Subject, q string) ([]Person, error) {
+func List(ctx context.Context, db *store.DB, s account.Subject, q string) ([]Person, error) {
 	var args store.Args
 	where := access.Visible(s, "p.id", &args)
 	q = strings.TrimSpace(q)
@@ -106,7 +107,7 @@ func IDByNHSNumber(ctx context.Context, r store.Reader, nhs string) (string, err
 // a read of the record, checked and audited.
 // The person comes back with the log, so the page need not open the
 // record a second time (and audit a second read).
-func AccessLog(ctx context.Context, db *store.DB, s access.Subject, id string) (*Person, []audit.Event, error) {
+func AccessLog(ctx context.Context, db *store.DB, s account.Subject, id string) (*Person, []audit.Event, error) {
 	if err := access.Open(ctx, db, s, id, "person/"+id+"/access-log"); err != nil {
 		return nil, nil, err
 	}

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // Kinds of personal outcome.
@@ -68,8 +70,8 @@ func (o *Outcome) normalise() error {
 	if o.Status == "" {
 		o.Status = "working_on_it"
 	}
-	var ps Problems
-	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	var ps valid.Problems
+	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	switch {
 	case o.Statement == "":
 		add("statement", "Write the outcome in the words of whoever said it")
@@ -101,12 +103,12 @@ func (o *Outcome) normalise() error {
 }
 
 // AddOutcome records a new outcome for a person the subject may see.
-func AddOutcome(ctx context.Context, db *store.DB, s access.Subject, o *Outcome) error {
+func AddOutcome(ctx context.Context, db *store.DB, s account.Subject, o *Outcome) error {
 	if err := o.normalise(); err != nil {
 		return err
 	}
 	now := store.Now()
-	o.ID, o.Version, o.CreatedAt, o.UpdatedAt = access.NewID(), 1, now, now
+	o.ID, o.Version, o.CreatedAt, o.UpdatedAt = valid.NewID(), 1, now, now
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := mustSee(ctx, tx, s, o.PersonID); err != nil {
 			return err
@@ -130,7 +132,7 @@ func AddOutcome(ctx context.Context, db *store.DB, s access.Subject, o *Outcome)
 // UpdateOutcome saves changes to an outcome; o.Version must be the version
 // the editor started from, or store.ErrConflict is returned and nothing
 // changes.
-func UpdateOutcome(ctx context.Context, db *store.DB, s access.Subject, o *Outcome) error {
+func UpdateOutcome(ctx context.Context, db *store.DB, s account.Subject, o *Outcome) error {
 	if err := o.normalise(); err != nil {
 		return err
 	}
@@ -163,10 +165,10 @@ func UpdateOutcome(ctx context.Context, db *store.DB, s access.Subject, o *Outco
 }
 
 // AddProgress records a step towards (or away from) an outcome.
-func AddProgress(ctx context.Context, db *store.DB, s access.Subject, p *Progress) error {
+func AddProgress(ctx context.Context, db *store.DB, s account.Subject, p *Progress) error {
 	p.Note, p.Contributors, p.OnDate = strings.TrimSpace(p.Note), strings.TrimSpace(p.Contributors), strings.TrimSpace(p.OnDate)
-	var ps Problems
-	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	var ps valid.Problems
+	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if d, err := time.Parse("2006-01-02", p.OnDate); err != nil {
 		add("on_date", "Enter the date as a real date, like 2026-11-23")
 	} else if d.After(time.Now().Add(24 * time.Hour)) {
@@ -181,7 +183,7 @@ func AddProgress(ctx context.Context, db *store.DB, s access.Subject, p *Progres
 	if len(ps) > 0 {
 		return ps
 	}
-	p.ID, p.CreatedAt = access.NewID(), store.Now()
+	p.ID, p.CreatedAt = valid.NewID(), store.Now()
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		o, err := outcome(ctx, tx, p.OutcomeID)
 		if err != nil {
@@ -268,7 +270,7 @@ func outcome(ctx context.Context, r store.Reader, id string) (*Outcome, error) {
 
 // mustSee refuses, as not found, a change to a person out of the subject's
 // reach.
-func mustSee(ctx context.Context, r store.Reader, s access.Subject, personID string) error {
+func mustSee(ctx context.Context, r store.Reader, s account.Subject, personID string) error {
 	ok, err := access.CanSee(ctx, r, s, personID)
 	if err != nil {
 		return err

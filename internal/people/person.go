@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // Person is someone whatmatters supports.
@@ -39,20 +41,6 @@ func (p *Person) Name() string {
 // NHSNumberDisplay is the NHS number in 3-3-4 form.
 func (p *Person) NHSNumberDisplay() string { return FormatNHSNumber(p.NHSNumber) }
 
-// Problems lists what is wrong with a person's details, one entry per field.
-type Problems []*access.FieldError
-
-func (ps Problems) Error() string {
-	var b strings.Builder
-	for i, p := range ps {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(p.Error())
-	}
-	return b.String()
-}
-
 // Normalise tidies what was typed and checks it, returning every problem at
 // once so a form can show them all.
 func (p *Person) Normalise() error {
@@ -60,8 +48,8 @@ func (p *Person) Normalise() error {
 	p.FamilyName = strings.TrimSpace(p.FamilyName)
 	p.PreferredName = strings.TrimSpace(p.PreferredName)
 	p.DateOfBirth = strings.TrimSpace(p.DateOfBirth)
-	var ps Problems
-	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	var ps valid.Problems
+	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if p.GivenName == "" {
 		add("given_name", "Enter their first name")
 	}
@@ -107,14 +95,14 @@ func Create(ctx context.Context, db *store.DB, who audit.Actor, p *Person) error
 		return err
 	}
 	now := store.Now()
-	p.ID, p.Version, p.CreatedAt, p.UpdatedAt = access.NewID(), 1, now, now
+	p.ID, p.Version, p.CreatedAt, p.UpdatedAt = valid.NewID(), 1, now, now
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO people
 			(id, given_name, family_name, preferred_name, date_of_birth, nhs_number, version, created_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
 			p.ID, p.GivenName, p.FamilyName, p.PreferredName, store.NullIfEmpty(p.DateOfBirth), store.NullIfEmpty(p.NHSNumber), p.Version, now, now)
 		if store.IsUniqueViolation(err) {
-			return Problems{{Field: "nhs_number", Message: "Someone else already has this NHS number: check it, or find their record"}}
+			return valid.Problems{{Field: "nhs_number", Code: "Someone else already has this NHS number: check it, or find their record"}}
 		}
 		if err != nil {
 			return fmt.Errorf("people: create: %w", err)
@@ -127,7 +115,7 @@ func Create(ctx context.Context, db *store.DB, who audit.Actor, p *Person) error
 // Update saves changed details. p.Version must be the version the editor
 // started from; if someone else saved in between, Update returns
 // store.ErrConflict and changes nothing.
-func Update(ctx context.Context, db *store.DB, s access.Subject, p *Person) error {
+func Update(ctx context.Context, db *store.DB, s account.Subject, p *Person) error {
 	if err := p.Normalise(); err != nil {
 		return err
 	}
@@ -151,7 +139,7 @@ func Update(ctx context.Context, db *store.DB, s access.Subject, p *Person) erro
 			date_of_birth = $4, nhs_number = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8`,
 			p.GivenName, p.FamilyName, p.PreferredName, store.NullIfEmpty(p.DateOfBirth), store.NullIfEmpty(p.NHSNumber), now, p.ID, p.Version)
 		if store.IsUniqueViolation(err) {
-			return Problems{{Field: "nhs_number", Message: "Someone else already has this NHS number: check it"}}
+			return valid.Problems{{Field: "nhs_number", Code: "Someone else already has this NHS number: check it"}}
 		}
 		if err != nil {
 			return fmt.Errorf("people: update: %w", err)
@@ -165,7 +153,7 @@ func Update(ctx context.Context, db *store.DB, s access.Subject, p *Person) erro
 // Get opens a person's record for the subject: the access rule is checked
 // and the read (or the refusal) audited. A person out of reach is
 // store.ErrNotFound, the same as one who does not exist.
-func Get(ctx context.Context, db *store.DB, s access.Subject, id string) (*Person, error) {
+func Get(ctx context.Context, db *store.DB, s account.Subject, id string) (*Person, error) {
 	if err := access.Open(ctx, db, s, id, "person/"+id); err != nil {
 		return nil, err
 	}

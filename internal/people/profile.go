@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"strings"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // Profile is how to address, talk with and reach the person: the parts of
@@ -30,13 +31,13 @@ type Profile struct {
 }
 
 func (p *Profile) normalise() error {
-	var ps Problems
+	var ps valid.Problems
 	for field, v := range map[string]*string{"pronouns": &p.Pronouns, "first_language": &p.FirstLanguage,
 		"communication": &p.Communication, "communication_helps": &p.CommunicationHelps,
 		"communication_aids": &p.CommunicationAids, "best_time": &p.BestTime} {
 		*v = strings.TrimSpace(*v)
 		if len([]rune(*v)) > 2000 {
-			ps = append(ps, &access.FieldError{Field: field, Message: "This must be 2000 characters or fewer"})
+			ps = append(ps, &valid.FieldError{Field: field, Code: "This must be 2000 characters or fewer"})
 		}
 	}
 	if len(ps) > 0 {
@@ -68,7 +69,7 @@ func GetProfile(ctx context.Context, r store.Reader, personID string) (*Profile,
 // UpdateProfile saves the profile. p.Version must be the person's version
 // the editor started from, or store.ErrConflict is returned and nothing
 // changes. A GP practice must be an organisation of that kind.
-func UpdateProfile(ctx context.Context, db *store.DB, s access.Subject, p *Profile) error {
+func UpdateProfile(ctx context.Context, db *store.DB, s account.Subject, p *Profile) error {
 	if err := p.normalise(); err != nil {
 		return err
 	}
@@ -86,8 +87,8 @@ func UpdateProfile(ctx context.Context, db *store.DB, s access.Subject, p *Profi
 		if p.GPPracticeID != "" {
 			var kind string
 			err := tx.QueryRowContext(ctx, `SELECT kind FROM organisations WHERE id = $1`, p.GPPracticeID).Scan(&kind)
-			if err != nil || kind != string(access.OrgGPPractice) {
-				return Problems{{Field: "gp_practice_id", Message: "Choose a GP practice from the list"}}
+			if err != nil || kind != string(account.OrgGPPractice) {
+				return valid.Problems{{Field: "gp_practice_id", Code: "Choose a GP practice from the list"}}
 			}
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE people SET pronouns = $1, first_language = $2, prefers_welsh = $3,

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
@@ -14,8 +15,8 @@ import (
 func TestProfileSharesThePersonsVersion(t *testing.T) {
 	f := newRecordFixture(t)
 	ctx := context.Background()
-	gp := &access.Organisation{Name: "Elm Street Surgery", Kind: access.OrgGPPractice}
-	if err := access.CreateOrganisation(ctx, f.db, audit.System, gp); err != nil {
+	gp := &account.Organisation{Name: "Elm Street Surgery", Kind: account.OrgGPPractice}
+	if err := account.CreateOrganisation(ctx, f.db, audit.System, gp); err != nil {
 		t.Fatal(err)
 	}
 	p, err := people.GetProfile(ctx, f.db.Read(), f.person.ID)
@@ -40,8 +41,8 @@ func TestProfileSharesThePersonsVersion(t *testing.T) {
 		t.Fatalf("stale name edit = %v; want conflict", err)
 	}
 	// A care home is not a GP practice.
-	home := &access.Organisation{Name: "Oakfield", Kind: access.OrgCareHome}
-	_ = access.CreateOrganisation(ctx, f.db, audit.System, home)
+	home := &account.Organisation{Name: "Oakfield", Kind: account.OrgCareHome}
+	_ = account.CreateOrganisation(ctx, f.db, audit.System, home)
 	got.GPPracticeID = home.ID
 	if fs := fieldsOf(people.UpdateProfile(ctx, f.db, f.worker, got)); !fs["gp_practice_id"] {
 		t.Fatalf("care home accepted as GP practice: %v", fs)

@@ -7,18 +7,20 @@ import (
 	"time"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
 	"whatmatters/internal/store/storetest"
+	"whatmatters/internal/valid"
 )
 
 // recordFixture: a council worker allocated to one person, and a care home
 // worker who is not.
 type recordFixture struct {
 	db       *store.DB
-	worker   access.Subject
-	stranger access.Subject
+	worker   account.Subject
+	stranger account.Subject
 	person   *people.Person
 }
 
@@ -26,21 +28,21 @@ func newRecordFixture(t *testing.T) recordFixture {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t)
-	council := &access.Organisation{Name: "Council", Kind: access.OrgCouncil}
-	home := &access.Organisation{Name: "Home", Kind: access.OrgCareHome}
-	for _, o := range []*access.Organisation{council, home} {
-		if err := access.CreateOrganisation(ctx, db, audit.System, o); err != nil {
+	council := &account.Organisation{Name: "Council", Kind: account.OrgCouncil}
+	home := &account.Organisation{Name: "Home", Kind: account.OrgCareHome}
+	for _, o := range []*account.Organisation{council, home} {
+		if err := account.CreateOrganisation(ctx, db, audit.System, o); err != nil {
 			t.Fatal(err)
 		}
 	}
-	team := &access.Team{OrganisationID: council.ID, Name: "North"}
-	if err := access.CreateTeam(ctx, db, audit.System, team); err != nil {
+	team := &account.Team{OrganisationID: council.ID, Name: "North"}
+	if err := account.CreateTeam(ctx, db, audit.System, team); err != nil {
 		t.Fatal(err)
 	}
-	worker := &access.Account{OrganisationID: council.ID, TeamID: team.ID, Email: "w@example.org", DisplayName: "W", Role: access.RolePractitioner}
-	stranger := &access.Account{OrganisationID: home.ID, Email: "s@example.org", DisplayName: "S", Role: access.RoleCareHomeStaff}
-	for _, a := range []*access.Account{worker, stranger} {
-		if err := access.CreateAccount(ctx, db, audit.System, a, ""); err != nil {
+	worker := &account.Account{OrganisationID: council.ID, TeamID: team.ID, Email: "w@example.org", DisplayName: "W", Role: account.RolePractitioner}
+	stranger := &account.Account{OrganisationID: home.ID, Email: "s@example.org", DisplayName: "S", Role: account.RoleCareHomeStaff}
+	for _, a := range []*account.Account{worker, stranger} {
+		if err := account.CreateAccount(ctx, db, audit.System, a, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -52,12 +54,12 @@ func newRecordFixture(t *testing.T) recordFixture {
 		t.Fatal(err)
 	}
 	return recordFixture{db: db, person: p,
-		worker:   access.NewSubject(worker, "127.0.0.1", "r1"),
-		stranger: access.NewSubject(stranger, "127.0.0.1", "r2")}
+		worker:   account.NewSubject(worker, "127.0.0.1", "r1"),
+		stranger: account.NewSubject(stranger, "127.0.0.1", "r2")}
 }
 
 func fieldsOf(err error) map[string]bool {
-	var ps people.Problems
+	var ps valid.Problems
 	out := map[string]bool{}
 	if errors.As(err, &ps) {
 		for _, p := range ps {

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"strings"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // Relationship is someone who matters to the person.
@@ -29,11 +30,11 @@ type Relationship struct {
 // someone we support too, inverse names what the person is to them
 // ("mother" for "daughter"), and the relationship is stored both ways. The
 // subject must be able to see both people.
-func AddRelationship(ctx context.Context, db *store.DB, s access.Subject, r *Relationship, inverse string) error {
+func AddRelationship(ctx context.Context, db *store.DB, s account.Subject, r *Relationship, inverse string) error {
 	r.Name, r.Relationship, r.Contact, inverse = strings.TrimSpace(r.Name), strings.TrimSpace(r.Relationship),
 		strings.TrimSpace(r.Contact), strings.TrimSpace(inverse)
-	var ps Problems
-	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	var ps valid.Problems
+	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if r.Name == "" && r.RelatedPersonID == "" {
 		add("name", "Enter their name")
 	}
@@ -53,11 +54,11 @@ func AddRelationship(ctx context.Context, db *store.DB, s access.Subject, r *Rel
 		if err := mustSee(ctx, tx, s, r.PersonID); err != nil {
 			return err
 		}
-		r.ID = access.NewID()
+		r.ID = valid.NewID()
 		var back *Relationship
 		if r.RelatedPersonID != "" {
 			if err := mustSee(ctx, tx, s, r.RelatedPersonID); err != nil {
-				return Problems{{Field: "related_person_id", Message: "Choose someone from your list of people"}}
+				return valid.Problems{{Field: "related_person_id", Code: "Choose someone from your list of people"}}
 			}
 			me, err := load(ctx, tx, r.PersonID)
 			if err != nil {
@@ -68,7 +69,7 @@ func AddRelationship(ctx context.Context, db *store.DB, s access.Subject, r *Rel
 				return err
 			}
 			r.Name = other.Name()
-			back = &Relationship{ID: access.NewID(), PersonID: r.RelatedPersonID, RelatedPersonID: r.PersonID,
+			back = &Relationship{ID: valid.NewID(), PersonID: r.RelatedPersonID, RelatedPersonID: r.PersonID,
 				Name: me.Name(), Relationship: inverse, InverseID: r.ID}
 			r.InverseID = back.ID
 		}

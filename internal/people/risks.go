@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // RiskAgreement is a positive risk the person chooses to take, agreed
@@ -37,8 +39,8 @@ func (r *RiskAgreement) normalise() error {
 	for _, f := range []*string{&r.WantsTo, &r.Risk, &r.Mitigation, &r.PersonsView, &r.AgreedBy, &r.ReviewOn} {
 		*f = strings.TrimSpace(*f)
 	}
-	var ps Problems
-	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	var ps valid.Problems
+	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if r.WantsTo == "" {
 		add("wants_to", "Say what the person wants to do")
 	}
@@ -67,12 +69,12 @@ func (r *RiskAgreement) normalise() error {
 }
 
 // AddRiskAgreement records a positive risk agreement.
-func AddRiskAgreement(ctx context.Context, db *store.DB, s access.Subject, r *RiskAgreement) error {
+func AddRiskAgreement(ctx context.Context, db *store.DB, s account.Subject, r *RiskAgreement) error {
 	if err := r.normalise(); err != nil {
 		return err
 	}
 	now := store.Now()
-	r.ID, r.Version = access.NewID(), 1
+	r.ID, r.Version = valid.NewID(), 1
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := mustSee(ctx, tx, s, r.PersonID); err != nil {
 			return err
@@ -123,7 +125,7 @@ func RiskAgreements(ctx context.Context, r store.Reader, personID string) ([]Ris
 // OverdueReviews lists the risk agreements whose review date has passed,
 // across the people the subject may see (a worker's own people; a
 // manager's team or organisation), soonest overdue first.
-func OverdueReviews(ctx context.Context, db *store.DB, s access.Subject, today time.Time) ([]RiskAgreement, error) {
+func OverdueReviews(ctx context.Context, db *store.DB, s account.Subject, today time.Time) ([]RiskAgreement, error) {
 	var args store.Args
 	visible := access.Visible(s, "p.id", &args)
 	rows, err := db.Read().QueryContext(ctx, `SELECT `+riskColumns+`, p.given_name, p.family_name, p.preferred_name

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
 )
@@ -36,7 +37,7 @@ func searchWords(q string) []string {
 // among the people the subject may see only: nobody learns that a hidden
 // record matched. Words match their stems ("heron" finds "herons"). The
 // search is audited with its terms and the number of results.
-func SearchStory(ctx context.Context, db *store.DB, s access.Subject, q string) ([]StoryHit, error) {
+func SearchStory(ctx context.Context, db *store.DB, s account.Subject, q string) ([]StoryHit, error) {
 	words := searchWords(q)
 	if len(words) == 0 {
 		return nil, nil

@@ -9,9 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // Kinds of story entry.
@@ -47,8 +48,8 @@ func (e *Entry) Current() bool { return e.SupersededBy == "" && e.RemovedAt == n
 
 func (e *Entry) normalise() error {
 	e.Place, e.Who, e.Body = strings.TrimSpace(e.Place), strings.TrimSpace(e.Who), strings.TrimSpace(e.Body)
-	var ps Problems
-	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	var ps valid.Problems
+	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if !slices.Contains(EntryKinds, e.Kind) {
 		add("kind", "Choose what kind of entry this is")
 	}
@@ -71,7 +72,7 @@ func (e *Entry) normalise() error {
 }
 
 // AddEntry adds an entry to the story of a person the subject may see.
-func AddEntry(ctx context.Context, db *store.DB, s access.Subject, e *Entry) error {
+func AddEntry(ctx context.Context, db *store.DB, s account.Subject, e *Entry) error {
 	if err := e.normalise(); err != nil {
 		return err
 	}
@@ -87,8 +88,8 @@ func AddEntry(ctx context.Context, db *store.DB, s access.Subject, e *Entry) err
 	})
 }
 
-func insertEntry(ctx context.Context, tx *sql.Tx, dialect store.Dialect, s access.Subject, e *Entry) error {
-	e.ID, e.CreatedAt, e.CreatedBy = access.NewID(), store.Now(), s.Actor.Label
+func insertEntry(ctx context.Context, tx *sql.Tx, dialect store.Dialect, s account.Subject, e *Entry) error {
+	e.ID, e.CreatedAt, e.CreatedBy = valid.NewID(), store.Now(), s.Actor.Label
 	_, err := tx.ExecContext(ctx, `INSERT INTO story_entries (id, person_id, kind, occurred_at, place, who, body,
 		supersedes, correction_reason, created_by, created_by_label, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
@@ -101,7 +102,7 @@ func insertEntry(ctx context.Context, tx *sql.Tx, dialect store.Dialect, s acces
 		var owner string
 		err := tx.QueryRowContext(ctx, `SELECT person_id FROM outcomes WHERE id = $1`, oid).Scan(&owner)
 		if err != nil || owner != e.PersonID {
-			return Problems{{Field: "outcome_ids", Message: "Choose outcomes from this person's own record"}}
+			return valid.Problems{{Field: "outcome_ids", Code: "Choose outcomes from this person's own record"}}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO story_entry_outcomes (entry_id, outcome_id) VALUES ($1, $2)`, e.ID, oid); err != nil {
 			return fmt.Errorf("people: link entry to outcome: %w", err)
@@ -115,13 +116,13 @@ func insertEntry(ctx context.Context, tx *sql.Tx, dialect store.Dialect, s acces
 
 // CorrectEntry writes a corrected version of an entry. The old entry stays,
 // marked as superseded, with the reason on the new one.
-func CorrectEntry(ctx context.Context, db *store.DB, s access.Subject, oldID string, e *Entry, reason string) error {
+func CorrectEntry(ctx context.Context, db *store.DB, s account.Subject, oldID string, e *Entry, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if err := e.normalise(); err != nil {
 		return err
 	}
 	if reason == "" {
-		return Problems{{Field: "correction_reason", Message: "Say why the entry is being corrected"}}
+		return valid.Problems{{Field: "correction_reason", Code: "Say why the entry is being corrected"}}
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		old, err := entry(ctx, tx, oldID)
@@ -148,10 +149,10 @@ func CorrectEntry(ctx context.Context, db *store.DB, s access.Subject, oldID str
 
 // RemoveEntry marks an entry as removed, with who and why. It stays in the
 // history; it no longer shows in the timeline or in searches.
-func RemoveEntry(ctx context.Context, db *store.DB, s access.Subject, id, reason string) error {
+func RemoveEntry(ctx context.Context, db *store.DB, s account.Subject, id, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return Problems{{Field: "removed_reason", Message: "Say why the entry is being removed"}}
+		return valid.Problems{{Field: "removed_reason", Code: "Say why the entry is being removed"}}
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		old, err := entry(ctx, tx, id)

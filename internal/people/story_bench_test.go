@@ -15,6 +15,7 @@ import (
 	"whatmatters/internal/store"
 	"whatmatters/internal/store/storetest"
 	"whatmatters/internal/testworld"
+	"whatmatters/internal/valid"
 )
 
 // Benchmarks for the story (issue 3). scripts/bench.sh runs them on both
@@ -48,7 +49,7 @@ func BenchmarkStoryEntryRawInsert(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		err := w.DB.Tx(ctx, func(tx *sql.Tx) error {
-			return rawEntry(ctx, tx, w.DB.Dialect, access.NewID(), w.Helen.ID, when, benchBody)
+			return rawEntry(ctx, tx, w.DB.Dialect, valid.NewID(), w.Helen.ID, when, benchBody)
 		})
 		if err != nil {
 			b.Fatal(err)
@@ -101,7 +102,7 @@ func BenchmarkStorySearch(b *testing.B) {
 				if i%500 == 10 || i%500 == 7 {
 					body = "She saw the heron by the weir again today and was delighted."
 				}
-				if err := rawEntry(ctx, tx, w.DB.Dialect, access.NewID(), ids[i%nPeople], when, body); err != nil {
+				if err := rawEntry(ctx, tx, w.DB.Dialect, valid.NewID(), ids[i%nPeople], when, body); err != nil {
 					return err
 				}
 			}

@@ -7,9 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // StrengthFreshFor is how long a confirmed strength stays current. Betty
@@ -37,8 +38,8 @@ func (s *Strength) NeedsFreshLook(today time.Time) bool {
 
 func (s *Strength) normalise() error {
 	s.Strength, s.Meaning, s.NamedBy = strings.TrimSpace(s.Strength), strings.TrimSpace(s.Meaning), strings.TrimSpace(s.NamedBy)
-	var ps Problems
-	add := func(field, msg string) { ps = append(ps, &access.FieldError{Field: field, Message: msg}) }
+	var ps valid.Problems
+	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if s.Strength == "" || len([]rune(s.Strength)) > 300 {
 		add("strength", "Describe the strength in 300 characters or fewer")
 	}
@@ -70,12 +71,12 @@ func pastDate(v string) string {
 }
 
 // AddStrength records a strength for a person the subject may see.
-func AddStrength(ctx context.Context, db *store.DB, s access.Subject, st *Strength) error {
+func AddStrength(ctx context.Context, db *store.DB, s account.Subject, st *Strength) error {
 	if err := st.normalise(); err != nil {
 		return err
 	}
 	now := store.Now()
-	st.ID, st.Version = access.NewID(), 1
+	st.ID, st.Version = valid.NewID(), 1
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := mustSee(ctx, tx, s, st.PersonID); err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
@@ -22,9 +23,9 @@ type World struct {
 	// Sam works for Riverside Council's North team and is allocated Helen.
 	// Alys works for Hillside Council and is allocated Gwen. Jo works at
 	// Oakfield House, where Hugh lives. Planner sees no one.
-	Sam, Alys, Jo, Planner *access.Account
+	Sam, Alys, Jo, Planner *account.Account
 	Helen, Gwen, Hugh      *people.Person
-	NorthTeam              *access.Team
+	NorthTeam              *account.Team
 }
 
 // New builds the world in db.
@@ -32,15 +33,15 @@ func New(t testing.TB, db *store.DB) *World {
 	t.Helper()
 	ctx := context.Background()
 	w := &World{DB: db}
-	riverside := org(t, db, "Riverside Council", access.OrgCouncil)
-	hillside := org(t, db, "Hillside Council", access.OrgCouncil)
-	oakfield := org(t, db, "Oakfield House", access.OrgCareHome)
-	w.NorthTeam = &access.Team{OrganisationID: riverside.ID, Name: "North Community Team"}
-	must(t, access.CreateTeam(ctx, db, audit.System, w.NorthTeam))
-	w.Sam = account(t, db, "sam@riverside.test", "Sam Okafor", access.RolePractitioner, riverside.ID, w.NorthTeam.ID)
-	w.Alys = account(t, db, "alys@hillside.test", "Alys Pryce", access.RolePractitioner, hillside.ID, "")
-	w.Jo = account(t, db, "jo@oakfield.test", "Jo Evans", access.RoleCareHomeStaff, oakfield.ID, "")
-	w.Planner = account(t, db, "pat@riverside.test", "Pat Lewis", access.RolePlanner, riverside.ID, "")
+	riverside := org(t, db, "Riverside Council", account.OrgCouncil)
+	hillside := org(t, db, "Hillside Council", account.OrgCouncil)
+	oakfield := org(t, db, "Oakfield House", account.OrgCareHome)
+	w.NorthTeam = &account.Team{OrganisationID: riverside.ID, Name: "North Community Team"}
+	must(t, account.CreateTeam(ctx, db, audit.System, w.NorthTeam))
+	w.Sam = newAccount(t, db, "sam@riverside.test", "Sam Okafor", account.RolePractitioner, riverside.ID, w.NorthTeam.ID)
+	w.Alys = newAccount(t, db, "alys@hillside.test", "Alys Pryce", account.RolePractitioner, hillside.ID, "")
+	w.Jo = newAccount(t, db, "jo@oakfield.test", "Jo Evans", account.RoleCareHomeStaff, oakfield.ID, "")
+	w.Planner = newAccount(t, db, "pat@riverside.test", "Pat Lewis", account.RolePlanner, riverside.ID, "")
 	w.Helen = person(t, db, "Helen", "Marsh", "1938-05-04", "9434765919")
 	w.Gwen = person(t, db, "Gwen", "Tudor", "1941-11-30", "9434765870")
 	w.Hugh = person(t, db, "Hugh", "Bevan", "1936-02-14", "")
@@ -57,15 +58,15 @@ func must(t testing.TB, err error) {
 	}
 }
 
-func org(t testing.TB, db *store.DB, name string, kind access.OrgKind) *access.Organisation {
-	o := &access.Organisation{Name: name, Kind: kind}
-	must(t, access.CreateOrganisation(context.Background(), db, audit.System, o))
+func org(t testing.TB, db *store.DB, name string, kind account.OrgKind) *account.Organisation {
+	o := &account.Organisation{Name: name, Kind: kind}
+	must(t, account.CreateOrganisation(context.Background(), db, audit.System, o))
 	return o
 }
 
-func account(t testing.TB, db *store.DB, email, name string, role access.Role, orgID, teamID string) *access.Account {
-	a := &access.Account{OrganisationID: orgID, TeamID: teamID, Email: email, DisplayName: name, Role: role}
-	must(t, access.CreateAccount(context.Background(), db, audit.System, a, Password))
+func newAccount(t testing.TB, db *store.DB, email, name string, role account.Role, orgID, teamID string) *account.Account {
+	a := &account.Account{OrganisationID: orgID, TeamID: teamID, Email: email, DisplayName: name, Role: role}
+	must(t, account.CreateAccount(context.Background(), db, audit.System, a, Password))
 	return a
 }
 
@@ -80,4 +81,4 @@ func link(t testing.TB, db *store.DB, l *access.Link) {
 }
 
 // Subject is an account as the domain packages see it.
-func Subject(a *access.Account) access.Subject { return access.NewSubject(a, "192.0.2.1", "test") }
+func Subject(a *account.Account) account.Subject { return account.NewSubject(a, "192.0.2.1", "test") }

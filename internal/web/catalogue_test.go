@@ -89,7 +89,7 @@ func isAuditAction(k string) bool {
 func TestDomainMessagesHaveWelsh(t *testing.T) {
 	literal := regexp.MustCompile(`(?:add\([^,]+, |FieldError\{"?[a-z_]*"?,? ?(?:Message: )?|Message: |errors\.New\()"([A-Z][^"%]+)"`)
 	n := 0
-	for _, f := range []string{"../people/person.go", "../people/nhsnumber.go", "../access/breakglass.go", "../access/tokens.go",
+	for _, f := range []string{"../people/person.go", "../people/nhsnumber.go", "../access/breakglass.go", "../account/tokens.go",
 		"../people/outcomes.go", "../people/story.go", "../people/strengths.go", "../people/risks.go", "../people/aboutme.go", "../people/addresses.go", "../people/outcomelinks.go"} {
 		b, err := os.ReadFile(f)
 		if err != nil {

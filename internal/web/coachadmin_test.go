@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/coach"
 	"whatmatters/internal/testworld"
@@ -20,8 +20,8 @@ func TestAdminKeepsTheCoachsLists(t *testing.T) {
 	if err := coach.LoadDefaults(ctx, w.DB); err != nil {
 		t.Fatal(err)
 	}
-	admin := &access.Account{OrganisationID: w.Sam.OrganisationID, Email: "admin@riverside.test", DisplayName: "Alex", Role: access.RoleAdmin}
-	if err := access.CreateAccount(ctx, w.DB, audit.System, admin, testworld.Password); err != nil {
+	admin := &account.Account{OrganisationID: w.Sam.OrganisationID, Email: "admin@riverside.test", DisplayName: "Alex", Role: account.RoleAdmin}
+	if err := account.CreateAccount(ctx, w.DB, audit.System, admin, testworld.Password); err != nil {
 		t.Fatal(err)
 	}
 	sam := newBrowser(t, srv)

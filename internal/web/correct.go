@@ -6,6 +6,7 @@ import (
 
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // A story entry is never edited in place: a correction is a new version
@@ -62,7 +63,7 @@ func (s *Server) correctEntry(w http.ResponseWriter, r *http.Request) {
 		OutcomeIDs: old.OutcomeIDs}
 	when, ok := parseWhen(v.Form["date"], v.Form["time"])
 	if !ok {
-		v.problems(people.Problems{{Field: "date", Message: "Enter a real date, like 2026-11-23"}})
+		v.problems(valid.Problems{{Field: "date", Code: "Enter a real date, like 2026-11-23"}})
 		s.render(w, r, http.StatusUnprocessableEntity, "change", v)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/people"
 )
 
@@ -19,12 +20,12 @@ type homeData struct {
 	Overdue    []people.RiskAgreement // risk agreements past their review date
 }
 
-var homeReason = map[access.Role]string{
-	access.RolePractitioner:  "home.reason.practitioner",
-	access.RoleManager:       "home.reason.manager",
-	access.RoleCareHomeStaff: "home.reason.care_home_staff",
-	access.RoleNHSClinician:  "home.reason.nhs_clinician",
-	access.RolePerson:        "home.reason.person",
+var homeReason = map[account.Role]string{
+	account.RolePractitioner:  "home.reason.practitioner",
+	account.RoleManager:       "home.reason.manager",
+	account.RoleCareHomeStaff: "home.reason.care_home_staff",
+	account.RoleNHSClinician:  "home.reason.nhs_clinician",
+	account.RolePerson:        "home.reason.person",
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -40,7 +41,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		d.People = list
 	}
-	if a.Role == access.RolePractitioner || a.Role == access.RoleManager {
+	if a.Role == account.RolePractitioner || a.Role == account.RoleManager {
 		overdue, err := people.OverdueReviews(r.Context(), s.db, subject(r), time.Now())
 		if err != nil {
 			s.serverError(w, r, err)
@@ -48,7 +49,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Overdue = overdue
 	}
-	if a.Role == access.RoleManager {
+	if a.Role == account.RoleManager {
 		uses, err := access.BreakGlassForReview(r.Context(), s.db.Read(), a)
 		if err != nil {
 			s.serverError(w, r, err)

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/httpx"
 	"whatmatters/internal/store"
 )
@@ -25,7 +25,7 @@ func (s *Server) withAccount(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := s.sessions.GetString(r.Context(), sessionAccount)
 		if id != "" {
-			a, err := access.AccountByID(r.Context(), s.db.Read(), id)
+			a, err := account.AccountByID(r.Context(), s.db.Read(), id)
 			switch {
 			case err == nil && !a.Disabled:
 				r = r.WithContext(context.WithValue(r.Context(), accountKey, a))
@@ -40,8 +40,8 @@ func (s *Server) withAccount(next http.Handler) http.Handler {
 	})
 }
 
-func accountFrom(ctx context.Context) *access.Account {
-	a, _ := ctx.Value(accountKey).(*access.Account)
+func accountFrom(ctx context.Context) *account.Account {
+	a, _ := ctx.Value(accountKey).(*account.Account)
 	return a
 }
 
@@ -59,7 +59,7 @@ func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
 
 // onlyFor lets through the roles for which may is true; anyone else is
 // told the role does not allow it (403). It goes inside signedIn.
-func (s *Server) onlyFor(may func(access.Role) bool, h http.HandlerFunc) http.HandlerFunc {
+func (s *Server) onlyFor(may func(account.Role) bool, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !may(accountFrom(r.Context()).Role) {
 			s.forbidden(w, r)
@@ -70,13 +70,13 @@ func (s *Server) onlyFor(may func(access.Role) bool, h http.HandlerFunc) http.Ha
 }
 
 // isRole is the check for pages that belong to one role.
-func isRole(role access.Role) func(access.Role) bool {
-	return func(r access.Role) bool { return r == role }
+func isRole(role account.Role) func(account.Role) bool {
+	return func(r account.Role) bool { return r == role }
 }
 
 // subject is the signed-in account as the domain packages see it.
-func subject(r *http.Request) access.Subject {
-	return access.NewSubject(accountFrom(r.Context()), httpx.ClientIP(r), requestID(r))
+func subject(r *http.Request) account.Subject {
+	return account.NewSubject(accountFrom(r.Context()), httpx.ClientIP(r), requestID(r))
 }
 
 func requestID(r *http.Request) string { return httpx.RequestIDFrom(r.Context()) }

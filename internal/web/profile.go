@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
@@ -14,7 +14,7 @@ import (
 // profileData is the profile form: the person and the GP practices.
 type profileData struct {
 	Person      *people.Person
-	GPPractices []access.Organisation
+	GPPractices []account.Organisation
 	Theirs      *people.Profile // on a conflict: what was saved meanwhile
 }
 
@@ -40,7 +40,7 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) profileView(w http.ResponseWriter, r *http.Request, p *people.Person) (*view, *profileData, bool) {
-	gps, err := access.OrganisationsOfKind(r.Context(), s.db.Read(), access.OrgGPPractice)
+	gps, err := account.OrganisationsOfKind(r.Context(), s.db.Read(), account.OrgGPPractice)
 	if err != nil {
 		s.serverError(w, r, err)
 		return nil, nil, false

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"whatmatters/internal/access"
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // The forms that add to a person's record. Each GET opens the record (so
@@ -260,7 +260,7 @@ func (s *Server) entry(w http.ResponseWriter, r *http.Request, post bool) {
 	// Check the file before saving anything, so a refused file leaves no
 	// entry without it.
 	if tooBig {
-		v.problems(people.Problems{people.ErrAttachmentTooLarge})
+		v.problems(valid.Problems{people.ErrAttachmentTooLarge})
 	} else if file != nil {
 		v.problems(people.CheckAttachment(file))
 	}
@@ -318,7 +318,7 @@ func parseWhen(date, clock string) (time.Time, bool) {
 
 // renameField points a domain field error at the form field that holds it.
 func renameField(err error, from, to string) {
-	var ps people.Problems
+	var ps valid.Problems
 	if errors.As(err, &ps) {
 		for _, p := range ps {
 			if p.Field == from {
@@ -326,7 +326,7 @@ func renameField(err error, from, to string) {
 			}
 		}
 	}
-	var fe *access.FieldError
+	var fe *valid.FieldError
 	if errors.As(err, &fe) && fe.Field == from {
 		fe.Field = to
 	}

@@ -10,11 +10,11 @@ import (
 	"strings"
 	"time"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/demo"
 	"whatmatters/internal/i18n"
-	"whatmatters/internal/people"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 //go:embed templates/*.html
@@ -151,7 +151,7 @@ type view struct {
 	Lang     string
 	Title    string // already translated
 	Path     string
-	Account  *access.Account
+	Account  *account.Account
 	Demo     bool
 	Logins   []demo.Login
 	Password string
@@ -182,19 +182,11 @@ func (s *Server) newView(r *http.Request, titleKey string) *view {
 
 // problems turns a domain validation error into translated field errors.
 func (v *view) problems(err error) bool {
-	var ps people.Problems
-	var fe *access.FieldError
-	switch {
-	case errors.As(err, &ps):
-		for _, p := range ps {
-			v.Errors = append(v.Errors, fieldError{p.Field, i18n.T(v.Lang, p.Message)})
-		}
-	case errors.As(err, &fe):
-		v.Errors = append(v.Errors, fieldError{fe.Field, i18n.T(v.Lang, fe.Message)})
-	default:
-		return false
+	ps, ok := valid.From(err)
+	for _, p := range ps {
+		v.Errors = append(v.Errors, fieldError{p.Field, i18n.T(v.Lang, p.Code, p.Args...)})
 	}
-	return true
+	return ok
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"net/http"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/httpx"
 	"whatmatters/internal/i18n"
 )
@@ -33,10 +33,10 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "signin", v)
 		return
 	}
-	a, err := access.SignIn(r.Context(), s.db, email, password, httpx.ClientIP(r), requestID(r))
-	var throttled *access.ThrottledError
+	a, err := account.SignIn(r.Context(), s.db, email, password, httpx.ClientIP(r), requestID(r))
+	var throttled *account.ThrottledError
 	switch {
-	case errors.Is(err, access.ErrBadCredentials):
+	case errors.Is(err, account.ErrBadCredentials):
 		v.Errors = append(v.Errors, fieldError{"email", i18n.T(v.Lang, "signin.error.bad_credentials")})
 		s.render(w, r, http.StatusUnauthorized, "signin", v)
 		return

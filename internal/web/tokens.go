@@ -2,13 +2,12 @@ package web
 
 import (
 	"net/http"
-
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 )
 
 // tokensData is the API tokens page.
 type tokensData struct {
-	Tokens []access.Token
+	Tokens []account.Token
 	New    string // a token just made, shown this once
 }
 
@@ -17,7 +16,7 @@ func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showTokens(w http.ResponseWriter, r *http.Request, v *view, secret string, status int) {
-	list, err := access.Tokens(r.Context(), s.db.Read(), accountFrom(r.Context()).ID)
+	list, err := account.Tokens(r.Context(), s.db.Read(), accountFrom(r.Context()).ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -30,7 +29,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "tokens.title")
 	v.Form["name"] = r.PostFormValue("name")
 	sub := subject(r)
-	_, secret, err := access.CreateToken(r.Context(), s.db, sub.Actor, sub.Account.ID, v.Form["name"])
+	_, secret, err := account.CreateToken(r.Context(), s.db, sub.Actor, sub.Account.ID, v.Form["name"])
 	if err != nil {
 		if !v.problems(err) {
 			s.serverError(w, r, err)
@@ -44,7 +43,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
-	err := access.RevokeToken(r.Context(), s.db, subject(r), r.PathValue("id"))
+	err := account.RevokeToken(r.Context(), s.db, subject(r), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

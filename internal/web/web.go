@@ -12,7 +12,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/api"
 	"whatmatters/internal/demo"
 	"whatmatters/internal/httpx"
@@ -60,7 +60,7 @@ func New(db *store.DB, opts Options) http.Handler {
 		s.logins = demo.Logins
 	}
 	s.sessions = scs.New()
-	s.sessions.Store = access.SessionStore{DB: db}
+	s.sessions.Store = account.SessionStore{DB: db}
 	s.sessions.IdleTimeout = 30 * time.Minute
 	s.sessions.Lifetime = 12 * time.Hour
 	s.sessions.Cookie.Name = "whatmatters_session"
@@ -146,13 +146,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /search", s.signedIn(s.search))
 	mux.HandleFunc("GET /attachments/{id}", s.signedIn(s.attachment))
 	mux.HandleFunc("POST /coach", s.signedIn(s.coachCheck))
-	mux.HandleFunc("GET /admin/coach", s.signedIn(s.onlyFor(isRole(access.RoleAdmin), s.coachAdminPage)))
-	mux.HandleFunc("POST /admin/coach", s.signedIn(s.onlyFor(isRole(access.RoleAdmin), s.addCoachTerm)))
-	mux.HandleFunc("POST /admin/coach/{term}/remove", s.signedIn(s.onlyFor(isRole(access.RoleAdmin), s.removeCoachTerm)))
-	mux.HandleFunc("GET /break-glass", s.signedIn(s.onlyFor(access.Role.MayBreakGlass, s.breakGlassPage)))
-	mux.HandleFunc("POST /break-glass", s.signedIn(s.onlyFor(access.Role.MayBreakGlass, s.breakGlass)))
-	mux.HandleFunc("GET /break-glass/review", s.signedIn(s.onlyFor(isRole(access.RoleManager), s.reviewPage)))
-	mux.HandleFunc("POST /break-glass/review/{id}", s.signedIn(s.onlyFor(isRole(access.RoleManager), s.review)))
+	mux.HandleFunc("GET /admin/coach", s.signedIn(s.onlyFor(isRole(account.RoleAdmin), s.coachAdminPage)))
+	mux.HandleFunc("POST /admin/coach", s.signedIn(s.onlyFor(isRole(account.RoleAdmin), s.addCoachTerm)))
+	mux.HandleFunc("POST /admin/coach/{term}/remove", s.signedIn(s.onlyFor(isRole(account.RoleAdmin), s.removeCoachTerm)))
+	mux.HandleFunc("GET /break-glass", s.signedIn(s.onlyFor(account.Role.MayBreakGlass, s.breakGlassPage)))
+	mux.HandleFunc("POST /break-glass", s.signedIn(s.onlyFor(account.Role.MayBreakGlass, s.breakGlass)))
+	mux.HandleFunc("GET /break-glass/review", s.signedIn(s.onlyFor(isRole(account.RoleManager), s.reviewPage)))
+	mux.HandleFunc("POST /break-glass/review/{id}", s.signedIn(s.onlyFor(isRole(account.RoleManager), s.review)))
 	mux.HandleFunc("GET /account/tokens", s.signedIn(s.tokensPage))
 	mux.HandleFunc("POST /account/tokens", s.signedIn(s.createToken))
 	mux.HandleFunc("POST /account/tokens/{id}/revoke", s.signedIn(s.revokeToken))

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store/storetest"
@@ -67,7 +67,7 @@ func (b *browser) send(method, path string, form url.Values, header ...string) (
 	return resp, string(raw)
 }
 
-func (b *browser) signIn(a *access.Account) {
+func (b *browser) signIn(a *account.Account) {
 	b.t.Helper()
 	resp, body := b.post("/sign-in", url.Values{"email": {a.Email}, "password": {testworld.Password}, "next": {"/"}})
 	if resp.StatusCode != http.StatusSeeOther {

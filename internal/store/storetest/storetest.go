@@ -17,8 +17,9 @@ import (
 	"sync"
 	"testing"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"whatmatters/internal/store"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
 // EnvPostgres names the environment variable holding the PostgreSQL server

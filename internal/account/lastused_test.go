@@ -1,11 +1,11 @@
-package access_test
+package account_test
 
 import (
 	"context"
 	"testing"
 	"time"
 
-	"whatmatters/internal/access"
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
 	"whatmatters/internal/store/storetest"
@@ -17,7 +17,7 @@ import (
 func TestTokenLastUseNotedOncePerMinute(t *testing.T) {
 	w := testworld.New(t, storetest.Open(t))
 	ctx := context.Background()
-	tok, secret, err := access.CreateToken(ctx, w.DB, audit.System, w.Sam.ID, "test")
+	tok, secret, err := account.CreateToken(ctx, w.DB, audit.System, w.Sam.ID, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestTokenLastUseNotedOncePerMinute(t *testing.T) {
 	store.Now = func() time.Time { return clock }
 	t.Cleanup(func() { store.Now = realNow })
 	lastUsed := func() time.Time {
-		list, err := access.Tokens(ctx, w.DB.Read(), w.Sam.ID)
+		list, err := account.Tokens(ctx, w.DB.Read(), w.Sam.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +46,7 @@ func TestTokenLastUseNotedOncePerMinute(t *testing.T) {
 		{time.Minute, clock.Add(90 * time.Second)}, // a minute after the last note
 	} {
 		clock = clock.Add(step.advance)
-		if _, err := access.AccountForToken(ctx, w.DB, secret); err != nil {
+		if _, err := account.AccountForToken(ctx, w.DB, secret); err != nil {
 			t.Fatal(err)
 		}
 		if got := lastUsed(); !got.Equal(step.want) {

@@ -1,6 +1,7 @@
-// Package access holds organisations, teams and accounts, how people sign
-// in, and the one rule that decides which people an account may see.
-package access
+// Package account holds organisations, teams and accounts, how people sign
+// in (passwords, throttling, sessions) and API tokens. The rule deciding
+// which people an account may see is in package access.
+package account
 
 import "slices"
 

@@ -1,4 +1,4 @@
-package access
+package account
 
 import (
 	"context"
@@ -8,10 +8,9 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // Organisation is a council, NHS trust, GP practice, care home, voluntary
@@ -43,21 +42,9 @@ type Account struct {
 	passwordHash   string
 }
 
-// FieldError is a problem with one input field; the web and API layers
-// show it beside the field, or as a problem detail with its path.
-type FieldError struct {
-	Field   string
-	Message string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
-
 // odsCode: ODS codes are 3 to 10 letters and digits (trusts "RXX", GP
 // practices "A12345", sites longer).
 var odsCode = regexp.MustCompile(`^[A-Z0-9]{3,10}$`)
-
-// NewID returns a new time-ordered UUID.
-func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // CreateOrganisation records a new organisation.
 func CreateOrganisation(ctx context.Context, db *store.DB, who audit.Actor, o *Organisation) error {
@@ -65,20 +52,20 @@ func CreateOrganisation(ctx context.Context, db *store.DB, who audit.Actor, o *O
 	o.ODSCode = strings.ToUpper(strings.TrimSpace(o.ODSCode))
 	switch {
 	case o.Name == "":
-		return &FieldError{"name", "Enter the organisation's name"}
+		return valid.New("name", "Enter the organisation's name")
 	case !o.Kind.Valid():
-		return &FieldError{"kind", "Choose the kind of organisation"}
+		return valid.New("kind", "Choose the kind of organisation")
 	case o.ODSCode != "" && !odsCode.MatchString(o.ODSCode):
-		return &FieldError{"ods_code", "An ODS code is 3 to 10 letters and numbers, like RXX or A12345"}
+		return valid.New("ods_code", "An ODS code is 3 to 10 letters and numbers, like RXX or A12345")
 	}
 	if o.ID == "" {
-		o.ID = NewID()
+		o.ID = valid.NewID()
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO organisations (id, name, kind, ods_code, created_at) VALUES ($1,$2,$3,$4,$5)`,
 			o.ID, o.Name, string(o.Kind), store.NullIfEmpty(o.ODSCode), store.Now())
 		if store.IsUniqueViolation(err) {
-			return &FieldError{"ods_code", "Another organisation already has this ODS code"}
+			return valid.New("ods_code", "Another organisation already has this ODS code")
 		}
 		if err != nil {
 			return fmt.Errorf("access: create organisation: %w", err)
@@ -91,16 +78,16 @@ func CreateOrganisation(ctx context.Context, db *store.DB, who audit.Actor, o *O
 func CreateTeam(ctx context.Context, db *store.DB, who audit.Actor, t *Team) error {
 	t.Name = strings.TrimSpace(t.Name)
 	if t.Name == "" {
-		return &FieldError{"name", "Enter the team's name"}
+		return valid.New("name", "Enter the team's name")
 	}
 	if t.ID == "" {
-		t.ID = NewID()
+		t.ID = valid.NewID()
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO teams (id, organisation_id, name, created_at) VALUES ($1,$2,$3,$4)`,
 			t.ID, t.OrganisationID, t.Name, store.Now())
 		if store.IsUniqueViolation(err) {
-			return &FieldError{"name", "This organisation already has a team with that name"}
+			return valid.New("name", "This organisation already has a team with that name")
 		}
 		if err != nil {
 			return fmt.Errorf("access: create team: %w", err)
@@ -131,7 +118,7 @@ func CreateAccount(ctx context.Context, db *store.DB, who audit.Actor, a *Accoun
 		a.passwordHash = h
 	}
 	if a.ID == "" {
-		a.ID = NewID()
+		a.ID = valid.NewID()
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO accounts
@@ -140,7 +127,7 @@ func CreateAccount(ctx context.Context, db *store.DB, who audit.Actor, a *Accoun
 			a.ID, a.OrganisationID, store.NullIfEmpty(a.TeamID), a.Email, a.DisplayName, string(a.Role),
 			store.NullIfEmpty(a.PersonID), a.passwordHash, a.Disabled, store.Now())
 		if store.IsUniqueViolation(err) {
-			return &FieldError{"email", "An account with this email address already exists"}
+			return valid.New("email", "An account with this email address already exists")
 		}
 		if err != nil {
 			return fmt.Errorf("access: create account: %w", err)
@@ -153,15 +140,15 @@ func CreateAccount(ctx context.Context, db *store.DB, who audit.Actor, a *Accoun
 func validateAccount(a *Account, password string) error {
 	switch {
 	case !emailShape.MatchString(a.Email):
-		return &FieldError{"email", "Enter an email address in the correct format, like name@example.org"}
+		return valid.New("email", "Enter an email address in the correct format, like name@example.org")
 	case a.DisplayName == "":
-		return &FieldError{"display_name", "Enter the person's name"}
+		return valid.New("display_name", "Enter the person's name")
 	case !a.Role.Valid():
-		return &FieldError{"role", "Choose a role"}
+		return valid.New("role", "Choose a role")
 	case a.OrganisationID == "":
-		return &FieldError{"organisation", "Choose the organisation the account belongs to"}
+		return valid.New("organisation", "Choose the organisation the account belongs to")
 	case a.Role == RolePerson && a.PersonID == "":
-		return &FieldError{"person", "Choose whose record this account may read"}
+		return valid.New("person", "Choose whose record this account may read")
 	}
 	return checkPasswordRules(password, true)
 }
@@ -171,9 +158,9 @@ func checkPasswordRules(password string, emptyOK bool) error {
 	case password == "" && emptyOK:
 		return nil
 	case len([]rune(password)) < MinPasswordLength:
-		return &FieldError{"password", fmt.Sprintf("Password must be %d characters or more", MinPasswordLength)}
+		return valid.New("password", fmt.Sprintf("Password must be %d characters or more", MinPasswordLength))
 	case len(password) > MaxPasswordLength:
-		return &FieldError{"password", fmt.Sprintf("Password must be %d characters or fewer", MaxPasswordLength)}
+		return valid.New("password", fmt.Sprintf("Password must be %d characters or fewer", MaxPasswordLength))
 	}
 	return nil
 }

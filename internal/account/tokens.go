@@ -1,4 +1,4 @@
-package access
+package account
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // tokenPrefix marks whatmatters API tokens, so a leaked one is easy to
@@ -41,14 +42,14 @@ func hashToken(secret string) string {
 func CreateToken(ctx context.Context, db *store.DB, who audit.Actor, accountID, name string) (*Token, string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, "", &FieldError{"name", "Give the token a name that says what it is for"}
+		return nil, "", valid.New("name", "Give the token a name that says what it is for")
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return nil, "", err
 	}
 	secret := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
-	t := &Token{ID: NewID(), AccountID: accountID, Name: name, CreatedAt: store.Now()}
+	t := &Token{ID: valid.NewID(), AccountID: accountID, Name: name, CreatedAt: store.Now()}
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (id, account_id, name, token_hash, created_at) VALUES ($1,$2,$3,$4,$5)`,
 			t.ID, t.AccountID, t.Name, hashToken(secret), t.CreatedAt)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"whatmatters/internal/account"
-	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
 )
 
@@ -29,6 +28,12 @@ import (
 // Admins, planners and circle members see no one through this rule.
 // Everything not listed is denied.
 func Visible(s account.Subject, personCol string, args *store.Args) string {
+	return visible(s, personCol, args, true)
+}
+
+// visible is the rule, with or without the emergency access part: a record
+// seen only through emergency access is read-only (grantFor).
+func visible(s account.Subject, personCol string, args *store.Args, breakGlass bool) string {
 	a := s.Account
 	if a == nil || a.Disabled {
 		return "1 = 0"
@@ -70,7 +75,7 @@ func Visible(s account.Subject, personCol string, args *store.Args) string {
 	if a.Role == account.RolePerson && a.PersonID != "" {
 		parts = append(parts, fmt.Sprintf(`%s = %s`, personCol, args.Add(a.PersonID)))
 	}
-	if a.Role.MayBreakGlass() {
+	if breakGlass && a.Role.MayBreakGlass() {
 		parts = append(parts, fmt.Sprintf(`EXISTS (SELECT 1 FROM break_glass b WHERE b.person_id = %s AND b.account_id = %s AND b.expires_at > %s)`,
 			personCol, acct(), args.Add(store.Now())))
 	}
@@ -85,38 +90,20 @@ func Visible(s account.Subject, personCol string, args *store.Args) string {
 }
 
 // CanSee reports whether the subject may see the person. It does not audit;
-// use Open for reads of a record.
+// routes open a record with Open.
 func CanSee(ctx context.Context, r store.Reader, s account.Subject, personID string) (bool, error) {
+	return matches(ctx, r, s, personID, true)
+}
+
+func matches(ctx context.Context, r store.Reader, s account.Subject, personID string, breakGlass bool) (bool, error) {
 	var args store.Args
 	id := args.Add(personID)
-	q := `SELECT COUNT(*) FROM people p WHERE p.id = ` + id + ` AND ` + Visible(s, "p.id", &args)
+	q := `SELECT COUNT(*) FROM people p WHERE p.id = ` + id + ` AND ` + visible(s, "p.id", &args, breakGlass)
 	var n int
 	if err := r.QueryRowContext(ctx, q, args.Values...).Scan(&n); err != nil {
 		return false, fmt.Errorf("access: check: %w", err)
 	}
 	return n == 1, nil
-}
-
-// Open is the gate in front of every read of a person's record: it checks
-// the rule and writes the audit row, a read or a refusal. A refusal is
-// store.ErrNotFound, exactly as for a person who does not exist, so the
-// caller answers 404 either way.
-func Open(ctx context.Context, db *store.DB, s account.Subject, personID, what string) error {
-	ok, err := CanSee(ctx, db.Read(), s, personID)
-	if err != nil {
-		return err
-	}
-	rec := audit.Record{Action: "person.read", PersonID: personID, Target: what}
-	if !ok {
-		rec.Outcome = audit.Denied
-	}
-	if err := audit.WriteAlone(ctx, db, s.Actor, rec); err != nil {
-		return err
-	}
-	if !ok {
-		return store.ErrNotFound
-	}
-	return nil
 }
 
 // ErrNotAllowed is returned when a role may not do something at all

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"whatmatters/internal/account"
+	"whatmatters/internal/access"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
@@ -75,7 +75,14 @@ func (a *AboutMe) normalise() error {
 // GetAboutMe returns the current About me (Version 0 if none yet). The
 // caller must already have opened the record (Get), which checked access
 // and audited the read.
-func GetAboutMe(ctx context.Context, r store.Reader, personID string) (*AboutMe, error) {
+func GetAboutMe(ctx context.Context, r store.Reader, op *access.Opened) (*AboutMe, error) {
+	if err := op.Reads(access.PartAboutMe); err != nil {
+		return nil, err
+	}
+	return getAboutMe(ctx, r, op.PersonID())
+}
+
+func getAboutMe(ctx context.Context, r store.Reader, personID string) (*AboutMe, error) {
 	rows, err := aboutMeVersions(ctx, r, personID, 1)
 	if err != nil {
 		return nil, err
@@ -87,7 +94,14 @@ func GetAboutMe(ctx context.Context, r store.Reader, personID string) (*AboutMe,
 }
 
 // AboutMeHistory returns every version, newest first.
-func AboutMeHistory(ctx context.Context, r store.Reader, personID string) ([]AboutMe, error) {
+func AboutMeHistory(ctx context.Context, r store.Reader, op *access.Opened) ([]AboutMe, error) {
+	if err := op.Reads(access.PartAboutMe); err != nil {
+		return nil, err
+	}
+	return aboutMeHistory(ctx, r, op.PersonID())
+}
+
+func aboutMeHistory(ctx context.Context, r store.Reader, personID string) ([]AboutMe, error) {
 	return aboutMeVersions(ctx, r, personID, 1000)
 }
 
@@ -116,38 +130,36 @@ func aboutMeVersions(ctx context.Context, r store.Reader, personID string, limit
 // writer started from (0 for the first); if someone saved in between,
 // SaveAboutMe returns store.ErrConflict and writes nothing, so the caller
 // can show both versions.
-func SaveAboutMe(ctx context.Context, db *store.DB, s account.Subject, a *AboutMe) error {
+func SaveAboutMe(ctx context.Context, db *store.DB, op *access.Opened, a *AboutMe) error {
 	if err := a.normalise(); err != nil {
 		return err
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := mustSee(ctx, tx, s, a.PersonID); err != nil {
-			return err
-		}
-		before, err := GetAboutMe(ctx, tx, a.PersonID)
+	a.PersonID = op.PersonID()
+	return access.Change(ctx, db, op, access.PartAboutMe, func(tx *sql.Tx) (audit.Record, error) {
+		before, err := getAboutMe(ctx, tx, a.PersonID)
 		if err != nil {
-			return err
+			return audit.Record{}, err
 		}
 		if before.Version != a.Version {
-			return store.ErrConflict
+			return audit.Record{}, store.ErrConflict
 		}
-		a.Version, a.CreatedAt, a.WrittenByLabel = before.Version+1, store.Now(), s.Actor.Label
+		a.Version, a.CreatedAt, a.WrittenByLabel = before.Version+1, store.Now(), op.Subject().Actor.Label
 		_, err = tx.ExecContext(ctx, `INSERT INTO about_me_versions (id, person_id, version, what_matters, good_day,
 			bad_day, how_to_support, important, talk_about, dont_talk_about, in_words_of, written_by, written_by_label, created_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
 			valid.NewID(), a.PersonID, a.Version, a.WhatMatters, a.GoodDay, a.BadDay, a.HowToSupport, a.Important,
-			a.TalkAbout, a.DontTalkAbout, a.InWordsOf, s.Account.ID, a.WrittenByLabel, a.CreatedAt)
+			a.TalkAbout, a.DontTalkAbout, a.InWordsOf, op.Subject().Account.ID, a.WrittenByLabel, a.CreatedAt)
 		if store.IsUniqueViolation(err) {
-			return store.ErrConflict
+			return audit.Record{}, store.ErrConflict
 		}
 		if err != nil {
-			return fmt.Errorf("people: save about me: %w", err)
+			return audit.Record{}, fmt.Errorf("people: save about me: %w", err)
 		}
 		var prev any
 		if before.Version > 0 {
 			prev = before
 		}
-		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "about_me.update", PersonID: a.PersonID,
-			Target: fmt.Sprintf("person/%s/about-me/%d", a.PersonID, a.Version), Details: map[string]any{"before": prev, "after": a}})
+		return audit.Record{Action: "about_me.update", PersonID: a.PersonID,
+			Target: fmt.Sprintf("person/%s/about-me/%d", a.PersonID, a.Version), Details: map[string]any{"before": prev, "after": a}}, nil
 	})
 }

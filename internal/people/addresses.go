@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"whatmatters/internal/account"
+	"whatmatters/internal/access"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
@@ -75,28 +75,32 @@ func (a *Address) normalise() error {
 }
 
 // AddAddress records an address for a person the subject may see.
-func AddAddress(ctx context.Context, db *store.DB, s account.Subject, a *Address) error {
+func AddAddress(ctx context.Context, db *store.DB, op *access.Opened, a *Address) error {
 	if err := a.normalise(); err != nil {
 		return err
 	}
 	a.ID = valid.NewID()
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := mustSee(ctx, tx, s, a.PersonID); err != nil {
-			return err
-		}
+	a.PersonID = op.PersonID()
+	return access.Change(ctx, db, op, access.PartAddresses, func(tx *sql.Tx) (audit.Record, error) {
 		_, err := tx.ExecContext(ctx, `INSERT INTO person_addresses (id, person_id, kind, lines, postcode, from_date, to_date, created_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, a.ID, a.PersonID, a.Kind, a.Lines, a.Postcode, a.FromDate, a.ToDate, store.Now())
 		if err != nil {
-			return fmt.Errorf("people: add address: %w", err)
+			return audit.Record{}, fmt.Errorf("people: add address: %w", err)
 		}
-		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "address.add", PersonID: a.PersonID,
-			Target: "address/" + a.ID, Details: map[string]any{"after": a}})
+		return audit.Record{Action: "address.add", PersonID: a.PersonID,
+			Target: "address/" + a.ID, Details: map[string]any{"after": a}}, nil
 	})
 }
 
-// Addresses lists a person's addresses, current ones first. The caller
-// must already have opened the record (Get).
-func Addresses(ctx context.Context, r store.Reader, personID string) ([]Address, error) {
+// Addresses lists a person's addresses, current ones first.
+func Addresses(ctx context.Context, r store.Reader, op *access.Opened) ([]Address, error) {
+	if err := op.Reads(access.PartAddresses); err != nil {
+		return nil, err
+	}
+	return addresses(ctx, r, op.PersonID())
+}
+
+func addresses(ctx context.Context, r store.Reader, personID string) ([]Address, error) {
 	rows, err := r.QueryContext(ctx, `SELECT id, person_id, kind, lines, postcode, from_date, to_date
 		FROM person_addresses WHERE person_id = $1 ORDER BY to_date <> '', from_date DESC, created_at`, personID)
 	if err != nil {

@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"whatmatters/internal/access"
-	"whatmatters/internal/account"
-	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
 )
@@ -94,61 +92,41 @@ func CheckAttachment(data []byte) error {
 	return nil
 }
 
-// AddAttachment attaches a file to a current story entry of a person the
-// subject may see.
-func AddAttachment(ctx context.Context, db *store.DB, s account.Subject, entryID, filename string, data []byte) (*Attachment, error) {
-	if err := CheckAttachment(data); err != nil {
-		return nil, err
-	}
-	ct := sniff(data)
-	sum := sha256.Sum256(data)
-	a := &Attachment{ID: valid.NewID(), EntryID: entryID, Filename: cleanFilename(filename), ContentType: ct,
-		Size: len(data), SHA256: hex.EncodeToString(sum[:]), CreatedAt: store.Now()}
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
-		e, err := entry(ctx, tx, entryID)
-		if err != nil {
-			return err
-		}
-		if err := mustSee(ctx, tx, s, e.PersonID); err != nil {
-			return err
-		}
-		if !e.Current() {
-			return store.ErrConflict
-		}
-		a.PersonID = e.PersonID
-		_, err = tx.ExecContext(ctx, `INSERT INTO attachments (id, entry_id, person_id, filename, content_type, size, sha256,
-			data, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-			a.ID, a.EntryID, a.PersonID, a.Filename, a.ContentType, a.Size, a.SHA256, data, s.Account.ID, a.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("people: add attachment: %w", err)
-		}
-		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "attachment.add", PersonID: a.PersonID,
-			Target: "attachment/" + a.ID, Details: map[string]any{"after": a}})
-	})
+// NewFile is a file uploaded with a story entry.
+type NewFile struct {
+	Name string
+	Data []byte
+}
+
+// insertAttachment stores a file attached to a new story entry, inside the
+// entry's own transaction. The file was checked (CheckAttachment) before
+// the transaction began.
+func insertAttachment(ctx context.Context, tx *sql.Tx, op *access.Opened, e *Entry, f NewFile) (*Attachment, error) {
+	sum := sha256.Sum256(f.Data)
+	a := &Attachment{ID: valid.NewID(), EntryID: e.ID, PersonID: op.PersonID(), Filename: cleanFilename(f.Name),
+		ContentType: sniff(f.Data), Size: len(f.Data), SHA256: hex.EncodeToString(sum[:]), CreatedAt: store.Now()}
+	_, err := tx.ExecContext(ctx, `INSERT INTO attachments (id, entry_id, person_id, filename, content_type, size, sha256,
+		data, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+		a.ID, a.EntryID, a.PersonID, a.Filename, a.ContentType, a.Size, a.SHA256, f.Data, op.Subject().Account.ID, a.CreatedAt)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("people: add attachment: %w", err)
 	}
 	return a, nil
 }
 
-// GetAttachment opens one attachment, with its bytes: the access rule is
-// checked and the read audited, like opening the record.
-func GetAttachment(ctx context.Context, db *store.DB, s account.Subject, id string) (*Attachment, error) {
-	var personID string
-	err := db.Read().QueryRowContext(ctx, `SELECT person_id FROM attachments WHERE id = $1`, id).Scan(&personID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := access.Open(ctx, db, s, personID, "attachment/"+id); err != nil {
+// GetAttachment reads one of the opened person's attachments, with its
+// bytes; another person's is not found.
+func GetAttachment(ctx context.Context, r store.Reader, op *access.Opened, id string) (*Attachment, error) {
+	if err := op.Reads(access.PartStory); err != nil {
 		return nil, err
 	}
 	var a Attachment
-	err = db.Read().QueryRowContext(ctx, `SELECT id, entry_id, person_id, filename, content_type, size, sha256, data, created_at
-		FROM attachments WHERE id = $1`, id).
+	err := r.QueryRowContext(ctx, `SELECT id, entry_id, person_id, filename, content_type, size, sha256, data, created_at
+		FROM attachments WHERE id = $1 AND person_id = $2`, id, op.PersonID()).
 		Scan(&a.ID, &a.EntryID, &a.PersonID, &a.Filename, &a.ContentType, &a.Size, &a.SHA256, &a.Data, &a.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -157,8 +135,14 @@ func GetAttachment(ctx context.Context, db *store.DB, s account.Subject, id stri
 }
 
 // Attachments lists a person's attachments without their bytes, by entry.
-// The caller must already have opened the record (Get).
-func Attachments(ctx context.Context, r store.Reader, personID string) (map[string][]Attachment, error) {
+func Attachments(ctx context.Context, r store.Reader, op *access.Opened) (map[string][]Attachment, error) {
+	if err := op.Reads(access.PartStory); err != nil {
+		return nil, err
+	}
+	return attachments(ctx, r, op.PersonID())
+}
+
+func attachments(ctx context.Context, r store.Reader, personID string) (map[string][]Attachment, error) {
 	rows, err := r.QueryContext(ctx, `SELECT id, entry_id, person_id, filename, content_type, size, sha256, created_at
 		FROM attachments WHERE person_id = $1 ORDER BY created_at`, personID)
 	if err != nil {

@@ -102,19 +102,11 @@ func IDByNHSNumber(ctx context.Context, r store.Reader, nhs string) (string, err
 	return id, nil
 }
 
-// AccessLog returns the audit events about a person, newest first: who has
-// read or changed their record, and refused attempts. Reading it is itself
-// a read of the record, checked and audited.
-// The person comes back with the log, so the page need not open the
-// record a second time (and audit a second read).
-func AccessLog(ctx context.Context, db *store.DB, s account.Subject, id string) (*Person, []audit.Event, error) {
-	if err := access.Open(ctx, db, s, id, "person/"+id+"/access-log"); err != nil {
-		return nil, nil, err
+// AccessLog returns the audit events about the opened person, newest
+// first: who has read or changed their record, and refused attempts.
+func AccessLog(ctx context.Context, r store.Reader, op *access.Opened) ([]audit.Event, error) {
+	if err := op.Reads(access.PartAccessLog); err != nil {
+		return nil, err
 	}
-	p, err := load(ctx, db.Read(), id)
-	if err != nil {
-		return nil, nil, err
-	}
-	evs, err := audit.ForPerson(ctx, db.Read(), id, 500)
-	return p, evs, err
+	return audit.ForPerson(ctx, r, op.PersonID(), 500)
 }

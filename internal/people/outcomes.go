@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"whatmatters/internal/access"
-	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
@@ -103,69 +102,65 @@ func (o *Outcome) normalise() error {
 }
 
 // AddOutcome records a new outcome for a person the subject may see.
-func AddOutcome(ctx context.Context, db *store.DB, s account.Subject, o *Outcome) error {
+func AddOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outcome) error {
 	if err := o.normalise(); err != nil {
 		return err
 	}
 	now := store.Now()
 	o.ID, o.Version, o.CreatedAt, o.UpdatedAt = valid.NewID(), 1, now, now
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := mustSee(ctx, tx, s, o.PersonID); err != nil {
-			return err
-		}
+	o.PersonID = op.PersonID()
+	return access.Change(ctx, db, op, access.PartOutcomes, func(tx *sql.Tx) (audit.Record, error) {
 		_, err := tx.ExecContext(ctx, `INSERT INTO outcomes (id, person_id, statement, kind, expressed_by, expressed_by_name,
 			on_behalf_reason, why_it_matters, status, version, created_by, created_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
 			o.ID, o.PersonID, o.Statement, o.Kind, o.ExpressedBy, o.ExpressedByName, o.OnBehalfReason,
-			o.WhyItMatters, o.Status, o.Version, s.Account.ID, now, now)
+			o.WhyItMatters, o.Status, o.Version, op.Subject().Account.ID, now, now)
 		if err != nil {
-			return fmt.Errorf("people: add outcome: %w", err)
+			return audit.Record{}, fmt.Errorf("people: add outcome: %w", err)
 		}
 		if err := saveLinks(ctx, tx, o); err != nil {
-			return err
+			return audit.Record{}, err
 		}
-		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "outcome.create", PersonID: o.PersonID,
-			Target: "outcome/" + o.ID, Details: map[string]any{"after": o}})
+		return audit.Record{Action: "outcome.create", PersonID: o.PersonID,
+			Target: "outcome/" + o.ID, Details: map[string]any{"after": o}}, nil
 	})
 }
 
 // UpdateOutcome saves changes to an outcome; o.Version must be the version
 // the editor started from, or store.ErrConflict is returned and nothing
 // changes.
-func UpdateOutcome(ctx context.Context, db *store.DB, s account.Subject, o *Outcome) error {
+func UpdateOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outcome) error {
 	if err := o.normalise(); err != nil {
 		return err
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		before, err := outcome(ctx, tx, o.ID)
+	o.PersonID = op.PersonID()
+	return access.Change(ctx, db, op, access.PartOutcomes, func(tx *sql.Tx) (audit.Record, error) {
+		before, err := ownOutcome(ctx, tx, op, o.ID)
 		if err != nil {
-			return err
-		}
-		if err := mustSee(ctx, tx, s, before.PersonID); err != nil {
-			return err
+			return audit.Record{}, err
 		}
 		if before.Version != o.Version {
-			return store.ErrConflict
+			return audit.Record{}, store.ErrConflict
 		}
 		now := store.Now()
-		_, err = tx.ExecContext(ctx, `UPDATE outcomes SET statement = $1, kind = $2, expressed_by = $3, expressed_by_name = $4,
+		err = store.ExecOne(ctx, tx, `UPDATE outcomes SET statement = $1, kind = $2, expressed_by = $3, expressed_by_name = $4,
 			on_behalf_reason = $5, why_it_matters = $6, status = $7, version = version + 1, updated_at = $8
 			WHERE id = $9 AND version = $10`,
 			o.Statement, o.Kind, o.ExpressedBy, o.ExpressedByName, o.OnBehalfReason, o.WhyItMatters, o.Status, now, o.ID, o.Version)
 		if err != nil {
-			return fmt.Errorf("people: update outcome: %w", err)
+			return audit.Record{}, fmt.Errorf("people: update outcome: %w", err)
 		}
-		o.PersonID, o.Version, o.CreatedAt, o.UpdatedAt = before.PersonID, before.Version+1, before.CreatedAt, now
+		o.Version, o.CreatedAt, o.UpdatedAt = before.Version+1, before.CreatedAt, now
 		if err := saveLinks(ctx, tx, o); err != nil {
-			return err
+			return audit.Record{}, err
 		}
-		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "outcome.update", PersonID: o.PersonID,
-			Target: "outcome/" + o.ID, Details: map[string]any{"before": before, "after": o}})
+		return audit.Record{Action: "outcome.update", PersonID: o.PersonID,
+			Target: "outcome/" + o.ID, Details: map[string]any{"before": before, "after": o}}, nil
 	})
 }
 
 // AddProgress records a step towards (or away from) an outcome.
-func AddProgress(ctx context.Context, db *store.DB, s account.Subject, p *Progress) error {
+func AddProgress(ctx context.Context, db *store.DB, op *access.Opened, p *Progress) error {
 	p.Note, p.Contributors, p.OnDate = strings.TrimSpace(p.Note), strings.TrimSpace(p.Contributors), strings.TrimSpace(p.OnDate)
 	var ps valid.Problems
 	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
@@ -184,28 +179,32 @@ func AddProgress(ctx context.Context, db *store.DB, s account.Subject, p *Progre
 		return ps
 	}
 	p.ID, p.CreatedAt = valid.NewID(), store.Now()
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		o, err := outcome(ctx, tx, p.OutcomeID)
+	return access.Change(ctx, db, op, access.PartOutcomes, func(tx *sql.Tx) (audit.Record, error) {
+		o, err := ownOutcome(ctx, tx, op, p.OutcomeID)
 		if err != nil {
-			return err
-		}
-		if err := mustSee(ctx, tx, s, o.PersonID); err != nil {
-			return err
+			return audit.Record{}, err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO outcome_progress (id, outcome_id, person_id, on_date, movement, note,
 			contributors, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-			p.ID, p.OutcomeID, o.PersonID, p.OnDate, p.Movement, p.Note, p.Contributors, s.Account.ID, p.CreatedAt)
+			p.ID, p.OutcomeID, o.PersonID, p.OnDate, p.Movement, p.Note, p.Contributors, op.Subject().Account.ID, p.CreatedAt)
 		if err != nil {
-			return fmt.Errorf("people: add progress: %w", err)
+			return audit.Record{}, fmt.Errorf("people: add progress: %w", err)
 		}
-		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "outcome.progress", PersonID: o.PersonID,
-			Target: "outcome/" + o.ID + "/progress/" + p.ID, Details: map[string]any{"after": p}})
+		return audit.Record{Action: "outcome.progress", PersonID: o.PersonID,
+			Target: "outcome/" + o.ID + "/progress/" + p.ID, Details: map[string]any{"after": p}}, nil
 	})
 }
 
 // Outcomes lists a person's outcomes with their progress, oldest progress
-// first. The caller must already have opened the record (Get).
-func Outcomes(ctx context.Context, r store.Reader, personID string) ([]Outcome, error) {
+// first.
+func Outcomes(ctx context.Context, r store.Reader, op *access.Opened) ([]Outcome, error) {
+	if err := op.Reads(access.PartOutcomes); err != nil {
+		return nil, err
+	}
+	return outcomes(ctx, r, op.PersonID())
+}
+
+func outcomes(ctx context.Context, r store.Reader, personID string) ([]Outcome, error) {
 	rows, err := r.QueryContext(ctx, `SELECT `+outcomeColumns+` FROM outcomes WHERE person_id = $1 ORDER BY created_at, id`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("people: outcomes: %w", err)
@@ -264,19 +263,16 @@ func scanOutcome(s store.Scanner) (*Outcome, error) {
 	return &o, nil
 }
 
-func outcome(ctx context.Context, r store.Reader, id string) (*Outcome, error) {
-	return scanOutcome(r.QueryRowContext(ctx, `SELECT `+outcomeColumns+` FROM outcomes WHERE id = $1`, id))
+// ownOutcome reads an outcome of the opened person's; another person's is
+// not found.
+func ownOutcome(ctx context.Context, r store.Reader, op *access.Opened, id string) (*Outcome, error) {
+	o, err := outcome(ctx, r, id)
+	if err == nil && o.PersonID != op.PersonID() {
+		return nil, store.ErrNotFound
+	}
+	return o, err
 }
 
-// mustSee refuses, as not found, a change to a person out of the subject's
-// reach.
-func mustSee(ctx context.Context, r store.Reader, s account.Subject, personID string) error {
-	ok, err := access.CanSee(ctx, r, s, personID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return store.ErrNotFound
-	}
-	return nil
+func outcome(ctx context.Context, r store.Reader, id string) (*Outcome, error) {
+	return scanOutcome(r.QueryRowContext(ctx, `SELECT `+outcomeColumns+` FROM outcomes WHERE id = $1`, id))
 }

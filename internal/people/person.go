@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"whatmatters/internal/access"
-	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
@@ -115,49 +114,41 @@ func Create(ctx context.Context, db *store.DB, who audit.Actor, p *Person) error
 // Update saves changed details. p.Version must be the version the editor
 // started from; if someone else saved in between, Update returns
 // store.ErrConflict and changes nothing.
-func Update(ctx context.Context, db *store.DB, s account.Subject, p *Person) error {
+func Update(ctx context.Context, db *store.DB, op *access.Opened, p *Person) error {
 	if err := p.Normalise(); err != nil {
 		return err
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		ok, err := access.CanSee(ctx, tx, s, p.ID)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return store.ErrNotFound
-		}
+	return access.Change(ctx, db, op, access.PartIdentity, func(tx *sql.Tx) (audit.Record, error) {
+		p.ID = op.PersonID()
 		before, err := load(ctx, tx, p.ID)
 		if err != nil {
-			return err
+			return audit.Record{}, err
 		}
 		if before.Version != p.Version {
-			return store.ErrConflict
+			return audit.Record{}, store.ErrConflict
 		}
 		now := store.Now()
-		_, err = tx.ExecContext(ctx, `UPDATE people SET given_name = $1, family_name = $2, preferred_name = $3,
+		err = store.ExecOne(ctx, tx, `UPDATE people SET given_name = $1, family_name = $2, preferred_name = $3,
 			date_of_birth = $4, nhs_number = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8`,
 			p.GivenName, p.FamilyName, p.PreferredName, store.NullIfEmpty(p.DateOfBirth), store.NullIfEmpty(p.NHSNumber), now, p.ID, p.Version)
 		if store.IsUniqueViolation(err) {
-			return valid.Problems{{Field: "nhs_number", Code: "Someone else already has this NHS number: check it"}}
+			return audit.Record{}, valid.Problems{{Field: "nhs_number", Code: "Someone else already has this NHS number: check it"}}
 		}
 		if err != nil {
-			return fmt.Errorf("people: update: %w", err)
+			return audit.Record{}, fmt.Errorf("people: update: %w", err)
 		}
 		p.Version, p.UpdatedAt, p.CreatedAt = before.Version+1, now, before.CreatedAt
-		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "person.update", PersonID: p.ID,
-			Target: "person/" + p.ID, Details: map[string]any{"before": before, "after": p}})
+		return audit.Record{Action: "person.update", PersonID: p.ID,
+			Target: "person/" + p.ID, Details: map[string]any{"before": before, "after": p}}, nil
 	})
 }
 
-// Get opens a person's record for the subject: the access rule is checked
-// and the read (or the refusal) audited. A person out of reach is
-// store.ErrNotFound, the same as one who does not exist.
-func Get(ctx context.Context, db *store.DB, s account.Subject, id string) (*Person, error) {
-	if err := access.Open(ctx, db, s, id, "person/"+id); err != nil {
+// Load reads the opened person's details.
+func Load(ctx context.Context, r store.Reader, op *access.Opened) (*Person, error) {
+	if err := op.Reads(access.PartIdentity); err != nil {
 		return nil, err
 	}
-	return load(ctx, db.Read(), id)
+	return load(ctx, r, op.PersonID())
 }
 
 const personColumns = `p.id, p.given_name, p.family_name, p.preferred_name, p.date_of_birth, p.nhs_number, p.version, p.created_at, p.updated_at`

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"whatmatters/internal/access"
 	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
@@ -46,9 +47,15 @@ func (p *Profile) normalise() error {
 	return nil
 }
 
-// GetProfile returns the person's profile. The caller must already have
-// opened the record (Get).
-func GetProfile(ctx context.Context, r store.Reader, personID string) (*Profile, error) {
+// GetProfile returns the person's profile.
+func GetProfile(ctx context.Context, r store.Reader, op *access.Opened) (*Profile, error) {
+	if err := op.Reads(access.PartProfile); err != nil {
+		return nil, err
+	}
+	return getProfile(ctx, r, op.PersonID())
+}
+
+func getProfile(ctx context.Context, r store.Reader, personID string) (*Profile, error) {
 	var p Profile
 	var gp, gpName sql.NullString
 	err := r.QueryRowContext(ctx, `SELECT p.id, p.pronouns, p.first_language, p.prefers_welsh, p.communication,
@@ -69,38 +76,36 @@ func GetProfile(ctx context.Context, r store.Reader, personID string) (*Profile,
 // UpdateProfile saves the profile. p.Version must be the person's version
 // the editor started from, or store.ErrConflict is returned and nothing
 // changes. A GP practice must be an organisation of that kind.
-func UpdateProfile(ctx context.Context, db *store.DB, s account.Subject, p *Profile) error {
+func UpdateProfile(ctx context.Context, db *store.DB, op *access.Opened, p *Profile) error {
 	if err := p.normalise(); err != nil {
 		return err
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := mustSee(ctx, tx, s, p.PersonID); err != nil {
-			return err
-		}
-		before, err := GetProfile(ctx, tx, p.PersonID)
+	return access.Change(ctx, db, op, access.PartProfile, func(tx *sql.Tx) (audit.Record, error) {
+		p.PersonID = op.PersonID()
+		before, err := getProfile(ctx, tx, p.PersonID)
 		if err != nil {
-			return err
+			return audit.Record{}, err
 		}
 		if before.Version != p.Version {
-			return store.ErrConflict
+			return audit.Record{}, store.ErrConflict
 		}
 		if p.GPPracticeID != "" {
 			var kind string
 			err := tx.QueryRowContext(ctx, `SELECT kind FROM organisations WHERE id = $1`, p.GPPracticeID).Scan(&kind)
 			if err != nil || kind != string(account.OrgGPPractice) {
-				return valid.Problems{{Field: "gp_practice_id", Code: "Choose a GP practice from the list"}}
+				return audit.Record{}, valid.Problems{{Field: "gp_practice_id", Code: "Choose a GP practice from the list"}}
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE people SET pronouns = $1, first_language = $2, prefers_welsh = $3,
+		err = store.ExecOne(ctx, tx, `UPDATE people SET pronouns = $1, first_language = $2, prefers_welsh = $3,
 			communication = $4, communication_helps = $5, communication_aids = $6, best_time = $7, gp_practice_id = $8,
 			nhs_number_verified = $9, version = version + 1, updated_at = $10 WHERE id = $11 AND version = $12`,
 			p.Pronouns, p.FirstLanguage, p.PrefersWelsh, p.Communication, p.CommunicationHelps, p.CommunicationAids,
 			p.BestTime, store.NullIfEmpty(p.GPPracticeID), p.NHSNumberVerified, store.Now(), p.PersonID, p.Version)
 		if err != nil {
-			return fmt.Errorf("people: update profile: %w", err)
+			return audit.Record{}, fmt.Errorf("people: update profile: %w", err)
 		}
 		p.Version = before.Version + 1
-		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "person.profile.update", PersonID: p.PersonID,
-			Target: "person/" + p.PersonID + "/profile", Details: map[string]any{"before": before, "after": p}})
+		return audit.Record{Action: "person.profile.update", PersonID: p.PersonID,
+			Target: "person/" + p.PersonID + "/profile", Details: map[string]any{"before": before, "after": p}}, nil
 	})
 }

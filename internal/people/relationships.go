@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"whatmatters/internal/account"
+	"whatmatters/internal/access"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
@@ -30,7 +30,7 @@ type Relationship struct {
 // someone we support too, inverse names what the person is to them
 // ("mother" for "daughter"), and the relationship is stored both ways. The
 // subject must be able to see both people.
-func AddRelationship(ctx context.Context, db *store.DB, s account.Subject, r *Relationship, inverse string) error {
+func AddRelationship(ctx context.Context, db *store.DB, op *access.Opened, r *Relationship, inverse string) error {
 	r.Name, r.Relationship, r.Contact, inverse = strings.TrimSpace(r.Name), strings.TrimSpace(r.Relationship),
 		strings.TrimSpace(r.Contact), strings.TrimSpace(inverse)
 	var ps valid.Problems
@@ -50,23 +50,20 @@ func AddRelationship(ctx context.Context, db *store.DB, s account.Subject, r *Re
 	if len(ps) > 0 {
 		return ps
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := mustSee(ctx, tx, s, r.PersonID); err != nil {
-			return err
-		}
-		r.ID = valid.NewID()
+	return access.Change(ctx, db, op, access.PartRelationships, func(tx *sql.Tx) (audit.Record, error) {
+		r.ID, r.PersonID = valid.NewID(), op.PersonID()
 		var back *Relationship
 		if r.RelatedPersonID != "" {
-			if err := mustSee(ctx, tx, s, r.RelatedPersonID); err != nil {
-				return valid.Problems{{Field: "related_person_id", Code: "Choose someone from your list of people"}}
+			if ok, err := access.CanSee(ctx, tx, op.Subject(), r.RelatedPersonID); err != nil || !ok || r.RelatedPersonID == r.PersonID {
+				return audit.Record{}, valid.Problems{{Field: "related_person_id", Code: "Choose someone from your list of people"}}
 			}
 			me, err := load(ctx, tx, r.PersonID)
 			if err != nil {
-				return err
+				return audit.Record{}, err
 			}
 			other, err := load(ctx, tx, r.RelatedPersonID)
 			if err != nil {
-				return err
+				return audit.Record{}, err
 			}
 			r.Name = other.Name()
 			back = &Relationship{ID: valid.NewID(), PersonID: r.RelatedPersonID, RelatedPersonID: r.PersonID,
@@ -74,22 +71,22 @@ func AddRelationship(ctx context.Context, db *store.DB, s account.Subject, r *Re
 			r.InverseID = back.ID
 		}
 		if err := insertRelationship(ctx, tx, r, ""); err != nil {
-			return err
+			return audit.Record{}, err
 		}
 		if back != nil {
 			if err := insertRelationship(ctx, tx, back, r.ID); err != nil {
-				return err
+				return audit.Record{}, err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE person_relationships SET inverse_id = $1 WHERE id = $2`, back.ID, r.ID); err != nil {
-				return err
+				return audit.Record{}, err
 			}
-			if err := audit.Write(ctx, tx, s.Actor, audit.Record{Action: "relationship.add", PersonID: back.PersonID,
+			if err := audit.Write(ctx, tx, op.Subject().Actor, audit.Record{Action: "relationship.add", PersonID: back.PersonID,
 				Target: "relationship/" + back.ID, Details: map[string]any{"after": back}}); err != nil {
-				return err
+				return audit.Record{}, err
 			}
 		}
-		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "relationship.add", PersonID: r.PersonID,
-			Target: "relationship/" + r.ID, Details: map[string]any{"after": r}})
+		return audit.Record{Action: "relationship.add", PersonID: r.PersonID,
+			Target: "relationship/" + r.ID, Details: map[string]any{"after": r}}, nil
 	})
 }
 
@@ -106,7 +103,14 @@ func insertRelationship(ctx context.Context, tx *sql.Tx, r *Relationship, invers
 
 // Relationships lists who matters to the person. The caller must already
 // have opened the record (Get).
-func Relationships(ctx context.Context, r store.Reader, personID string) ([]Relationship, error) {
+func Relationships(ctx context.Context, r store.Reader, op *access.Opened) ([]Relationship, error) {
+	if err := op.Reads(access.PartRelationships); err != nil {
+		return nil, err
+	}
+	return relationships(ctx, r, op.PersonID())
+}
+
+func relationships(ctx context.Context, r store.Reader, personID string) ([]Relationship, error) {
 	rows, err := r.QueryContext(ctx, `SELECT id, person_id, COALESCE(related_person_id, ''), name, relationship,
 		COALESCE(inverse_id, ''), is_carer, is_main_carer, is_key_contact, contact
 		FROM person_relationships WHERE person_id = $1 ORDER BY is_main_carer DESC, is_key_contact DESC, name`, personID)

@@ -69,26 +69,24 @@ func (r *RiskAgreement) normalise() error {
 }
 
 // AddRiskAgreement records a positive risk agreement.
-func AddRiskAgreement(ctx context.Context, db *store.DB, s account.Subject, r *RiskAgreement) error {
+func AddRiskAgreement(ctx context.Context, db *store.DB, op *access.Opened, r *RiskAgreement) error {
 	if err := r.normalise(); err != nil {
 		return err
 	}
 	now := store.Now()
 	r.ID, r.Version = valid.NewID(), 1
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := mustSee(ctx, tx, s, r.PersonID); err != nil {
-			return err
-		}
+	r.PersonID = op.PersonID()
+	return access.Change(ctx, db, op, access.PartRisks, func(tx *sql.Tx) (audit.Record, error) {
 		_, err := tx.ExecContext(ctx, `INSERT INTO risk_agreements (id, person_id, wants_to, risk, likelihood, impact,
 			mitigation, persons_view, agreed_by, review_on, version, created_by, created_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
 			r.ID, r.PersonID, r.WantsTo, r.Risk, r.Likelihood, r.Impact, r.Mitigation, r.PersonsView, r.AgreedBy,
-			r.ReviewOn, r.Version, s.Account.ID, now, now)
+			r.ReviewOn, r.Version, op.Subject().Account.ID, now, now)
 		if err != nil {
-			return fmt.Errorf("people: add risk agreement: %w", err)
+			return audit.Record{}, fmt.Errorf("people: add risk agreement: %w", err)
 		}
-		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "risk_agreement.create", PersonID: r.PersonID,
-			Target: "risk_agreement/" + r.ID, Details: map[string]any{"after": r}})
+		return audit.Record{Action: "risk_agreement.create", PersonID: r.PersonID,
+			Target: "risk_agreement/" + r.ID, Details: map[string]any{"after": r}}, nil
 	})
 }
 
@@ -104,7 +102,14 @@ func scanRisk(s store.Scanner, extra ...any) (RiskAgreement, error) {
 
 // RiskAgreements lists a person's risk agreements. The caller must already
 // have opened the record (Get).
-func RiskAgreements(ctx context.Context, r store.Reader, personID string) ([]RiskAgreement, error) {
+func RiskAgreements(ctx context.Context, r store.Reader, op *access.Opened) ([]RiskAgreement, error) {
+	if err := op.Reads(access.PartRisks); err != nil {
+		return nil, err
+	}
+	return riskAgreements(ctx, r, op.PersonID())
+}
+
+func riskAgreements(ctx context.Context, r store.Reader, personID string) ([]RiskAgreement, error) {
 	rows, err := r.QueryContext(ctx, `SELECT `+riskColumns+` FROM risk_agreements r WHERE r.person_id = $1
 		ORDER BY r.review_on, r.id`, personID)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"whatmatters/internal/access"
 	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
@@ -71,20 +72,33 @@ func (e *Entry) normalise() error {
 	return nil
 }
 
-// AddEntry adds an entry to the story of a person the subject may see.
-func AddEntry(ctx context.Context, db *store.DB, s account.Subject, e *Entry) error {
+// AddEntry adds an entry to the opened person's story, with any files
+// attached to it, in one transaction: an entry is never left without the
+// file it was saved with, nor a file without its entry.
+func AddEntry(ctx context.Context, db *store.DB, op *access.Opened, e *Entry, files ...NewFile) error {
 	if err := e.normalise(); err != nil {
 		return err
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := mustSee(ctx, tx, s, e.PersonID); err != nil {
+	for _, f := range files {
+		if err := CheckAttachment(f.Data); err != nil {
 			return err
 		}
-		if err := insertEntry(ctx, tx, db.Dialect, s, e); err != nil {
-			return err
+	}
+	e.PersonID = op.PersonID()
+	return access.Change(ctx, db, op, access.PartStory, func(tx *sql.Tx) (audit.Record, error) {
+		if err := insertEntry(ctx, tx, db.Dialect, op.Subject(), e); err != nil {
+			return audit.Record{}, err
 		}
-		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "story.add", PersonID: e.PersonID,
-			Target: "story_entry/" + e.ID, Details: map[string]any{"after": e}})
+		var added []*Attachment
+		for _, f := range files {
+			a, err := insertAttachment(ctx, tx, op, e, f)
+			if err != nil {
+				return audit.Record{}, err
+			}
+			added = append(added, a)
+		}
+		return audit.Record{Action: "story.add", Target: "story_entry/" + e.ID,
+			Details: map[string]any{"after": e, "attachments": added}}, nil
 	})
 }
 
@@ -116,7 +130,7 @@ func insertEntry(ctx context.Context, tx *sql.Tx, dialect store.Dialect, s accou
 
 // CorrectEntry writes a corrected version of an entry. The old entry stays,
 // marked as superseded, with the reason on the new one.
-func CorrectEntry(ctx context.Context, db *store.DB, s account.Subject, oldID string, e *Entry, reason string) error {
+func CorrectEntry(ctx context.Context, db *store.DB, op *access.Opened, oldID string, e *Entry, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if err := e.normalise(); err != nil {
 		return err
@@ -124,61 +138,60 @@ func CorrectEntry(ctx context.Context, db *store.DB, s account.Subject, oldID st
 	if reason == "" {
 		return valid.Problems{{Field: "correction_reason", Code: "Say why the entry is being corrected"}}
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		old, err := entry(ctx, tx, oldID)
+	return access.Change(ctx, db, op, access.PartStory, func(tx *sql.Tx) (audit.Record, error) {
+		old, err := ownEntry(ctx, tx, op, oldID)
 		if err != nil {
-			return err
-		}
-		if err := mustSee(ctx, tx, s, old.PersonID); err != nil {
-			return err
+			return audit.Record{}, err
 		}
 		if !old.Current() {
-			return store.ErrConflict // someone corrected or removed it first
+			return audit.Record{}, store.ErrConflict // someone corrected or removed it first
 		}
 		e.PersonID, e.Supersedes, e.CorrectionReason = old.PersonID, old.ID, reason
-		if err := insertEntry(ctx, tx, db.Dialect, s, e); err != nil {
-			return err
+		if err := insertEntry(ctx, tx, db.Dialect, op.Subject(), e); err != nil {
+			return audit.Record{}, err
 		}
 		if err := retire(ctx, tx, db.Dialect, old.ID, `superseded_by = $1`, e.ID); err != nil {
-			return err
+			return audit.Record{}, err
 		}
-		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "story.correct", PersonID: old.PersonID,
-			Target: "story_entry/" + e.ID, Details: map[string]any{"before": old, "after": e, "reason": reason}})
+		return audit.Record{Action: "story.correct", PersonID: old.PersonID,
+			Target: "story_entry/" + e.ID, Details: map[string]any{"before": old, "after": e, "reason": reason}}, nil
 	})
 }
 
 // RemoveEntry marks an entry as removed, with who and why. It stays in the
 // history; it no longer shows in the timeline or in searches.
-func RemoveEntry(ctx context.Context, db *store.DB, s account.Subject, id, reason string) error {
+func RemoveEntry(ctx context.Context, db *store.DB, op *access.Opened, id, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return valid.Problems{{Field: "removed_reason", Code: "Say why the entry is being removed"}}
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		old, err := entry(ctx, tx, id)
+	return access.Change(ctx, db, op, access.PartStory, func(tx *sql.Tx) (audit.Record, error) {
+		old, err := ownEntry(ctx, tx, op, id)
 		if err != nil {
-			return err
-		}
-		if err := mustSee(ctx, tx, s, old.PersonID); err != nil {
-			return err
+			return audit.Record{}, err
 		}
 		if !old.Current() {
-			return store.ErrConflict
+			return audit.Record{}, store.ErrConflict
 		}
 		if err := retire(ctx, tx, db.Dialect, id, `removed_at = $1, removed_by_label = $2, removed_reason = $3`,
-			store.Now(), s.Actor.Label, reason); err != nil {
-			return err
+			store.Now(), op.Subject().Actor.Label, reason); err != nil {
+			return audit.Record{}, err
 		}
-		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "story.remove", PersonID: old.PersonID,
-			Target: "story_entry/" + id, Details: map[string]any{"before": old, "reason": reason}})
+		return audit.Record{Action: "story.remove", PersonID: old.PersonID,
+			Target: "story_entry/" + id, Details: map[string]any{"before": old, "reason": reason}}, nil
 	})
 }
 
 // retire marks an entry as no longer current and drops it from the search
 // index. set is the SET clause, its values first; the id is added last.
+// Only a current entry is retired: if another writer corrected or removed
+// it first, no row changes and the answer is store.ErrConflict, so an
+// entry never has two live versions.
 func retire(ctx context.Context, tx *sql.Tx, dialect store.Dialect, id, set string, values ...any) error {
 	idArg := fmt.Sprintf("$%d", len(values)+1)
-	if _, err := tx.ExecContext(ctx, `UPDATE story_entries SET `+set+` WHERE id = `+idArg, append(values, id)...); err != nil {
+	err := store.ExecOne(ctx, tx, `UPDATE story_entries SET `+set+` WHERE id = `+idArg+
+		` AND superseded_by IS NULL AND removed_at IS NULL`, append(values, id)...)
+	if err != nil {
 		return fmt.Errorf("people: retire story entry: %w", err)
 	}
 	if dialect == store.SQLite {
@@ -209,6 +222,16 @@ func scanEntry(s store.Scanner) (*Entry, error) {
 	return &e, nil
 }
 
+// ownEntry reads an entry of the opened person's; another person's is not
+// found.
+func ownEntry(ctx context.Context, r store.Reader, op *access.Opened, id string) (*Entry, error) {
+	e, err := entry(ctx, r, id)
+	if err == nil && e.PersonID != op.PersonID() {
+		return nil, store.ErrNotFound
+	}
+	return e, err
+}
+
 func entry(ctx context.Context, r store.Reader, id string) (*Entry, error) {
 	return scanEntry(r.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM story_entries e WHERE e.id = $1`, id))
 }
@@ -227,7 +250,14 @@ const MaxTimeline = 2000
 
 // Timeline returns a person's story, newest first. The caller must already
 // have opened the record (Get).
-func Timeline(ctx context.Context, r store.Reader, personID string, f TimelineFilter) ([]Entry, error) {
+func Timeline(ctx context.Context, r store.Reader, op *access.Opened, f TimelineFilter) ([]Entry, error) {
+	if err := op.Reads(access.PartStory); err != nil {
+		return nil, err
+	}
+	return timeline(ctx, r, op.PersonID(), f)
+}
+
+func timeline(ctx context.Context, r store.Reader, personID string, f TimelineFilter) ([]Entry, error) {
 	var args store.Args
 	where := `e.person_id = ` + args.Add(personID)
 	if !f.History {
@@ -269,9 +299,15 @@ func Timeline(ctx context.Context, r store.Reader, personID string, f TimelineFi
 	return out, linkOutcomes(ctx, r, personID, out, index)
 }
 
-// StoryCount is how many current entries a person's story has. The caller
-// must already have opened the record (Get).
-func StoryCount(ctx context.Context, r store.Reader, personID string) (int, error) {
+// StoryCount is how many current entries a person's story has.
+func StoryCount(ctx context.Context, r store.Reader, op *access.Opened) (int, error) {
+	if err := op.Reads(access.PartStory); err != nil {
+		return 0, err
+	}
+	return storyCount(ctx, r, op.PersonID())
+}
+
+func storyCount(ctx context.Context, r store.Reader, personID string) (int, error) {
 	var n int
 	err := r.QueryRowContext(ctx, `SELECT COUNT(*) FROM story_entries WHERE person_id = $1
 		AND superseded_by IS NULL AND removed_at IS NULL`, personID).Scan(&n)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"whatmatters/internal/account"
+	"whatmatters/internal/access"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
@@ -71,30 +71,34 @@ func pastDate(v string) string {
 }
 
 // AddStrength records a strength for a person the subject may see.
-func AddStrength(ctx context.Context, db *store.DB, s account.Subject, st *Strength) error {
+func AddStrength(ctx context.Context, db *store.DB, op *access.Opened, st *Strength) error {
 	if err := st.normalise(); err != nil {
 		return err
 	}
 	now := store.Now()
 	st.ID, st.Version = valid.NewID(), 1
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := mustSee(ctx, tx, s, st.PersonID); err != nil {
-			return err
-		}
+	st.PersonID = op.PersonID()
+	return access.Change(ctx, db, op, access.PartStrengths, func(tx *sql.Tx) (audit.Record, error) {
 		_, err := tx.ExecContext(ctx, `INSERT INTO strengths (id, person_id, strength, meaning, named_by, last_confirmed_on,
 			version, created_by, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-			st.ID, st.PersonID, st.Strength, st.Meaning, st.NamedBy, st.LastConfirmedOn, st.Version, s.Account.ID, now, now)
+			st.ID, st.PersonID, st.Strength, st.Meaning, st.NamedBy, st.LastConfirmedOn, st.Version, op.Subject().Account.ID, now, now)
 		if err != nil {
-			return fmt.Errorf("people: add strength: %w", err)
+			return audit.Record{}, fmt.Errorf("people: add strength: %w", err)
 		}
-		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "strength.create", PersonID: st.PersonID,
-			Target: "strength/" + st.ID, Details: map[string]any{"after": st}})
+		return audit.Record{Action: "strength.create", PersonID: st.PersonID,
+			Target: "strength/" + st.ID, Details: map[string]any{"after": st}}, nil
 	})
 }
 
-// Strengths lists a person's strengths. The caller must already have
-// opened the record (Get).
-func Strengths(ctx context.Context, r store.Reader, personID string) ([]Strength, error) {
+// Strengths lists a person's strengths.
+func Strengths(ctx context.Context, r store.Reader, op *access.Opened) ([]Strength, error) {
+	if err := op.Reads(access.PartStrengths); err != nil {
+		return nil, err
+	}
+	return strengths(ctx, r, op.PersonID())
+}
+
+func strengths(ctx context.Context, r store.Reader, personID string) ([]Strength, error) {
 	rows, err := r.QueryContext(ctx, `SELECT id, person_id, strength, meaning, named_by, last_confirmed_on, version
 		FROM strengths WHERE person_id = $1 ORDER BY created_at, id`, personID)
 	if err != nil {

@@ -115,3 +115,23 @@ func NullIfEmpty(s string) any {
 	}
 	return s
 }
+
+// ExecOne runs a change that must touch exactly one row. A versioned
+// update names, in its WHERE, the version the editor started from: no row
+// changed means someone else saved first, and the answer is ErrConflict,
+// never a silent overwrite (PostgreSQL's READ COMMITTED lets two such
+// transactions both read the old version; only the row count tells).
+func ExecOne(ctx context.Context, tx *sql.Tx, q string, args ...any) error {
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("store: rows affected: %w", err)
+	}
+	if n != 1 {
+		return ErrConflict
+	}
+	return nil
+}

@@ -96,12 +96,22 @@ func problems(stderr io.Writer, err error) int {
 	var ps planning.Problems
 	if errors.As(err, &ps) {
 		for _, p := range ps {
-			fmt.Fprintln(stderr, p.String())
+			fmt.Fprintln(stderr, problemLine(p))
 		}
 		return 2
 	}
 	fmt.Fprintf(stderr, "whatmatters: %v\n", err)
 	return 1
+}
+
+// problemLine is a problem as the command line words it: a problem with
+// what was asked names the flag that asked it (the option max_shift is
+// --max-shift), any other its path in the model.
+func problemLine(p planning.Problem) string {
+	if p.Option != "" {
+		return "--" + strings.ReplaceAll(p.Option, "_", "-") + ": " + p.Message
+	}
+	return p.String()
 }
 
 func checkFormat(format string, stderr io.Writer, allowed ...string) bool {
@@ -388,7 +398,7 @@ func planSensitivity(args []string, stdout, stderr io.Writer) int {
 	}
 	var vs []planning.Vary
 	for _, v := range varies {
-		pv, err := planning.ParseVary(v)
+		pv, err := parseVary(v)
 		if err != nil {
 			fmt.Fprintf(stderr, "whatmatters: %v\n", err)
 			return 2
@@ -415,6 +425,21 @@ func planSensitivity(args []string, stdout, stderr io.Writer) int {
 	}
 	sensitivityTable(stdout, m, *scenario, swings)
 	return 0
+}
+
+// parseVary reads --vary's "unit_cost=±20%" (also "+-20%", "+/-20%" or
+// "20%").
+func parseVary(s string) (planning.Vary, error) {
+	what, amount, ok := strings.Cut(s, "=")
+	if !ok || (what != planning.VaryUnitCost && what != planning.VaryContents) {
+		return planning.Vary{}, fmt.Errorf("--vary %q: write unit_cost=±20%% or contents=±10%%", s)
+	}
+	amount = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(amount, "±"), "+-"), "+/-"), "%")
+	pct, err := strconv.ParseFloat(amount, 64)
+	if err != nil || pct <= 0 || pct >= 100 {
+		return planning.Vary{}, fmt.Errorf("--vary %q: the amount must be a percentage above 0 and below 100, like ±20%%", s)
+	}
+	return planning.Vary{What: what, Share: pct / 100}, nil
 }
 
 // sensitivityTable is the tornado chart's numbers: each parameter low and

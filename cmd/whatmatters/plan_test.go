@@ -291,3 +291,25 @@ func TestPlanExplainPricesAndContents(t *testing.T) {
 		}
 	}
 }
+
+// The engine names the option a problem is about; the command words it
+// as its flag.
+func TestPlanProblemsNameTheFlags(t *testing.T) {
+	lp := filepath.Join(fixtures, "riverside-lp.json")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", filepath.Join(fixtures, "riverside.json"), "--scenario", "Z"}, `--scenario: there is no scenario "Z" in the model`},
+		{[]string{"run", filepath.Join(fixtures, "riverside.json"), "--scenario", "Z", "--explain"}, `--scenario: there is no scenario "Z" in the model`},
+		{[]string{"optimise", lp, "--objective", "most_fun"}, "--objective: must be min_cost or max_at_home"},
+		{[]string{"optimise", lp, "--perspective", "mine"}, "--perspective: must be public or comprehensive"},
+		{[]string{"optimise", lp, "--max-shift", "2"}, "--max-shift: must be between 0 and 1"},
+		{[]string{"sensitivity", filepath.Join(fixtures, "riverside.json"), "--scenario", "A", "--vary", "colour=5%"}, `whatmatters: --vary "colour=5%": write unit_cost=±20% or contents=±10%`},
+	} {
+		code, out, errs := plan(t, tc.args...)
+		if code != 2 || out != "" || errs != tc.want+"\n" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q, want %q", tc.args, code, out, errs, tc.want)
+		}
+	}
+}

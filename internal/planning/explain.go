@@ -26,7 +26,7 @@ type explanation struct {
 func (m *Model) Explain(w io.Writer, scenario string) error {
 	sc := m.scenario(scenario)
 	if sc == nil {
-		return Problems{{Path: "--scenario", Message: fmt.Sprintf("there is no scenario %q in the model", scenario)}}
+		return Problems{noScenario(scenario)}
 	}
 	st, err := m.ScenarioState(scenario)
 	if err != nil {

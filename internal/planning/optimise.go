@@ -104,13 +104,21 @@ func (o OptimiseOptions) withDefaults() (OptimiseOptions, error) {
 	}
 	switch {
 	case o.Objective != MinCost && o.Objective != MaxAtHome:
-		return o, Problems{{Path: "--objective", Message: "must be min_cost or max_at_home"}}
+		return o, Problems{optionProblem(OptionObjective, "planning.objective", "must be min_cost or max_at_home")}
 	case o.Perspective != Public && o.Perspective != Comprehensive:
-		return o, Problems{{Path: "--perspective", Message: "must be public or comprehensive"}}
+		return o, Problems{optionProblem(OptionPerspective, "planning.perspective", "must be public or comprehensive")}
 	case o.MaxShift != nil && (*o.MaxShift < 0 || *o.MaxShift > 1):
-		return o, Problems{{Path: "--max-shift", Message: "must be between 0 and 1"}}
+		return o, Problems{optionProblem(OptionMaxShift, "planning.max_shift", "must be between 0 and 1")}
 	}
 	return o, nil
+}
+
+// optionProblem is a problem with an option of the request, not with the
+// model: it has no path.
+func optionProblem(option, code, format string, args ...any) Problem {
+	p := newProblem("", code, format, args...)
+	p.Option = option
+	return p
 }
 
 // formulation is the LP being built for a state and options.
@@ -200,7 +208,7 @@ func (f *formulation) budget() {
 }
 
 // maxShift: x[c][p] ≥ (1 − s) × current[c][p], s being the category's
-// own max_shift or else --max-shift. These are rows, not bounds, so that
+// own max_shift or else the options' MaxShift. These are rows, not bounds, so that
 // a conflict can name them.
 func (f *formulation) maxShift() {
 	for j, cl := range f.lp.cells {

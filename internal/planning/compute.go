@@ -223,3 +223,14 @@ func (m *Model) scenario(id string) *Scenario {
 	}
 	return nil
 }
+
+// Payers are every payer in the results' cost by payer, sorted.
+func Payers(results []*Result) []string {
+	seen := map[string]bool{}
+	for _, r := range results {
+		for p := range r.CostByPayer {
+			seen[p] = true
+		}
+	}
+	return sortedKeys(seen)
+}

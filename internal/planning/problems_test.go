@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 
@@ -36,7 +35,7 @@ func TestProblemsNameOptionsAndModelPathsNotFlags(t *testing.T) {
 	ctx := context.Background()
 	first := func(err error) planning.Problem { t.Helper(); return problems(t, err)[0] }
 	_, runErr := m.Run([]string{"Z"})
-	explainErr := m.Explain(io.Discard, "Z")
+	_, explainErr := m.Explain("Z")
 	_, sensErr := m.Sensitivity("Z", []planning.Vary{{What: planning.VaryUnitCost, Share: 0.2}})
 	_, optErr := lp.Optimise(ctx, optimize.Clp{}, planning.OptimiseOptions{Scenario: "Z"})
 	_, objErr := lp.Optimise(ctx, optimize.Clp{}, planning.OptimiseOptions{Objective: "most_fun"})

@@ -8,12 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"whatmatters/internal/optimize"
@@ -242,55 +239,12 @@ func planOptimise(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if *format == "table" {
-		return optimumTable(stdout, m, ans)
-	}
-	return writeJSON(stdout, stderr, ans)
-}
-
-// optimumTable writes the optimum beside the baseline, as planTable
-// does for scenarios, then the allocation and the shadow prices.
-func optimumTable(w io.Writer, m *planning.Model, ans any) int {
-	if inf, ok := ans.(*planning.Infeasible); ok {
-		fmt.Fprintln(w, "No allocation meets every constraint. These cannot all hold together:")
-		for _, c := range inf.Conflicts {
-			fmt.Fprintln(w, "  -", c)
-		}
-		if !inf.ConflictsMinimal {
-			fmt.Fprintln(w, "(The search for the smallest such set ran out of time: some of these may not be needed for the conflict.)")
+		if report.WriteOptimum(stdout, m, ans) != nil {
+			return 1
 		}
 		return 0
 	}
-	opt := ans.(*planning.Optimum)
-	base := m.BaselineState().Evaluate("baseline", nil)
-	fmt.Fprintf(w, "Optimum (%s, solved by %s)\n\n", opt.Objective, opt.Solver)
-	if err := report.WriteTable(w, m, []*planning.Result{base, opt.Result}); err != nil {
-		return 1
-	}
-	fmt.Fprintln(w, "\nPeople per package")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Category\tPackage\tbaseline\toptimum\tChange\t")
-	for _, c := range m.Categories {
-		for _, p := range c.Options {
-			was, now := base.Allocation.Get(c.ID, p), opt.Allocation.Get(c.ID, p)
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", c.ID, p, report.Count(was), report.Count(now), report.SignedCount(now-was))
-		}
-	}
-	_ = tw.Flush()
-	fmt.Fprintf(w, "\nShadow prices: what one more unit a week of each limit is worth (%s)\n", improvement(opt.Objective, m.Currency))
-	if len(opt.ShadowPrices) == 0 {
-		fmt.Fprintln(w, "  none: no capacity or budget is given")
-	}
-	for _, k := range slices.Sorted(maps.Keys(opt.ShadowPrices)) {
-		fmt.Fprintf(w, "  %s: %s\n", k, strconv.FormatFloat(opt.ShadowPrices[k], 'f', 6, 64))
-	}
-	return 0
-}
-
-func improvement(objective, currency string) string {
-	if objective == planning.MaxAtHome {
-		return "more people at home"
-	}
-	return "less weekly cost, in " + currency
+	return writeJSON(stdout, stderr, ans)
 }
 
 func planProject(args []string, stdout, stderr io.Writer) int {

@@ -250,6 +250,11 @@ func TestPlanOptimiseTable(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, out)
 		}
 	}
+	code, out, errs = plan(t, "optimise", filepath.Join(fixtures, "riverside-lp.json"), "--budget", "1000", "--format", "table")
+	if code != 0 || !strings.HasPrefix(out, "No allocation meets every constraint. These cannot all hold together:\n") ||
+		!strings.Contains(out, "\n  - budget\n") {
+		t.Errorf("infeasible: exit %d %s\n%s", code, errs, out)
+	}
 }
 
 func TestPlanUsageAndMissingFile(t *testing.T) {

@@ -4,7 +4,8 @@
 // of care would cost and need: money by payer, bed places, staff, people
 // supported at home. It also finds the best balance within budgets and
 // capacities with a linear programme. It is pure computation: no
-// database, no HTTP.
+// database, no HTTP, and no text: it returns figures and problems as
+// values, and internal/planning/report draws them for the command line.
 package planning
 
 import (

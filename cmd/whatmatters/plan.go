@@ -8,16 +8,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"whatmatters/internal/optimize"
 	"whatmatters/internal/planning"
+	"whatmatters/internal/planning/report"
 )
 
 func init() {
@@ -96,12 +94,22 @@ func problems(stderr io.Writer, err error) int {
 	var ps planning.Problems
 	if errors.As(err, &ps) {
 		for _, p := range ps {
-			fmt.Fprintln(stderr, p.String())
+			fmt.Fprintln(stderr, problemLine(p))
 		}
 		return 2
 	}
 	fmt.Fprintf(stderr, "whatmatters: %v\n", err)
 	return 1
+}
+
+// problemLine is a problem as the command line words it: a problem with
+// what was asked names the flag that asked it (the option max_shift is
+// --max-shift), any other its path in the model.
+func problemLine(p planning.Problem) string {
+	if p.Option != "" {
+		return "--" + strings.ReplaceAll(p.Option, "_", "-") + ": " + p.Message
+	}
+	return p.String()
 }
 
 func checkFormat(format string, stderr io.Writer, allowed ...string) bool {
@@ -154,8 +162,12 @@ func planRun(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "whatmatters: --explain needs exactly one --scenario")
 			return 2
 		}
-		if err := m.Explain(stdout, scenarios[0]); err != nil {
+		e, err := m.Explain(scenarios[0])
+		if err != nil {
 			return problems(stderr, err)
+		}
+		if report.WriteExplanation(stdout, e) != nil {
+			return 1
 		}
 		return 0
 	}
@@ -167,9 +179,9 @@ func planRun(args []string, stdout, stderr io.Writer) int {
 	case "json":
 		return writeJSON(stdout, stderr, map[string]any{"model": m.Name, "results": results})
 	case "csv":
-		err = planning.WriteCSV(stdout, m, results)
+		err = report.WriteCSV(stdout, m, results)
 	default:
-		err = planning.WriteTable(stdout, m, results)
+		err = report.WriteTable(stdout, m, results)
 	}
 	if err != nil {
 		return problems(stderr, err)
@@ -227,55 +239,12 @@ func planOptimise(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if *format == "table" {
-		return optimumTable(stdout, m, ans)
-	}
-	return writeJSON(stdout, stderr, ans)
-}
-
-// optimumTable writes the optimum beside the baseline, as planTable
-// does for scenarios, then the allocation and the shadow prices.
-func optimumTable(w io.Writer, m *planning.Model, ans any) int {
-	if inf, ok := ans.(*planning.Infeasible); ok {
-		fmt.Fprintln(w, "No allocation meets every constraint. These cannot all hold together:")
-		for _, c := range inf.Conflicts {
-			fmt.Fprintln(w, "  -", c)
-		}
-		if !inf.ConflictsMinimal {
-			fmt.Fprintln(w, "(The search for the smallest such set ran out of time: some of these may not be needed for the conflict.)")
+		if report.WriteOptimum(stdout, m, ans) != nil {
+			return 1
 		}
 		return 0
 	}
-	opt := ans.(*planning.Optimum)
-	base := m.BaselineState().Evaluate("baseline", nil)
-	fmt.Fprintf(w, "Optimum (%s, solved by %s)\n\n", opt.Objective, opt.Solver)
-	if err := planning.WriteTable(w, m, []*planning.Result{base, opt.Result}); err != nil {
-		return 1
-	}
-	fmt.Fprintln(w, "\nPeople per package")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Category\tPackage\tbaseline\toptimum\tChange\t")
-	for _, c := range m.Categories {
-		for _, p := range c.Options {
-			was, now := base.Allocation.Get(c.ID, p), opt.Allocation.Get(c.ID, p)
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", c.ID, p, planning.Count(was), planning.Count(now), planning.SignedCount(now-was))
-		}
-	}
-	_ = tw.Flush()
-	fmt.Fprintf(w, "\nShadow prices: what one more unit a week of each limit is worth (%s)\n", improvement(opt.Objective, m.Currency))
-	if len(opt.ShadowPrices) == 0 {
-		fmt.Fprintln(w, "  none: no capacity or budget is given")
-	}
-	for _, k := range slices.Sorted(maps.Keys(opt.ShadowPrices)) {
-		fmt.Fprintf(w, "  %s: %s\n", k, strconv.FormatFloat(opt.ShadowPrices[k], 'f', 6, 64))
-	}
-	return 0
-}
-
-func improvement(objective, currency string) string {
-	if objective == planning.MaxAtHome {
-		return "more people at home"
-	}
-	return "less weekly cost, in " + currency
+	return writeJSON(stdout, stderr, ans)
 }
 
 func planProject(args []string, stdout, stderr io.Writer) int {
@@ -302,61 +271,10 @@ func planProject(args []string, stdout, stderr io.Writer) int {
 	if *format == "json" {
 		return writeJSON(stdout, stderr, map[string]any{"model": m.Name, "years": out})
 	}
-	projectTable(stdout, m, out)
+	if report.WriteProjection(stdout, m, out) != nil {
+		return 1
+	}
 	return 0
-}
-
-// projectTable writes people and cost per year, then the resources the
-// baseline mix would need each year.
-func projectTable(w io.Writer, m *planning.Model, years []planning.YearProjection) {
-	year := func(y planning.YearProjection) string {
-		if y.Interpolated {
-			return strconv.Itoa(y.Year) + "*"
-		}
-		return strconv.Itoa(y.Year)
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	header := "Year\t"
-	for _, c := range m.Categories {
-		header += c.ID + "\t"
-	}
-	fmt.Fprintln(tw, header+"People\tAt home\tCost per week\tCost per year\tPublic cost per week\t")
-	for _, y := range years {
-		line := year(y) + "\t"
-		for _, c := range m.Categories {
-			line += planning.Count(y.Categories[c.ID]) + "\t"
-		}
-		fmt.Fprintln(tw, line+planning.Count(y.People)+"\t"+planning.Count(y.AtHome)+"\t"+planning.Money(m.Currency, y.CostPerWeek)+"\t"+
-			planning.Money(m.Currency, y.CostPerYear)+"\t"+planning.Money(m.Currency, y.PublicCost)+"\t")
-	}
-	_ = tw.Flush()
-	fmt.Fprintln(w, "\nResources needed per week")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	header = "Year\t"
-	for _, r := range m.Resources {
-		header += r.Name + " (" + r.Unit + ")\t"
-		if r.Kind == "bed" {
-			header += "places\t"
-		} else if _, ok := years[0].WTE[r.ID]; ok {
-			header += "WTE\t"
-		}
-	}
-	fmt.Fprintln(tw, header)
-	for _, y := range years {
-		line := year(y) + "\t"
-		for _, r := range m.Resources {
-			line += planning.Count(y.Volumes[r.ID]) + "\t"
-			if v, ok := y.Places[r.ID]; ok {
-				line += strconv.FormatFloat(v, 'f', 1, 64) + "\t"
-			} else if v, ok := y.WTE[r.ID]; ok {
-				line += strconv.FormatFloat(v, 'f', 1, 64) + "\t"
-			}
-		}
-		fmt.Fprintln(tw, line)
-	}
-	_ = tw.Flush()
-	fmt.Fprintln(w, "\nThe baseline mix of packages, applied to each year's projected people (Σ prevalence × population of each band).")
-	fmt.Fprintln(w, "* interpolated linearly between the years the model gives.")
 }
 
 func parseYears(s string) (int, int, error) {
@@ -388,7 +306,7 @@ func planSensitivity(args []string, stdout, stderr io.Writer) int {
 	}
 	var vs []planning.Vary
 	for _, v := range varies {
-		pv, err := planning.ParseVary(v)
+		pv, err := parseVary(v)
 		if err != nil {
 			fmt.Fprintf(stderr, "whatmatters: %v\n", err)
 			return 2
@@ -407,30 +325,29 @@ func planSensitivity(args []string, stdout, stderr io.Writer) int {
 	case "json":
 		return writeJSON(stdout, stderr, map[string]any{"model": m.Name, "scenario": *scenario, "swings": swings})
 	case "csv":
-		fmt.Fprintln(stdout, "parameter,low,high,cost_per_week_low,cost_per_week_high,cost_change_low,cost_change_high,swing,change_swing")
-		for _, s := range swings {
-			fmt.Fprintf(stdout, "%s,%v,%v,%v,%v,%v,%v,%v,%v\n", s.Parameter, s.Low, s.High, s.CostLow, s.CostHigh, s.ChangeLow, s.ChangeHigh, s.Swing, s.ChangeSwing)
-		}
-		return 0
+		err = report.WriteSensitivityCSV(stdout, swings)
+	default:
+		err = report.WriteSensitivity(stdout, m, *scenario, swings)
 	}
-	sensitivityTable(stdout, m, *scenario, swings)
+	if err != nil {
+		return 1
+	}
 	return 0
 }
 
-// sensitivityTable is the tornado chart's numbers: each parameter low and
-// high, the scenario's weekly cost and its change against the baseline at
-// each, largest swing first.
-func sensitivityTable(w io.Writer, m *planning.Model, scenario string, swings []planning.Swing) {
-	fmt.Fprintf(w, "Scenario %s: weekly cost and change against the baseline, each parameter varied alone\n\n", scenario)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Parameter\tLow\tHigh\tCost (low)\tCost (high)\tSwing\tChange (low)\tChange (high)\tSwing in change\t")
-	money := func(v float64) string { return planning.Money(m.Currency, v) }
-	for _, s := range swings {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Parameter, strconv.FormatFloat(s.Low, 'g', 10, 64), strconv.FormatFloat(s.High, 'g', 10, 64),
-			money(s.CostLow), money(s.CostHigh), money(s.Swing),
-			planning.SignedMoney(m.Currency, s.ChangeLow), planning.SignedMoney(m.Currency, s.ChangeHigh), money(s.ChangeSwing))
+// parseVary reads --vary's "unit_cost=±20%" (also "+-20%", "+/-20%" or
+// "20%").
+func parseVary(s string) (planning.Vary, error) {
+	what, amount, ok := strings.Cut(s, "=")
+	if !ok || (what != planning.VaryUnitCost && what != planning.VaryContents) {
+		return planning.Vary{}, fmt.Errorf("--vary %q: write unit_cost=±20%% or contents=±10%%", s)
 	}
-	_ = tw.Flush()
+	amount = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(amount, "±"), "+-"), "+/-"), "%")
+	pct, err := strconv.ParseFloat(amount, 64)
+	if err != nil || pct <= 0 || pct >= 100 {
+		return planning.Vary{}, fmt.Errorf("--vary %q: the amount must be a percentage above 0 and below 100, like ±20%%", s)
+	}
+	return planning.Vary{What: what, Share: pct / 100}, nil
 }
 
 // planGenerate writes a synthetic model (planning.Generate), the kind the

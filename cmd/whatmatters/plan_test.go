@@ -250,6 +250,11 @@ func TestPlanOptimiseTable(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, out)
 		}
 	}
+	code, out, errs = plan(t, "optimise", filepath.Join(fixtures, "riverside-lp.json"), "--budget", "1000", "--format", "table")
+	if code != 0 || !strings.HasPrefix(out, "No allocation meets every constraint. These cannot all hold together:\n") ||
+		!strings.Contains(out, "\n  - budget\n") {
+		t.Errorf("infeasible: exit %d %s\n%s", code, errs, out)
+	}
 }
 
 func TestPlanUsageAndMissingFile(t *testing.T) {
@@ -288,6 +293,28 @@ func TestPlanExplainPricesAndContents(t *testing.T) {
 		"+£2,625.00 from the volume, +£28,612.50 from the price"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+}
+
+// The engine names the option a problem is about; the command words it
+// as its flag.
+func TestPlanProblemsNameTheFlags(t *testing.T) {
+	lp := filepath.Join(fixtures, "riverside-lp.json")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", filepath.Join(fixtures, "riverside.json"), "--scenario", "Z"}, `--scenario: there is no scenario "Z" in the model`},
+		{[]string{"run", filepath.Join(fixtures, "riverside.json"), "--scenario", "Z", "--explain"}, `--scenario: there is no scenario "Z" in the model`},
+		{[]string{"optimise", lp, "--objective", "most_fun"}, "--objective: must be min_cost or max_at_home"},
+		{[]string{"optimise", lp, "--perspective", "mine"}, "--perspective: must be public or comprehensive"},
+		{[]string{"optimise", lp, "--max-shift", "2"}, "--max-shift: must be between 0 and 1"},
+		{[]string{"sensitivity", filepath.Join(fixtures, "riverside.json"), "--scenario", "A", "--vary", "colour=5%"}, `whatmatters: --vary "colour=5%": write unit_cost=±20% or contents=±10%`},
+	} {
+		code, out, errs := plan(t, tc.args...)
+		if code != 2 || out != "" || errs != tc.want+"\n" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q, want %q", tc.args, code, out, errs, tc.want)
 		}
 	}
 }

@@ -131,9 +131,11 @@ type conflictFinder interface {
 // Conflict is a set of rows that cannot all hold together. Minimal says
 // that dropping any one of them would make them feasible; it is false
 // when the search ran out of time, and then Rows still cannot all hold,
-// but some of them may not be needed for that.
+// but some of them may not be needed for that. Rows are the rows' names,
+// Index their positions in the problem's Rows.
 type Conflict struct {
 	Rows    []string
+	Index   []int
 	Minimal bool
 }
 
@@ -166,7 +168,7 @@ func IrreducibleInfeasible(ctx context.Context, s Solver, p *Problem) (Conflict,
 	c := Conflict{Minimal: minimal}
 	for i, r := range p.Rows {
 		if keep[i] {
-			c.Rows = append(c.Rows, r.Name)
+			c.Rows, c.Index = append(c.Rows, r.Name), append(c.Index, i)
 		}
 	}
 	return c, nil

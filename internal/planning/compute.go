@@ -175,13 +175,13 @@ func (m *Model) Run(ids []string) ([]*Result, error) {
 	base := m.BaselineState().Evaluate("baseline", nil)
 	base.Name = "Baseline"
 	if !base.finite() {
-		return nil, Problems{{Message: "the baseline's figures are too large to work out: check for a number far too large in the model"}}
+		return nil, Problems{newProblem("", "planning.baseline_overflow", "the baseline's figures are too large to work out: check for a number far too large in the model")}
 	}
 	out := []*Result{base}
 	want := map[string]bool{}
 	for _, id := range ids {
 		if m.scenario(id) == nil {
-			return nil, Problems{{Path: "--scenario", Message: "there is no scenario \"" + id + "\" in the model"}}
+			return nil, Problems{noScenario(id)}
 		}
 		want[id] = true
 	}
@@ -203,8 +203,8 @@ func (m *Model) Run(ids []string) ([]*Result, error) {
 		r := st.Evaluate(s.ID, base)
 		r.Name = s.Name
 		if !r.finite() {
-			problems = append(problems, Problem{Path: fmt.Sprintf("scenarios[%d]", i),
-				Message: "the scenario's figures are too large to work out: check its steps for a number far too large"})
+			problems = append(problems, newProblem(fmt.Sprintf("scenarios[%d]", i), "planning.scenario_overflow",
+				"the scenario's figures are too large to work out: check its steps for a number far too large"))
 			continue
 		}
 		out = append(out, r)
@@ -222,4 +222,15 @@ func (m *Model) scenario(id string) *Scenario {
 		}
 	}
 	return nil
+}
+
+// Payers are every payer in the results' cost by payer, sorted.
+func Payers(results []*Result) []string {
+	seen := map[string]bool{}
+	for _, r := range results {
+		for p := range r.CostByPayer {
+			seen[p] = true
+		}
+	}
+	return sortedKeys(seen)
 }

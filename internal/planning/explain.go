@@ -1,161 +1,214 @@
 package planning
 
 import (
-	"fmt"
-	"io"
 	"math"
 	"sort"
-	"strings"
 )
 
-// explanation is what Explain needs: the model, the baseline and the
-// scenario, each as a state and as its figures.
-type explanation struct {
-	m        *Model
-	sc       *Scenario
-	base, st *State
-	b, r     *Result
-	cur      string
-	w        io.Writer
+// Explanation is how a scenario's headline figures were built from the
+// baseline, so a planner can defend the number: which people moved
+// between packages, which unit costs and contents the steps changed,
+// which resources changed and by how much, in money and in beds and
+// staff, and how that adds up by payer. It is figures, not words: a
+// report draws it (internal/planning/report), a page renders it in its
+// own language.
+type Explanation struct {
+	Scenario     string  `json:"scenario"`
+	Name         string  `json:"name"`
+	Currency     string  `json:"currency"`
+	WeeksPerYear float64 `json:"weeks_per_year"`
+
+	// The headline figures, baseline beside scenario.
+	CostPerWeek       Change  `json:"cost_per_week"`
+	CostChangePct     float64 `json:"cost_change_pct"`
+	CostPerYear       Change  `json:"cost_per_year"`
+	People            Change  `json:"people"`
+	AtHome            Change  `json:"at_home"`
+	PublicCostPerWeek Change  `json:"public_cost_per_week"`
+
+	// Moves are the cells whose people changed, in the model's order of
+	// categories and options; none when the scenario changes costs or
+	// contents only.
+	Moves []PeopleMove `json:"moves"`
+	// UnitCosts and Contents are what the steps changed besides people:
+	// the reasons a resource's cost moves without people moving.
+	UnitCosts []UnitCostChange `json:"unit_costs"`
+	Contents  []ContentsChange `json:"contents"`
+	// Resources are the resources whose volume or cost changed, largest
+	// change in money first; their changes in cost add up to
+	// TotalPerWeek, and a year of it to TotalPerYear.
+	Resources    []ResourceChange `json:"resources"`
+	TotalPerWeek float64          `json:"total_per_week"`
+	TotalPerYear float64          `json:"total_per_year"`
+	// Payers are the payers whose weekly cost changed, by name; the
+	// public part is PublicCostPerWeek.
+	Payers []PayerChange `json:"payers"`
 }
 
-// Explain writes how a scenario's headline figures were built from the
-// baseline: which people moved between packages, which resources changed
-// and by how much, in money and in beds and staff, and how that adds up
-// by payer, so a planner can defend the number.
-func (m *Model) Explain(w io.Writer, scenario string) error {
+// Change is a figure in the baseline and in the scenario, and the
+// difference, Scenario − Baseline.
+type Change struct {
+	Baseline float64 `json:"baseline"`
+	Scenario float64 `json:"scenario"`
+	Change   float64 `json:"change"`
+}
+
+func change(baseline, scenario float64) Change {
+	return Change{Baseline: baseline, Scenario: scenario, Change: scenario - baseline}
+}
+
+// PeopleMove is the change in a category's people in one of its packages.
+type PeopleMove struct {
+	Category    string `json:"category"`
+	Package     string `json:"package"`
+	PackageName string `json:"package_name"`
+	Setting     string `json:"setting"`
+	People      Change `json:"people"`
+}
+
+// UnitCostChange is a resource's unit cost that the steps changed.
+type UnitCostChange struct {
+	Resource string `json:"resource"`
+	Name     string `json:"name"`
+	Unit     string `json:"unit"`
+	UnitCost Change `json:"unit_cost"`
+}
+
+// ContentsChange is how much of a resource a package uses per person a
+// week, where the steps changed it.
+type ContentsChange struct {
+	Package      string `json:"package"`
+	PackageName  string `json:"package_name"`
+	Resource     string `json:"resource"`
+	ResourceName string `json:"resource_name"`
+	Units        Change `json:"units"`
+}
+
+// ResourceChange is one resource's change a week: its volume, its unit
+// cost and its cost, the cost's change split into FromVolume (the change
+// in volume at the baseline's unit cost) and FromPrice (the scenario's
+// volume at the change in unit cost; 0 when the price did not change),
+// and the bed places (beds) or staff WTE (staff and visits with a rate)
+// before and after.
+type ResourceChange struct {
+	Resource   string  `json:"resource"`
+	Name       string  `json:"name"`
+	Unit       string  `json:"unit"`
+	Payer      string  `json:"payer"`
+	Volume     Change  `json:"volume"`
+	UnitCost   Change  `json:"unit_cost"`
+	Cost       Change  `json:"cost"`
+	FromVolume float64 `json:"from_volume"`
+	FromPrice  float64 `json:"from_price"`
+	Places     *Change `json:"places,omitempty"`
+	WTE        *Change `json:"wte,omitempty"`
+}
+
+// PriceChanged says whether the resource's unit cost changed.
+func (rc ResourceChange) PriceChanged() bool { return rc.UnitCost.Scenario != rc.UnitCost.Baseline }
+
+// PayerChange is what one payer pays a week.
+type PayerChange struct {
+	Payer string `json:"payer"`
+	Cost  Change `json:"cost"`
+}
+
+// Explain works out how a scenario's figures were built from the
+// baseline. A scenario the model does not have is a Problem naming the
+// option scenario.
+func (m *Model) Explain(scenario string) (*Explanation, error) {
 	sc := m.scenario(scenario)
 	if sc == nil {
-		return Problems{{Path: "--scenario", Message: fmt.Sprintf("there is no scenario %q in the model", scenario)}}
+		return nil, Problems{noScenario(scenario)}
 	}
 	st, err := m.ScenarioState(scenario)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	e := &explanation{m: m, sc: sc, base: m.BaselineState(), st: st, cur: m.Currency, w: w}
-	e.b = e.base.Evaluate("baseline", nil)
-	e.r = st.Evaluate(scenario, e.b)
-	e.headline()
-	e.moves()
-	e.changedTerms()
-	e.resources()
-	e.payers()
-	return nil
-}
-
-func (e *explanation) headline() {
-	b, r := e.b, e.r
-	fmt.Fprintf(e.w, "Scenario %s: %s\n\n", e.sc.ID, e.sc.Name)
-	fmt.Fprintf(e.w, "Cost per week: %s in the baseline, %s in the scenario: %s (%s).\n",
-		Money(e.cur, b.CostPerWeek), Money(e.cur, r.CostPerWeek), SignedMoney(e.cur, r.CostPerWeek-b.CostPerWeek), percent(r.CostChangePct))
-	fmt.Fprintf(e.w, "Cost per year: the weekly cost × %g weeks: %s (%s).\n", e.m.WeeksPerYear,
-		Money(e.cur, r.CostPerYear), SignedMoney(e.cur, r.CostPerYear-b.CostPerYear))
-	fmt.Fprintf(e.w, "People: %s (baseline %s), of whom %s at home (baseline %s, %s).\n",
-		Count(r.People), Count(b.People), Count(r.AtHome), Count(b.AtHome), SignedCount(r.AtHome-b.AtHome))
+	base := m.BaselineState()
+	b := base.Evaluate("baseline", nil)
+	r := st.Evaluate(scenario, b)
+	e := &Explanation{Scenario: sc.ID, Name: sc.Name, Currency: m.Currency, WeeksPerYear: m.WeeksPerYear,
+		CostPerWeek: change(b.CostPerWeek, r.CostPerWeek), CostChangePct: r.CostChangePct,
+		CostPerYear: change(b.CostPerYear, r.CostPerYear), People: change(b.People, r.People),
+		AtHome: change(b.AtHome, r.AtHome), PublicCostPerWeek: change(b.PublicCostPerWeek, r.PublicCostPerWeek),
+		Moves: []PeopleMove{}, UnitCosts: []UnitCostChange{}, Contents: []ContentsChange{},
+		Resources: []ResourceChange{}, Payers: []PayerChange{}}
+	e.moves(m, base, st)
+	e.changedTerms(m, st.Model)
+	e.resources(m, st.Model, b, r)
+	for _, p := range Payers([]*Result{b, r}) {
+		if c := change(b.CostByPayer[p], r.CostByPayer[p]); c.Change != 0 {
+			e.Payers = append(e.Payers, PayerChange{Payer: p, Cost: c})
+		}
+	}
+	return e, nil
 }
 
 // moves lists each category's packages whose people changed.
-func (e *explanation) moves() {
-	fmt.Fprintln(e.w, "\nWho moved (people per week in each package):")
-	moved := false
-	for _, c := range e.m.Categories {
+func (e *Explanation) moves(m *Model, base, st *State) {
+	for _, c := range m.Categories {
 		for _, p := range c.Options {
-			was, now := e.base.Allocation.Get(c.ID, p), e.st.Allocation.Get(c.ID, p)
+			was, now := base.Allocation.Get(c.ID, p), st.Allocation.Get(c.ID, p)
 			if math.Abs(now-was) <= 1e-12*math.Max(1, math.Abs(was)) {
 				continue
 			}
-			moved = true
-			pk := e.m.pkg(p)
-			fmt.Fprintf(e.w, "  %s in %s (%s, %s): %s → %s (%s)\n", c.ID, p, pk.Name, pk.Setting, Count(was), Count(now), SignedCount(now-was))
+			pk := m.pkg(p)
+			e.Moves = append(e.Moves, PeopleMove{Category: c.ID, Package: p, PackageName: pk.Name, Setting: pk.Setting, People: change(was, now)})
 		}
-	}
-	if !moved {
-		fmt.Fprintln(e.w, "  nobody: the scenario changes costs or contents only")
 	}
 }
 
 // changedTerms lists the unit costs and package contents the scenario's
-// steps changed: the reasons a resource's cost moves without people
-// moving.
-func (e *explanation) changedTerms() {
-	var lines []string
-	for i, res := range e.st.Model.Resources {
-		if was := e.m.Resources[i].UnitCost; res.UnitCost != was {
-			lines = append(lines, fmt.Sprintf("  %s: %s → %s per %s", res.Name, Money(e.cur, was), Money(e.cur, res.UnitCost), res.Unit))
+// steps changed (sm is the scenario's copy of the model m).
+func (e *Explanation) changedTerms(m, sm *Model) {
+	for i, res := range sm.Resources {
+		if was := m.Resources[i].UnitCost; res.UnitCost != was {
+			e.UnitCosts = append(e.UnitCosts, UnitCostChange{Resource: res.ID, Name: res.Name, Unit: res.Unit, UnitCost: change(was, res.UnitCost)})
 		}
 	}
-	for i, pk := range e.st.Model.Packages {
-		was := e.m.Packages[i].Contents
-		for _, r := range e.m.Resources {
+	for i, pk := range sm.Packages {
+		was := m.Packages[i].Contents
+		for _, r := range m.Resources {
 			if pk.Contents[r.ID] != was[r.ID] {
-				lines = append(lines, fmt.Sprintf("  %s (%s): %s %s → %s per person a week", pk.ID, pk.Name,
-					r.Name, plain(was[r.ID]), plain(pk.Contents[r.ID])))
+				e.Contents = append(e.Contents, ContentsChange{Package: pk.ID, PackageName: pk.Name, Resource: r.ID, ResourceName: r.Name,
+					Units: change(was[r.ID], pk.Contents[r.ID])})
 			}
 		}
 	}
-	if len(lines) > 0 {
-		fmt.Fprintln(e.w, "\nWhat the steps changed besides people:")
-		fmt.Fprintln(e.w, strings.Join(lines, "\n"))
-	}
-}
-
-// resourceChange is one resource's change, for sorting by money.
-type resourceChange struct {
-	res         Resource
-	was         Resource
-	dVol, dCost float64
 }
 
 // resources lists each resource whose volume or cost changed, largest
-// change in money first, adding up to the change in weekly cost.
-func (e *explanation) resources() {
-	fmt.Fprintln(e.w, "\nWhat changed, by resource (change in volume × unit cost):")
-	var lines []resourceChange
-	for i, res := range e.st.Model.Resources {
-		bv, sv := e.b.Resources[res.ID], e.r.Resources[res.ID]
+// change in money first, and adds up their changes in cost.
+func (e *Explanation) resources(m, sm *Model, b, r *Result) {
+	for i, res := range sm.Resources {
+		bv, sv := b.Resources[res.ID], r.Resources[res.ID]
 		if sv.Cost == bv.Cost && sv.Volume == bv.Volume {
 			continue
 		}
-		lines = append(lines, resourceChange{res, e.m.Resources[i], sv.Volume - bv.Volume, sv.Cost - bv.Cost})
-	}
-	sort.SliceStable(lines, func(i, j int) bool { return math.Abs(lines[i].dCost) > math.Abs(lines[j].dCost) })
-	total := 0.0
-	for _, l := range lines {
-		e.resourceLine(l)
-		total += l.dCost
-	}
-	fmt.Fprintf(e.w, "  Total: %s a week, %s a year.\n", SignedMoney(e.cur, total), SignedMoney(e.cur, total*e.m.WeeksPerYear))
-}
-
-func (e *explanation) resourceLine(l resourceChange) {
-	res := l.res
-	what := fmt.Sprintf("%s %s a week at %s", SignedCount(l.dVol), res.Unit, Money(e.cur, res.UnitCost))
-	if res.UnitCost != l.was.UnitCost {
+		rc := ResourceChange{Resource: res.ID, Name: res.Name, Unit: res.Unit, Payer: res.Payer,
+			Volume: change(bv.Volume, sv.Volume), UnitCost: change(m.Resources[i].UnitCost, res.UnitCost), Cost: change(bv.Cost, sv.Cost)}
 		// Δcost = Δvolume × old price + new volume × Δprice.
-		byVolume := l.dVol * l.was.UnitCost
-		what = fmt.Sprintf("unit cost %s → %s, volume %s %s a week (%s from the volume, %s from the price)",
-			Money(e.cur, l.was.UnitCost), Money(e.cur, res.UnitCost), SignedCount(l.dVol), res.Unit,
-			SignedMoney(e.cur, byVolume), SignedMoney(e.cur, l.dCost-byVolume))
-	}
-	fmt.Fprintf(e.w, "  %s: %s: %s (paid by %s)", res.Name, what, SignedMoney(e.cur, l.dCost), res.Payer)
-	bv, sv := e.b.Resources[res.ID], e.r.Resources[res.ID]
-	switch {
-	case sv.Places != nil:
-		fmt.Fprintf(e.w, "; bed places %s → %s", thousands(*bv.Places, 1), thousands(*sv.Places, 1))
-	case sv.WTE != nil:
-		fmt.Fprintf(e.w, "; staff %s → %s WTE", thousands(*bv.WTE, 1), thousands(*sv.WTE, 1))
-	}
-	fmt.Fprintln(e.w)
-}
-
-// payers shows who pays the change, and the public part of it.
-func (e *explanation) payers() {
-	fmt.Fprintln(e.w, "\nWho pays the change per week:")
-	for _, p := range payers([]*Result{e.b, e.r}) {
-		if d := e.r.CostByPayer[p] - e.b.CostByPayer[p]; d != 0 {
-			fmt.Fprintf(e.w, "  %s: %s → %s (%s)\n", p, Money(e.cur, e.b.CostByPayer[p]), Money(e.cur, e.r.CostByPayer[p]), SignedMoney(e.cur, d))
+		rc.FromVolume = rc.Volume.Change * rc.UnitCost.Baseline
+		rc.FromPrice = rc.Cost.Change - rc.FromVolume
+		if !rc.PriceChanged() {
+			rc.FromVolume, rc.FromPrice = rc.Cost.Change, 0
 		}
+		switch {
+		case sv.Places != nil && bv.Places != nil:
+			c := change(*bv.Places, *sv.Places)
+			rc.Places = &c
+		case sv.WTE != nil && bv.WTE != nil:
+			c := change(*bv.WTE, *sv.WTE)
+			rc.WTE = &c
+		}
+		e.Resources = append(e.Resources, rc)
 	}
-	fmt.Fprintf(e.w, "  Public cost (every payer but the person and the carer): %s → %s (%s)\n",
-		Money(e.cur, e.b.PublicCostPerWeek), Money(e.cur, e.r.PublicCostPerWeek), SignedMoney(e.cur, e.r.PublicCostPerWeek-e.b.PublicCostPerWeek))
+	sort.SliceStable(e.Resources, func(i, j int) bool {
+		return math.Abs(e.Resources[i].Cost.Change) > math.Abs(e.Resources[j].Cost.Change)
+	})
+	for _, rc := range e.Resources {
+		e.TotalPerWeek += rc.Cost.Change
+	}
+	e.TotalPerYear = e.TotalPerWeek * m.WeeksPerYear
 }

@@ -4,10 +4,14 @@
 // of care would cost and need: money by payer, bed places, staff, people
 // supported at home. It also finds the best balance within budgets and
 // capacities with a linear programme. It is pure computation: no
-// database, no HTTP.
+// database, no HTTP, and no text: it returns figures and problems as
+// values, and internal/planning/report draws them for the command line.
 package planning
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // Format is the only format this package reads.
 const Format = "planning-model/v1"
@@ -107,17 +111,58 @@ type ContentsStep struct {
 	Value    float64 `json:"value"`
 }
 
-// Problem is one thing wrong with a model, at its JSON path.
+// Problem is one thing wrong with a model, at its JSON path, or with
+// what was asked of it (Option).
+//
+// Path is where in the model the problem lies, as the reader names it:
+// "categories[2].current.XX", "scenarios[1].steps[0].move.count", or
+// "scenarios" for a scenario asked for that the model does not have. It is
+// empty when the problem is not in the model at all (an objective that is
+// neither min_cost nor max_at_home).
+//
+// Option names the option of the request that is at fault, when one is:
+// "scenario", "objective", "perspective", "max_shift", "years", "vary"
+// (OptionScenario and the others). A command line shows it as its flag,
+// a form as its field.
+//
+// Code and Args say the same as Message as data, for a catalogue to word
+// it in another language: Message is the English format of the code with
+// the args (fmt verbs). A problem without a code has only its English
+// message.
 type Problem struct {
 	Path    string `json:"path"`
+	Option  string `json:"option,omitempty"`
+	Code    string `json:"code,omitempty"`
+	Args    []any  `json:"args,omitempty"`
 	Message string `json:"message"`
 }
 
+// The options of a request that a problem can name.
+const (
+	OptionScenario    = "scenario"
+	OptionObjective   = "objective"
+	OptionPerspective = "perspective"
+	OptionMaxShift    = "max_shift"
+	OptionYears       = "years"
+	OptionVary        = "vary"
+)
+
+// newProblem is a problem with a code, its message the English format
+// of the code with the args.
+func newProblem(path, code, format string, args ...any) Problem {
+	return Problem{Path: path, Code: code, Args: args, Message: fmt.Sprintf(format, args...)}
+}
+
+// String is the problem for a person: its path (or else the option) and
+// its message.
 func (p Problem) String() string {
-	if p.Path == "" {
-		return p.Message
+	switch {
+	case p.Path != "":
+		return p.Path + ": " + p.Message
+	case p.Option != "":
+		return p.Option + ": " + p.Message
 	}
-	return p.Path + ": " + p.Message
+	return p.Message
 }
 
 // Problems is every problem found; it is the error a model that does not

@@ -2,6 +2,7 @@ package planning
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"time"
@@ -27,29 +28,127 @@ type OptimiseOptions struct {
 	Scenario    string   // start from this scenario's allocation, costs and contents
 }
 
-// Optimum is the optimiser's answer: the result for the optimal
-// allocation, with the status, the objective and the shadow prices.
+// Optimum is the optimiser's answer. When some allocation meets every
+// constraint, Status is optimize.Optimal and Result holds the figures of
+// the best one; when none does, Status is optimize.Infeasible and
+// Infeasible says which constraints cannot hold together. Either way it
+// is an answer, not an error. Its JSON is the spec's (MarshalJSON).
 type Optimum struct {
-	*Result
-	Status       string             `json:"status"`
-	Objective    string             `json:"objective"`
-	ShadowPrices map[string]float64 `json:"shadow_prices"`
-	Conflicts    []string           `json:"conflicts,omitempty"`
-	Solver       string             `json:"solver"`
+	Status      optimize.Status // optimize.Optimal or optimize.Infeasible
+	Objective   string          // MinCost or MaxAtHome
+	Perspective string          // Public or Comprehensive
+	Solver      string          // the solver's name and version
+
+	// When optimal: the figures of the best allocation (its scenario is
+	// "optimum", its allocation every category's people by package),
+	// beside those of the model's baseline, which its change is against.
+	Result   *Result
+	Baseline *Result
+	// Value is the objective at the optimum: the perspective's weekly
+	// cost for MinCost, people at home for MaxAtHome.
+	Value float64
+	// ShadowPrices is, for each resource with a capacity (by id) and for
+	// "budget" when one is given, how much the objective improves per
+	// extra unit of it: a fall in weekly cost, or a rise in people at
+	// home. 0 where the constraint does not bind.
+	ShadowPrices map[string]float64
+	// Binding are the capacities, the budget and the limits on moving
+	// that the optimum meets with no room to spare, in the programme's
+	// order. (Every category keeping its people always binds, and is not
+	// listed.)
+	Binding []Constraint
+
+	// When infeasible: the constraints that cannot hold together.
+	Infeasible *Infeasible
 }
 
-// Infeasible is what the optimiser reports when the constraints cannot
-// all hold: no allocation, and a smallest set of them that conflict.
+// Infeasible is which constraints cannot all hold: a smallest set of
+// them that conflict.
 type Infeasible struct {
-	Scenario  string   `json:"scenario"`
-	Status    string   `json:"status"`
-	Objective string   `json:"objective"`
-	Conflicts []string `json:"conflicts"`
+	Conflicts []Constraint
 	// ConflictsMinimal is false when the search for the smallest set ran
 	// out of time: the constraints listed still cannot all hold, but not
 	// every one of them need be part of the reason.
-	ConflictsMinimal bool   `json:"conflicts_minimal"`
-	Solver           string `json:"solver"`
+	ConflictsMinimal bool
+}
+
+// ConstraintKind is what a constraint of the optimiser's programme
+// keeps.
+type ConstraintKind string
+
+// The kinds of constraint.
+const (
+	KeepPeople    ConstraintKind = "people"    // a category keeps its people
+	CapacityLimit ConstraintKind = "capacity"  // a resource's volume within its capacity
+	BudgetLimit   ConstraintKind = "budget"    // the perspective's weekly cost within the budget
+	MaxShiftLimit ConstraintKind = "max_shift" // at most a share of a current cell moves out
+)
+
+// Constraint is one constraint of the optimiser's programme, as data:
+// its kind and what it is about (Category for KeepPeople, Resource for
+// CapacityLimit, Category, Package and Share for MaxShiftLimit), and its
+// limit: the category's people, the capacity, the budget, or the fewest
+// people who must stay in the cell.
+//
+// Name is how the answer's JSON names it in "conflicts" ("people in
+// category C3", "capacity of home_care_hour", "budget", "at most 0.2 of
+// C2 in NH may move"): an identifier fixed by that contract, not a
+// sentence to show; a page words a constraint from its fields.
+type Constraint struct {
+	Kind     ConstraintKind `json:"kind"`
+	Name     string         `json:"name"`
+	Category string         `json:"category,omitempty"`
+	Package  string         `json:"package,omitempty"`
+	Resource string         `json:"resource,omitempty"`
+	Share    float64        `json:"share,omitempty"`
+	Limit    float64        `json:"limit"`
+}
+
+// name is the constraint's name in the programme and the answer.
+func (c Constraint) name() string {
+	switch c.Kind {
+	case KeepPeople:
+		return "people in category " + c.Category
+	case CapacityLimit:
+		return "capacity of " + c.Resource
+	case MaxShiftLimit:
+		return fmt.Sprintf("at most %g of %s in %s may move", c.Share, c.Category, c.Package)
+	}
+	return string(c.Kind)
+}
+
+// optimalJSON and infeasibleJSON are the spec's two shapes of answer:
+// the optimum's result with the status, objective, shadow prices and
+// solver at its top level; or the status and the names of the
+// constraints that conflict.
+type optimalJSON struct {
+	*Result
+	Status       optimize.Status    `json:"status"`
+	Objective    string             `json:"objective"`
+	ShadowPrices map[string]float64 `json:"shadow_prices"`
+	Solver       string             `json:"solver"`
+}
+
+type infeasibleJSON struct {
+	Scenario         string          `json:"scenario"`
+	Status           optimize.Status `json:"status"`
+	Objective        string          `json:"objective"`
+	Conflicts        []string        `json:"conflicts"`
+	ConflictsMinimal bool            `json:"conflicts_minimal"`
+	Solver           string          `json:"solver"`
+}
+
+// MarshalJSON writes the answer as the spec has it.
+func (o *Optimum) MarshalJSON() ([]byte, error) {
+	if o.Infeasible != nil {
+		var names []string
+		for _, c := range o.Infeasible.Conflicts {
+			names = append(names, c.Name)
+		}
+		return json.Marshal(infeasibleJSON{Scenario: "optimum", Status: o.Status, Objective: o.Objective, Conflicts: names,
+			ConflictsMinimal: o.Infeasible.ConflictsMinimal, Solver: o.Solver})
+	}
+	return json.Marshal(optimalJSON{Result: o.Result, Status: o.Status, Objective: o.Objective, ShadowPrices: o.ShadowPrices, Solver: o.Solver})
 }
 
 // ConflictSearchLimit bounds the search for the smallest set of
@@ -69,6 +168,19 @@ type LP struct {
 	cells   []cell
 	// rows that have shadow prices: resource id or "budget" → row index
 	priced map[string]int
+	// constraints are the rows as data, one for each row of Problem
+	constraints []Constraint
+}
+
+// Constraints are the programme's constraints, one for each of its rows,
+// in order.
+func (lp *LP) Constraints() []Constraint { return lp.constraints }
+
+// row adds a constraint's row.
+func (lp *LP) row(c Constraint, r optimize.Row) {
+	c.Name, r.Name = c.name(), c.name()
+	lp.constraints = append(lp.constraints, c)
+	lp.Problem.Rows = append(lp.Problem.Rows, r)
 }
 
 // PricedRows maps each resource with a capacity, and "budget", to its
@@ -104,13 +216,21 @@ func (o OptimiseOptions) withDefaults() (OptimiseOptions, error) {
 	}
 	switch {
 	case o.Objective != MinCost && o.Objective != MaxAtHome:
-		return o, Problems{{Path: "--objective", Message: "must be min_cost or max_at_home"}}
+		return o, Problems{optionProblem(OptionObjective, "planning.objective", "must be min_cost or max_at_home")}
 	case o.Perspective != Public && o.Perspective != Comprehensive:
-		return o, Problems{{Path: "--perspective", Message: "must be public or comprehensive"}}
+		return o, Problems{optionProblem(OptionPerspective, "planning.perspective", "must be public or comprehensive")}
 	case o.MaxShift != nil && (*o.MaxShift < 0 || *o.MaxShift > 1):
-		return o, Problems{{Path: "--max-shift", Message: "must be between 0 and 1"}}
+		return o, Problems{optionProblem(OptionMaxShift, "planning.max_shift", "must be between 0 and 1")}
 	}
 	return o, nil
+}
+
+// optionProblem is a problem with an option of the request, not with the
+// model: it has no path.
+func optionProblem(option, code, format string, args ...any) Problem {
+	p := newProblem("", code, format, args...)
+	p.Option = option
+	return p
 }
 
 // formulation is the LP being built for a state and options.
@@ -159,14 +279,16 @@ func (f *formulation) variables() {
 // keepPeople: Σ_p x[c][p] = the category's people.
 func (f *formulation) keepPeople() {
 	rows := make([]optimize.Row, len(f.m.Categories))
-	for ci, c := range f.m.Categories {
+	for ci := range f.m.Categories {
 		n := f.a.rowTotal(ci)
-		rows[ci] = optimize.Row{Name: "people in category " + c.ID, Lower: n, Upper: n}
+		rows[ci] = optimize.Row{Lower: n, Upper: n}
 	}
 	for j, cl := range f.lp.cells {
 		rows[cl.ci].Index, rows[cl.ci].Coef = append(rows[cl.ci].Index, j), append(rows[cl.ci].Coef, 1)
 	}
-	f.lp.Problem.Rows = append(f.lp.Problem.Rows, rows...)
+	for ci, c := range f.m.Categories {
+		f.lp.row(Constraint{Kind: KeepPeople, Category: c.ID, Limit: rows[ci].Upper}, rows[ci])
+	}
 }
 
 // capacities: each resource's volume within its capacity, priced.
@@ -175,14 +297,14 @@ func (f *formulation) capacities() {
 		if r.Capacity == nil {
 			continue
 		}
-		row := optimize.Row{Name: "capacity of " + r.ID, Lower: math.Inf(-1), Upper: *r.Capacity}
+		row := optimize.Row{Lower: math.Inf(-1), Upper: *r.Capacity}
 		for j, cl := range f.lp.cells {
 			if u := f.m.pkg(cl.pkg).Contents[r.ID]; u != 0 {
 				row.Index, row.Coef = append(row.Index, j), append(row.Coef, u)
 			}
 		}
 		f.lp.priced[r.ID] = len(f.lp.Problem.Rows)
-		f.lp.Problem.Rows = append(f.lp.Problem.Rows, row)
+		f.lp.row(Constraint{Kind: CapacityLimit, Resource: r.ID, Limit: *r.Capacity}, row)
 	}
 }
 
@@ -191,16 +313,16 @@ func (f *formulation) budget() {
 	if f.o.Budget == nil {
 		return
 	}
-	row := optimize.Row{Name: "budget", Lower: math.Inf(-1), Upper: *f.o.Budget}
+	row := optimize.Row{Lower: math.Inf(-1), Upper: *f.o.Budget}
 	for j, cl := range f.lp.cells {
 		row.Index, row.Coef = append(row.Index, j), append(row.Coef, f.cost(cl.pkg))
 	}
 	f.lp.priced["budget"] = len(f.lp.Problem.Rows)
-	f.lp.Problem.Rows = append(f.lp.Problem.Rows, row)
+	f.lp.row(Constraint{Kind: BudgetLimit, Limit: *f.o.Budget}, row)
 }
 
 // maxShift: x[c][p] ≥ (1 − s) × current[c][p], s being the category's
-// own max_shift or else --max-shift. These are rows, not bounds, so that
+// own max_shift or else the options' MaxShift. These are rows, not bounds, so that
 // a conflict can name them.
 func (f *formulation) maxShift() {
 	for j, cl := range f.lp.cells {
@@ -213,15 +335,16 @@ func (f *formulation) maxShift() {
 		if s == nil || now == 0 {
 			continue
 		}
-		f.lp.Problem.Rows = append(f.lp.Problem.Rows, optimize.Row{Name: fmt.Sprintf("at most %g of %s in %s may move", *s, c.ID, cl.pkg),
-			Index: []int{j}, Coef: []float64{1}, Lower: (1 - *s) * now, Upper: math.Inf(1)})
+		f.lp.row(Constraint{Kind: MaxShiftLimit, Category: c.ID, Package: cl.pkg, Share: *s, Limit: (1 - *s) * now},
+			optimize.Row{Index: []int{j}, Coef: []float64{1}, Lower: (1 - *s) * now, Upper: math.Inf(1)})
 	}
 }
 
 // Optimise solves the linear programme and reports the optimum, or the
-// constraints that cannot all hold. The answer is an *Optimum or, when
-// infeasible, an *Infeasible.
-func (m *Model) Optimise(ctx context.Context, solver optimize.Solver, o OptimiseOptions) (any, error) {
+// constraints that cannot all hold. A problem with the options, or a
+// scenario the model does not have, is Problems; a solver that fails or
+// runs out of time is an error.
+func (m *Model) Optimise(ctx context.Context, solver optimize.Solver, o OptimiseOptions) (*Optimum, error) {
 	st := m.BaselineState()
 	if o.Scenario != "" {
 		var err error
@@ -233,14 +356,12 @@ func (m *Model) Optimise(ctx context.Context, solver optimize.Solver, o Optimise
 	if err != nil {
 		return nil, err
 	}
-	objective := o.Objective
-	if objective == "" {
-		objective = MinCost
-	}
+	o, _ = o.withDefaults() // checked by Formulate
 	sol, err := solver.Solve(ctx, lp.Problem)
 	if err != nil {
 		return nil, err
 	}
+	out := &Optimum{Status: sol.Status, Objective: o.Objective, Perspective: o.Perspective, Solver: solver.Name()}
 	switch sol.Status {
 	case optimize.Infeasible:
 		cctx, cancel := context.WithTimeout(ctx, ConflictSearchLimit)
@@ -249,8 +370,11 @@ func (m *Model) Optimise(ctx context.Context, solver optimize.Solver, o Optimise
 		if err != nil {
 			return nil, err
 		}
-		return &Infeasible{Scenario: "optimum", Status: string(optimize.Infeasible), Objective: objective,
-			Conflicts: c.Rows, ConflictsMinimal: c.Minimal, Solver: solver.Name()}, nil
+		out.Infeasible = &Infeasible{ConflictsMinimal: c.Minimal}
+		for _, i := range c.Index {
+			out.Infeasible.Conflicts = append(out.Infeasible.Conflicts, lp.constraints[i])
+		}
+		return out, nil
 	case optimize.Optimal:
 	default:
 		return nil, fmt.Errorf("the optimiser found the problem %s", sol.Status)
@@ -260,9 +384,10 @@ func (m *Model) Optimise(ctx context.Context, solver optimize.Solver, o Optimise
 	for j, cl := range lp.cells {
 		best.Allocation.Cells[cl.ci][cl.oi] = cleanZero(sol.X[j])
 	}
-	baseline := m.BaselineState().Evaluate("baseline", nil)
-	out := &Optimum{Result: best.Evaluate("optimum", baseline), Status: string(optimize.Optimal), Objective: objective,
-		ShadowPrices: map[string]float64{}, Solver: solver.Name()}
+	out.Baseline = m.BaselineState().Evaluate("baseline", nil)
+	out.Result = best.Evaluate("optimum", out.Baseline)
+	out.Value = sol.Objective
+	out.ShadowPrices = map[string]float64{}
 	for name, row := range lp.priced {
 		// Improvement per extra unit: a fall in cost, or a rise in
 		// people at home. Solvers report the objective's change per unit
@@ -273,8 +398,34 @@ func (m *Model) Optimise(ctx context.Context, solver optimize.Solver, o Optimise
 		}
 		out.ShadowPrices[name] = cleanZero(math.Max(d, 0))
 	}
+	out.Binding = lp.binding(sol.X)
 	return out, nil
 }
+
+// binding are the inequality constraints that x meets with no room to
+// spare: its row's activity at the bound, to the solvers' tolerance.
+func (lp *LP) binding(x []float64) []Constraint {
+	out := []Constraint{}
+	for i, r := range lp.Problem.Rows {
+		if r.Lower == r.Upper {
+			continue // an equality always binds
+		}
+		act := 0.0
+		for k, j := range r.Index {
+			act += r.Coef[k] * x[j]
+		}
+		switch {
+		case !math.IsInf(r.Upper, 1) && act >= r.Upper-bindTolerance*math.Max(1, math.Abs(r.Upper)),
+			!math.IsInf(r.Lower, -1) && act <= r.Lower+bindTolerance*math.Max(1, math.Abs(r.Lower)):
+			out = append(out, lp.constraints[i])
+		}
+	}
+	return out
+}
+
+// bindTolerance is how near its bound, relatively, a row's activity must
+// be to bind: the solvers' own feasibility tolerance is about 1e-7.
+const bindTolerance = 1e-7
 
 // cleanZero turns solver noise around zero into zero.
 func cleanZero(v float64) float64 {

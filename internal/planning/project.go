@@ -39,13 +39,13 @@ func (m *Model) knownYears() []int {
 
 // bandsIn returns the population in a year: as given for a year the
 // model has, or linearly interpolated between the years either side.
-func (m *Model) bandsIn(year int) (map[string]float64, bool, error) {
-	if b, err := populationIn(m, year); err == nil {
+func (m *Model) bandsIn(year int) (map[string]float64, bool, *Problem) {
+	if b, pr := populationIn(m, year); pr == nil {
 		return b, false, nil
 	}
 	years := m.knownYears()
 	if len(years) == 0 {
-		return nil, false, fmt.Errorf("the model has no population to project from")
+		return nil, false, noPopulation()
 	}
 	for i := 1; i < len(years); i++ {
 		lo, hi := years[i-1], years[i]
@@ -60,7 +60,9 @@ func (m *Model) bandsIn(year int) (map[string]float64, bool, error) {
 			return out, true, nil
 		}
 	}
-	return nil, false, fmt.Errorf("the model has populations for %d to %d only: %d is outside them", years[0], years[len(years)-1], year)
+	p := newProblem("population.projections", "planning.year_outside", "the model has populations for %d to %d only: %d is outside them",
+		years[0], years[len(years)-1], year)
+	return nil, false, &p
 }
 
 // Project projects the baseline mix to each year from first to last.
@@ -68,7 +70,8 @@ func (m *Model) Project(first, last int) ([]YearProjection, error) {
 	var ps Problems
 	for i, c := range m.Categories {
 		if len(c.Prevalence) == 0 {
-			ps = append(ps, Problem{Path: fmt.Sprintf("categories[%d].prevalence", i), Message: "projecting needs the prevalence of category " + c.ID + " in each population band"})
+			ps = append(ps, newProblem(fmt.Sprintf("categories[%d].prevalence", i), "planning.no_prevalence",
+				"projecting needs the prevalence of category %s in each population band", c.ID))
 		}
 	}
 	if len(ps) > 0 {
@@ -76,18 +79,19 @@ func (m *Model) Project(first, last int) ([]YearProjection, error) {
 	}
 	var out []YearProjection
 	for year := first; year <= last; year++ {
-		bands, interpolated, err := m.bandsIn(year)
-		if err != nil {
-			return nil, Problems{{Path: "--years", Message: err.Error()}}
-		}
 		st := m.BaselineState()
+		bands, interpolated, pr := m.bandsIn(year)
+		if pr == nil {
+			pr = st.rescale(bands)
+		}
+		if pr != nil {
+			pr.Option = OptionYears // the years asked for
+			return nil, Problems{*pr}
+		}
 		yp := YearProjection{Year: year, Interpolated: interpolated, Categories: map[string]float64{},
 			Volumes: map[string]float64{}, Places: map[string]float64{}, WTE: map[string]float64{}}
 		for _, c := range m.Categories {
 			yp.Categories[c.ID] = projected(c, bands)
-		}
-		if err := st.rescale(bands); err != nil {
-			return nil, Problems{{Path: "--years", Message: err.Error()}}
 		}
 		r := st.Evaluate(strconv.Itoa(year), nil)
 		yp.People, yp.AtHome, yp.CostPerWeek, yp.CostPerYear, yp.PublicCost = r.People, r.AtHome, r.CostPerWeek, r.CostPerYear, r.PublicCostPerWeek

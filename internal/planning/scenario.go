@@ -36,7 +36,15 @@ func (m *Model) ScenarioState(id string) (*State, error) {
 			return m.Apply(fmt.Sprintf("scenarios[%d]", i), s.Steps)
 		}
 	}
-	return nil, Problems{{Path: "--scenario", Message: fmt.Sprintf("there is no scenario %q in the model", id)}}
+	return nil, Problems{noScenario(id)}
+}
+
+// noScenario is the problem with asking for a scenario the model does not
+// have.
+func noScenario(id string) Problem {
+	p := newProblem("scenarios", "planning.no_scenario", "there is no scenario %q in the model", id)
+	p.Option = OptionScenario
+	return p
 }
 
 // Apply runs steps on a copy of the baseline; path prefixes problems.
@@ -63,7 +71,7 @@ func (st *State) apply(p string, step Step) error {
 	case step.Contents != nil:
 		return st.contents(p+".contents", step.Contents)
 	default:
-		return Problems{{Path: p, Message: "a step must have one of move, scale, project_to, unit_cost, contents"}}
+		return Problems{newProblem(p, "planning.step_empty", "a step must have one of move, scale, project_to, unit_cost, contents")}
 	}
 	return nil
 }
@@ -71,7 +79,7 @@ func (st *State) apply(p string, step Step) error {
 func (st *State) unitCost(p string, u *UnitCostStep) error {
 	r := st.model().resource(u.Resource)
 	if r == nil {
-		return Problems{{Path: p + ".resource", Message: fmt.Sprintf("there is no resource %q", u.Resource)}}
+		return Problems{newProblem(p+".resource", "planning.no_resource", "there is no resource %q", u.Resource)}
 	}
 	if u.Value != nil {
 		r.UnitCost = *u.Value
@@ -85,7 +93,7 @@ func (st *State) contents(p string, c *ContentsStep) error {
 	m := st.model()
 	pk := m.pkg(c.Package)
 	if pk == nil || m.resource(c.Resource) == nil {
-		return Problems{{Path: p, Message: "the package or resource does not exist"}}
+		return Problems{newProblem(p, "planning.no_package_or_resource", "the package or resource does not exist")}
 	}
 	setContents(pk, c.Resource, c.Value)
 	return nil
@@ -97,7 +105,7 @@ func (st *State) move(p string, mv *Move) error {
 	from, okFrom := ix.pkg[mv.From]
 	to, okTo := ix.pkg[mv.To]
 	if !okFrom || !okTo {
-		return Problems{{Path: p, Message: fmt.Sprintf("there is no package %s or %s", mv.From, mv.To)}}
+		return Problems{newProblem(p, "planning.no_package_either", "there is no package %s or %s", mv.From, mv.To)}
 	}
 	type cells struct{ ci, from, to int }
 	var rows []cells
@@ -110,7 +118,7 @@ func (st *State) move(p string, mv *Move) error {
 	} else {
 		ci, ok := ix.cat[mv.Category]
 		if !ok || ix.column(ci, from) < 0 || ix.column(ci, to) < 0 {
-			return Problems{{Path: p, Message: fmt.Sprintf("category %q must have both %s and %s among its options", mv.Category, mv.From, mv.To)}}
+			return Problems{newProblem(p, "planning.move_not_options", "category %q must have both %s and %s among its options", mv.Category, mv.From, mv.To)}
 		}
 		rows = append(rows, cells{ci, ix.column(ci, from), ix.column(ci, to)})
 	}
@@ -124,8 +132,8 @@ func (st *State) move(p string, mv *Move) error {
 		case mv.Count != nil:
 			n = *mv.Count
 			if n > there {
-				return Problems{{Path: p + ".count", Message: fmt.Sprintf("moves %v people but category %s has %v in %s at this step",
-					n, m.Categories[c.ci].ID, there, mv.From)}}
+				return Problems{newProblem(p+".count", "planning.move_too_many", "moves %v people but category %s has %v in %s at this step",
+					n, m.Categories[c.ci].ID, there, mv.From)}
 			}
 		}
 		a.addTo(c.ci, c.from, -n)
@@ -138,25 +146,29 @@ func (st *State) move(p string, mv *Move) error {
 // keeping its current mix of packages.
 func (st *State) projectTo(p string, year int) error {
 	m := st.Model
-	bands, err := populationIn(m, year)
-	if err != nil {
-		return Problems{{Path: p, Message: err.Error()}}
+	bands, pr := populationIn(m, year)
+	if pr == nil {
+		pr = st.rescale(bands)
 	}
-	if err := st.rescale(bands); err != nil {
-		return Problems{{Path: p, Message: err.Error()}}
+	if pr != nil {
+		pr.Path = p // the step that asked for the year
+		return Problems{*pr}
 	}
 	return nil
 }
 
 // rescale sets each category to its projected size for the bands,
-// keeping its mix of packages.
-func (st *State) rescale(bands map[string]float64) error {
+// keeping its mix of packages; the problem is at the category's people
+// now.
+func (st *State) rescale(bands map[string]float64) *Problem {
 	for ci, c := range st.Model.Categories {
 		target := projected(c, bands)
 		total := st.Allocation.rowTotal(ci)
 		if total == 0 {
 			if target > 0 {
-				return fmt.Errorf("category %s has nobody now, so there is no mix of packages to project", c.ID)
+				p := newProblem(fmt.Sprintf("categories[%d].current", ci), "planning.project_nobody",
+					"category %s has nobody now, so there is no mix of packages to project", c.ID)
+				return &p
 			}
 			continue
 		}

@@ -1,31 +1,34 @@
 package planning
 
 import (
-	"fmt"
 	"math"
 	"sort"
-	"strconv"
-	"strings"
 )
 
 // Vary is one kind of parameter to vary, by a share up and down.
 type Vary struct {
-	What  string  // "unit_cost" or "contents"
-	Share float64 // 0.2 for ±20%
+	What  string  // VaryUnitCost or VaryContents
+	Share float64 // 0.2 for ±20%: more than 0, less than 1
 }
 
-// ParseVary reads "unit_cost=±20%" (also "+-20%" or "20%").
-func ParseVary(s string) (Vary, error) {
-	what, amount, ok := strings.Cut(s, "=")
-	if !ok || (what != "unit_cost" && what != "contents") {
-		return Vary{}, fmt.Errorf("--vary %q: write unit_cost=±20%% or contents=±10%%", s)
+// The kinds of parameter Sensitivity varies.
+const (
+	VaryUnitCost = "unit_cost" // each resource's unit cost
+	VaryContents = "contents"  // each package's units of each resource
+)
+
+// check is the problem with a Vary, if any.
+func (v Vary) check() *Problem {
+	var p Problem
+	switch {
+	case v.What != VaryUnitCost && v.What != VaryContents:
+		p = optionProblem(OptionVary, "planning.vary_what", "can vary unit_cost or contents, not %q", v.What)
+	case !(v.Share > 0 && v.Share < 1):
+		p = optionProblem(OptionVary, "planning.vary_share", "the share must be above 0 and below 1, not %v", v.Share)
+	default:
+		return nil
 	}
-	amount = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(amount, "±"), "+-"), "+/-"), "%")
-	pct, err := strconv.ParseFloat(amount, 64)
-	if err != nil || pct <= 0 || pct >= 100 {
-		return Vary{}, fmt.Errorf("--vary %q: the amount must be a percentage above 0 and below 100, like ±20%%", s)
-	}
-	return Vary{What: what, Share: pct / 100}, nil
+	return &p
 }
 
 // Swing is the effect of one parameter at its low and high values.
@@ -48,12 +51,21 @@ type Swing struct {
 func (m *Model) Sensitivity(scenario string, varies []Vary) ([]Swing, error) {
 	sc := m.scenario(scenario)
 	if sc == nil {
-		return nil, Problems{{Path: "--scenario", Message: fmt.Sprintf("there is no scenario %q in the model", scenario)}}
+		return nil, Problems{noScenario(scenario)}
+	}
+	var ps Problems
+	for _, v := range varies {
+		if p := v.check(); p != nil {
+			ps = append(ps, *p)
+		}
+	}
+	if len(ps) > 0 {
+		return nil, ps
 	}
 	var out []Swing
 	for _, v := range varies {
 		switch v.What {
-		case "unit_cost":
+		case VaryUnitCost:
 			for i, r := range m.Resources {
 				s, err := m.swing(sc, "unit_cost "+r.ID, r.UnitCost, v.Share, func(mm *Model, x float64) { mm.Resources[i].UnitCost = x })
 				if err != nil {
@@ -61,7 +73,7 @@ func (m *Model) Sensitivity(scenario string, varies []Vary) ([]Swing, error) {
 				}
 				out = append(out, s)
 			}
-		case "contents":
+		case VaryContents:
 			for i, p := range m.Packages {
 				for _, rid := range sortedKeys(p.Contents) {
 					rid := rid

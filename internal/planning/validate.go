@@ -304,8 +304,9 @@ func (v *validator) move(m *Model, p string, mv *Move) {
 }
 
 func (v *validator) projectTo(m *Model, p string, year int) {
-	if _, err := populationIn(m, year); err != nil {
-		v.add(p, "%v", err)
+	if _, pr := populationIn(m, year); pr != nil {
+		pr.Path = p
+		v.ps = append(v.ps, *pr)
 	}
 	for i, c := range m.Categories {
 		if len(c.Prevalence) == 0 {
@@ -314,10 +315,11 @@ func (v *validator) projectTo(m *Model, p string, year int) {
 	}
 }
 
-// populationIn returns the population bands in a year the model has.
-func populationIn(m *Model, year int) (map[string]float64, error) {
+// populationIn returns the population bands in a year the model has, or
+// the problem, at the population's path.
+func populationIn(m *Model, year int) (map[string]float64, *Problem) {
 	if m.Population == nil {
-		return nil, fmt.Errorf("the model has no population to project from")
+		return nil, noPopulation()
 	}
 	if year == m.Population.BaseYear {
 		return m.Population.Bands, nil
@@ -325,5 +327,11 @@ func populationIn(m *Model, year int) (map[string]float64, error) {
 	if b, ok := m.Population.Projections[strconv.Itoa(year)]; ok {
 		return b, nil
 	}
-	return nil, fmt.Errorf("the model has no population for %d: add it to population.projections", year)
+	p := newProblem("population.projections", "planning.no_population_year", "the model has no population for %d: add it to population.projections", year)
+	return nil, &p
+}
+
+func noPopulation() *Problem {
+	p := newProblem("population", "planning.no_population", "the model has no population to project from")
+	return &p
 }

@@ -1,94 +1,23 @@
-package planning
+package report
 
 import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"math"
-	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"whatmatters/internal/planning"
 )
-
-// Money formats an amount for a report: currency symbol, thousands
-// separators, pennies. Rounding happens here and only here.
-func Money(currency string, v float64) string {
-	sym := map[string]string{"GBP": "£", "EUR": "€", "USD": "$"}[currency]
-	if sym == "" && currency != "" {
-		sym = currency + " "
-	}
-	sign := ""
-	if v < 0 {
-		sign, v = "-", -v
-	}
-	return sign + sym + thousands(v, 2)
-}
-
-// Count formats people or units: whole numbers plainly, fractions to one
-// decimal place, with thousands separators.
-func Count(v float64) string {
-	if math.Abs(v-math.Round(v)) < 1e-9 {
-		return thousands(math.Round(v), 0)
-	}
-	return thousands(v, 1)
-}
-
-func thousands(v float64, decimals int) string {
-	s := strconv.FormatFloat(v, 'f', decimals, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	neg := strings.HasPrefix(whole, "-")
-	whole = strings.TrimPrefix(whole, "-")
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String()
-	if neg {
-		out = "-" + out
-	}
-	if frac != "" {
-		out += "." + frac
-	}
-	return out
-}
-
-// SignedMoney is a change in money: "+£1,360.00", "-£21,300.00".
-func SignedMoney(currency string, v float64) string {
-	if v > 0 && Money(currency, v) != Money(currency, 0) {
-		return "+" + Money(currency, v)
-	}
-	return Money(currency, v)
-}
-
-// SignedCount is a change in people or units: "+1,785", "-20".
-func SignedCount(v float64) string {
-	if s := Count(v); v > 0 && s != "0" && s != "0.0" {
-		return "+" + s
-	}
-	return Count(v)
-}
-
-func percent(v float64) string {
-	if v == 0 {
-		return "0.0%"
-	}
-	return fmt.Sprintf("%+.1f%%", v)
-}
-
-func plain(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // WriteTable writes results as aligned tables for a report: the headline
 // figures with the change against the baseline, each resource's volume
 // with its capacity, bed places and staff, and cost by payer.
-func WriteTable(w io.Writer, m *Model, results []*Result) error {
+func WriteTable(w io.Writer, m *planning.Model, results []*planning.Result) error {
 	fmt.Fprintf(w, "%s (weekly figures unless stated; money in %s)\n\n", m.Name, m.Currency)
 	for _, t := range []struct {
 		title string
-		write func(*tabwriter.Writer, *Model, []*Result)
+		write func(*tabwriter.Writer, *planning.Model, []*planning.Result)
 	}{{"", headlineTable}, {"\nResources used per week", resourceTable}, {"\nCost by payer per week", payerTable}} {
 		if t.title != "" {
 			fmt.Fprintln(w, t.title)
@@ -107,7 +36,7 @@ func WriteTable(w io.Writer, m *Model, results []*Result) error {
 	return nil
 }
 
-func headlineTable(tw *tabwriter.Writer, m *Model, results []*Result) {
+func headlineTable(tw *tabwriter.Writer, m *planning.Model, results []*planning.Result) {
 	fmt.Fprintln(tw, "Scenario\tPeople\tAt home\tCost per week\tCost per year\tPublic cost per week\tChange per week\tChange\t")
 	base, haveBase := baselineCost(results)
 	for _, r := range results {
@@ -123,7 +52,7 @@ func headlineTable(tw *tabwriter.Writer, m *Model, results []*Result) {
 	}
 }
 
-func resourceTable(tw *tabwriter.Writer, m *Model, results []*Result) {
+func resourceTable(tw *tabwriter.Writer, m *planning.Model, results []*planning.Result) {
 	fmt.Fprintln(tw, "Resource\tUnit\tCapacity\t"+strings.Join(scenarioNames(results), "\t")+"\t")
 	for _, res := range m.Resources {
 		capacity := ""
@@ -141,9 +70,9 @@ func resourceTable(tw *tabwriter.Writer, m *Model, results []*Result) {
 	}
 }
 
-func payerTable(tw *tabwriter.Writer, m *Model, results []*Result) {
+func payerTable(tw *tabwriter.Writer, m *planning.Model, results []*planning.Result) {
 	fmt.Fprintln(tw, "Payer\t"+strings.Join(scenarioNames(results), "\t")+"\t")
-	for _, payer := range payers(results) {
+	for _, payer := range planning.Payers(results) {
 		line := payer + "\t"
 		for _, r := range results {
 			line += Money(m.Currency, r.CostByPayer[payer]) + "\t"
@@ -153,7 +82,7 @@ func payerTable(tw *tabwriter.Writer, m *Model, results []*Result) {
 }
 
 // baselineCost is the baseline's weekly cost, if it is among the results.
-func baselineCost(results []*Result) (float64, bool) {
+func baselineCost(results []*planning.Result) (float64, bool) {
 	for _, r := range results {
 		if r.Scenario == "baseline" {
 			return r.CostPerWeek, true
@@ -163,7 +92,7 @@ func baselineCost(results []*Result) (float64, bool) {
 }
 
 // staffOrPlaces is the line under a resource with its places or WTE.
-func staffOrPlaces(res Resource, results []*Result) string {
+func staffOrPlaces(res planning.Resource, results []*planning.Result) string {
 	var label string
 	switch {
 	case res.Kind == "bed":
@@ -189,23 +118,11 @@ func staffOrPlaces(res Resource, results []*Result) string {
 	return line
 }
 
-func scenarioNames(results []*Result) []string {
+func scenarioNames(results []*planning.Result) []string {
 	var out []string
 	for _, r := range results {
 		out = append(out, r.Scenario)
 	}
-	return out
-}
-
-func payers(results []*Result) []string {
-	seen := map[string]bool{}
-	for _, r := range results {
-		for p := range r.CostByPayer {
-			seen[p] = true
-		}
-	}
-	out := sortedKeys(seen)
-	sort.Strings(out)
 	return out
 }
 
@@ -214,9 +131,9 @@ func payers(results []*Result) []string {
 // each resource's volume, cost, bed places or staff WTE, and utilisation
 // (empty where the figure does not apply), and the resources over
 // capacity.
-func WriteCSV(w io.Writer, m *Model, results []*Result) error {
+func WriteCSV(w io.Writer, m *planning.Model, results []*planning.Result) error {
 	cw := csv.NewWriter(w)
-	ps := payers(results)
+	ps := planning.Payers(results)
 	if err := cw.Write(csvHeader(m, ps)); err != nil {
 		return err
 	}
@@ -238,7 +155,7 @@ func WriteCSV(w io.Writer, m *Model, results []*Result) error {
 	return cw.Error()
 }
 
-func csvHeader(m *Model, payers []string) []string {
+func csvHeader(m *planning.Model, payers []string) []string {
 	header := []string{"scenario", "name", "people", "at_home", "cost_per_week", "cost_per_year", "public_cost_per_week", "cost_change_pct"}
 	for _, p := range payers {
 		header = append(header, "cost_by_payer:"+p)

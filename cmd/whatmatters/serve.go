@@ -16,7 +16,7 @@ import (
 	"whatmatters/internal/coach"
 	"whatmatters/internal/demo"
 	"whatmatters/internal/httpx"
-	"whatmatters/internal/web"
+	"whatmatters/internal/server"
 )
 
 func init() {
@@ -94,7 +94,7 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger, stdout io.Write
 		return err
 	}
 	srv := &http.Server{
-		Handler:           web.New(db, web.Options{Demo: c.demo, SecureCookies: c.secureCookies, Logger: log}),
+		Handler:           server.New(db, server.Options{Demo: c.demo, SecureCookies: c.secureCookies, Logger: log}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,

@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -34,6 +35,23 @@ type BreakGlass struct {
 	ReviewedAt *time.Time
 }
 
+// MaxBreakGlassReason bounds the reason, like every field from outside.
+const MaxBreakGlassReason = 2000
+
+// CheckReason checks an emergency access reason. It is checked before the
+// person is looked up, so a short reason gets the same answer whether or
+// not the NHS number is on the system.
+func CheckReason(reason string) error {
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) < MinBreakGlassReason {
+		return valid.New("reason", "Explain why you need to see this record now, in %d characters or more", MinBreakGlassReason)
+	}
+	if len([]rune(reason)) > MaxBreakGlassReason {
+		return valid.New("reason", "The reason must be 2000 characters or fewer")
+	}
+	return nil
+}
+
 // StartBreakGlass opens a person's record to the subject for a limited
 // time, in an emergency, with a written reason. The grant is audited and
 // listed for managers to review.
@@ -42,11 +60,8 @@ func StartBreakGlass(ctx context.Context, db *store.DB, s account.Subject, perso
 		return nil, ErrNotAllowed
 	}
 	reason = strings.TrimSpace(reason)
-	if len([]rune(reason)) < MinBreakGlassReason {
-		return nil, valid.New("reason", fmt.Sprintf("Explain why you need to see this record now, in %d characters or more", MinBreakGlassReason))
-	}
-	if len(reason) > 2000 {
-		return nil, valid.New("reason", "The reason must be 2000 characters or fewer")
+	if err := CheckReason(reason); err != nil {
+		return nil, err
 	}
 	now := store.Now()
 	bg := &BreakGlass{ID: valid.NewID(), AccountID: s.Account.ID, PersonID: personID, Reason: reason,
@@ -141,4 +156,21 @@ func ReviewBreakGlass(ctx context.Context, db *store.DB, s account.Subject, id s
 		}
 		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "breakglass.review", PersonID: found.PersonID, Target: "break_glass/" + id})
 	})
+}
+
+// activeBreakGlass is the subject's current emergency access to a person,
+// the one that ends last.
+func activeBreakGlass(ctx context.Context, r store.Reader, s account.Subject, personID string) (*BreakGlass, error) {
+	var b BreakGlass
+	err := r.QueryRowContext(ctx, `SELECT id, account_id, person_id, reason, started_at, expires_at FROM break_glass
+		WHERE account_id = $1 AND person_id = $2 AND expires_at > $3 ORDER BY expires_at DESC LIMIT 1`,
+		s.Account.ID, personID, store.Now()).Scan(&b.ID, &b.AccountID, &b.PersonID, &b.Reason, &b.StartedAt, &b.ExpiresAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("access: active break glass: %w", err)
+	}
+	b.StartedAt, b.ExpiresAt = b.StartedAt.UTC(), b.ExpiresAt.UTC()
+	return &b, nil
 }

@@ -119,16 +119,16 @@ func RoleGrant(r account.Role) Grant { return roleGrants[r] }
 // grantFor works out the subject's grant on a person: none if the person is
 // out of reach, the role's grant through a recorded relationship, the
 // emergency grant through emergency access alone.
-func grantFor(ctx context.Context, r store.Reader, s account.Subject, personID string) (Grant, error) {
+func grantFor(ctx context.Context, r store.Reader, s account.Subject, personID string) (g Grant, emergency bool, err error) {
 	ok, err := matches(ctx, r, s, personID, false)
 	if err != nil || ok {
-		return RoleGrant(s.Account.Role), err
+		return RoleGrant(s.Account.Role), false, err
 	}
 	ok, err = matches(ctx, r, s, personID, true)
 	if err != nil || !ok {
-		return Grant{}, err
+		return Grant{}, false, err
 	}
-	return EmergencyGrant, nil
+	return EmergencyGrant, true, nil
 }
 
 // Opened is a person's record opened through the rule: only Open makes
@@ -138,10 +138,12 @@ type Opened struct {
 	personID  string
 	grant     Grant
 	subject   account.Subject
-	emergency bool
-	emergLeft int
-	emergWhy  string
+	emergency *BreakGlass
 }
+
+// Emergency is the emergency access through which the record was opened,
+// or nil if it was opened through a recorded relationship.
+func (o *Opened) Emergency() *BreakGlass { return o.emergency }
 
 // PersonID is the opened person's id.
 func (o *Opened) PersonID() string { return o.personID }
@@ -168,7 +170,7 @@ func Open(ctx context.Context, db *store.DB, s account.Subject, personID, what s
 	if s.Account == nil {
 		return nil, store.ErrNotFound
 	}
-	g, err := grantFor(ctx, db.Read(), s, personID)
+	g, emergency, err := grantFor(ctx, db.Read(), s, personID)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +184,13 @@ func Open(ctx context.Context, db *store.DB, s account.Subject, personID, what s
 	if g.Read == 0 {
 		return nil, store.ErrNotFound
 	}
-	return &Opened{personID: personID, grant: g, subject: s}, nil
+	op := &Opened{personID: personID, grant: g, subject: s}
+	if emergency {
+		if op.emergency, err = activeBreakGlass(ctx, db.Read(), s, personID); err != nil {
+			return nil, err
+		}
+	}
+	return op, nil
 }
 
 // Change is the one write path for a person's record. In one transaction
@@ -195,7 +203,7 @@ func Change(ctx context.Context, db *store.DB, o *Opened, part Part, fn func(tx 
 		return ErrNotAllowed
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
-		g, err := grantFor(ctx, tx, o.subject, o.personID)
+		g, _, err := grantFor(ctx, tx, o.subject, o.personID)
 		if err != nil {
 			return err
 		}

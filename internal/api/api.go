@@ -1,7 +1,9 @@
-// Package api serves the JSON API under /api/v1. Callers authenticate with
-// a personal access token (Authorization: Bearer wm_…); every request goes
-// through the same access rule and audit as the pages, and errors are RFC
-// 9457 problem details.
+// Package api is the JSON API's shell, under /api/v1: bearer tokens,
+// RFC 9457 problem details, strict JSON bodies, If-Match, the router
+// through which each domain adds its endpoints (with the person gate for
+// every route that names a person), and the OpenAPI document assembled at
+// start-up from each domain's part. The endpoints live with their domains
+// (internal/<domain>/apiv1); internal/server wires them.
 package api
 
 import (
@@ -19,41 +21,64 @@ import (
 	"whatmatters/internal/store"
 )
 
-// maxBody is the largest request body the API reads.
-const maxBody = 1 << 20
+// MaxBody is the largest request body the API reads.
+const MaxBody = 1 << 20
 
 type ctxKey int
 
 const accountKey ctxKey = 1
 
-// API holds what the handlers need.
+// API holds what the handlers need. Domain packages embed it.
 type API struct {
-	db  *store.DB
-	log *slog.Logger
+	DB     *store.DB
+	Log    *slog.Logger
+	routes []Route
+	doc    []byte
 }
 
-// New returns the handler for everything under /api/.
-func New(db *store.DB, log *slog.Logger) http.Handler {
+// Domain is a domain's endpoints: it adds its routes and gives its part of
+// the OpenAPI document (a JSON object with "paths" and, optionally,
+// "components").
+type Domain interface {
+	Routes(rt *Router)
+	OpenAPI() []byte
+}
+
+// New makes the API's shell.
+func New(db *store.DB, log *slog.Logger) *API {
 	if log == nil {
 		log = slog.Default()
 	}
-	a := &API{db: db, log: log}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/v1/openapi.json", a.openAPI)
-	mux.HandleFunc("GET /api/v1/me", a.authed(a.me))
-	mux.HandleFunc("GET /api/v1/people", a.authed(a.listPeople))
-	mux.HandleFunc("GET /api/v1/people/{id}", a.authed(a.getPerson))
-	mux.HandleFunc("PATCH /api/v1/people/{id}", a.authed(a.patchPerson))
-	mux.HandleFunc("GET /api/v1/people/{id}/access-log", a.authed(a.accessLog))
-	a.recordRoutes(mux)
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		a.problem(w, r, http.StatusNotFound, "There is nothing at this address. The API's endpoints are listed in /api/v1/openapi.json.", nil)
-	})
-	return httpx.MaxBody(maxBody, a.tooLarge, mux)
+	return &API{DB: db, Log: log}
 }
 
+// Handler builds everything under /api/ from the domains' endpoints.
+func (a *API) Handler(domains ...Domain) http.Handler {
+	mux := http.NewServeMux()
+	rt := &Router{api: a, mux: mux}
+	rt.Public("GET /api/v1/openapi.json", a.openAPI)
+	rt.Handle("GET /api/v1/me", a.me)
+	parts := [][]byte{baseDoc}
+	for _, d := range domains {
+		d.Routes(rt)
+		parts = append(parts, d.OpenAPI())
+	}
+	doc, err := assemble(parts)
+	if err != nil {
+		panic(fmt.Sprintf("api: the OpenAPI document: %v", err))
+	}
+	a.doc = doc
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		a.Problem(w, r, http.StatusNotFound, "There is nothing at this address. The API's endpoints are listed in /api/v1/openapi.json.", nil)
+	})
+	return httpx.MaxBody(MaxBody, a.tooLarge, mux)
+}
+
+// Routes lists every registered endpoint. Valid after Handler.
+func (a *API) Routes() []Route { return a.routes }
+
 func (a *API) tooLarge(w http.ResponseWriter, r *http.Request) {
-	a.problem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body must be %d bytes or fewer.", maxBody), nil)
+	a.Problem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body must be %d bytes or fewer.", MaxBody), nil)
 }
 
 // authed checks the bearer token. An unknown, revoked or malformed token
@@ -63,41 +88,51 @@ func (a *API) authed(h http.HandlerFunc) http.HandlerFunc {
 		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || strings.TrimSpace(secret) == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="whatmatters"`)
-			a.problem(w, r, http.StatusUnauthorized, "Send a personal access token: Authorization: Bearer wm_…. Make one on the API tokens page.", nil)
+			a.Problem(w, r, http.StatusUnauthorized, "Send a personal access token: Authorization: Bearer wm_…. Make one on the API tokens page.", nil)
 			return
 		}
-		acct, err := account.AccountForToken(r.Context(), a.db, strings.TrimSpace(secret))
+		acct, err := account.AccountForToken(r.Context(), a.DB, strings.TrimSpace(secret))
 		if errors.Is(err, account.ErrBadToken) {
-			_ = audit.WriteAlone(r.Context(), a.db, audit.Actor{IP: httpx.ClientIP(r), RequestID: httpx.RequestIDFrom(r.Context())},
+			_ = audit.WriteAlone(r.Context(), a.DB, audit.Actor{IP: httpx.ClientIP(r), RequestID: httpx.RequestIDFrom(r.Context())},
 				audit.Record{Action: "api.token", Outcome: audit.Failed})
 			w.Header().Set("WWW-Authenticate", `Bearer realm="whatmatters", error="invalid_token"`)
-			a.problem(w, r, http.StatusUnauthorized, "The API token is not valid: it may have been revoked. Make a new one on the API tokens page.", nil)
+			a.Problem(w, r, http.StatusUnauthorized, "The API token is not valid: it may have been revoked. Make a new one on the API tokens page.", nil)
 			return
 		}
 		if err != nil {
-			a.serverError(w, r, err)
+			a.ServerError(w, r, err)
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), accountKey, acct)))
 	}
 }
 
-func subject(r *http.Request) account.Subject {
+// Subject is the token's account as the domain packages see it.
+func Subject(r *http.Request) account.Subject {
 	acct, _ := r.Context().Value(accountKey).(*account.Account)
 	return account.NewSubject(acct, httpx.ClientIP(r), httpx.RequestIDFrom(r.Context()))
 }
 
 func (a *API) me(w http.ResponseWriter, r *http.Request) {
-	acct := subject(r).Account
-	writeJSON(w, http.StatusOK, map[string]any{"id": acct.ID, "email": acct.Email, "display_name": acct.DisplayName,
+	acct := Subject(r).Account
+	WriteJSON(w, http.StatusOK, map[string]any{"id": acct.ID, "email": acct.Email, "display_name": acct.DisplayName,
 		"role": acct.Role, "organisation_id": acct.OrganisationID, "team_id": acct.TeamID})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON answers with v as JSON, never cached.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
+}
+
+// Items wraps a list so an empty one is [] rather than null.
+func Items[T any](list []T) map[string]any {
+	if list == nil {
+		list = []T{}
+	}
+	return map[string]any{"items": list}
 }

@@ -2,10 +2,15 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 
+	"whatmatters/internal/access"
 	"whatmatters/internal/httpx"
 	"whatmatters/internal/i18n"
+	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
 )
 
@@ -18,15 +23,17 @@ type problemDetail struct {
 	Detail    string       `json:"detail,omitempty"`
 	Instance  string       `json:"instance,omitempty"`
 	RequestID string       `json:"request_id,omitempty"`
-	Errors    []fieldIssue `json:"errors,omitempty"`
+	Errors    []FieldIssue `json:"errors,omitempty"`
 }
 
-type fieldIssue struct {
+// FieldIssue is one field at fault, with a JSON Pointer to it.
+type FieldIssue struct {
 	Pointer string `json:"pointer"`
 	Detail  string `json:"detail"`
 }
 
-func (a *API) problem(w http.ResponseWriter, r *http.Request, status int, detail string, issues []fieldIssue) {
+// Problem answers with an RFC 9457 problem document.
+func (a *API) Problem(w http.ResponseWriter, r *http.Request, status int, detail string, issues []FieldIssue) {
 	p := problemDetail{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail,
 		Instance: r.URL.Path, RequestID: httpx.RequestIDFrom(r.Context()), Errors: issues}
 	w.Header().Set("Content-Type", "application/problem+json")
@@ -35,29 +42,77 @@ func (a *API) problem(w http.ResponseWriter, r *http.Request, status int, detail
 	_ = json.NewEncoder(w).Encode(p)
 }
 
-func (a *API) notFound(w http.ResponseWriter, r *http.Request) {
-	a.problem(w, r, http.StatusNotFound, "There is no person with this id that you can see.", nil)
+// NotFound is the answer for a person out of reach or not there.
+func (a *API) NotFound(w http.ResponseWriter, r *http.Request) {
+	a.Problem(w, r, http.StatusNotFound, "There is no person with this id that you can see.", nil)
 }
 
-// serverError logs the cause with the request id; the caller gets only
+// ServerError logs the cause with the request id; the caller gets only
 // the id, to quote when reporting it.
-func (a *API) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	a.log.Error("api request failed", "err", err, "method", r.Method, "path", r.URL.Path,
+func (a *API) ServerError(w http.ResponseWriter, r *http.Request, err error) {
+	a.Log.Error("api request failed", "err", err, "method", r.Method, "path", r.URL.Path,
 		"request_id", httpx.RequestIDFrom(r.Context()))
-	a.problem(w, r, http.StatusInternalServerError, "Something went wrong on our side. Nothing was changed. Quote the request_id if you report it.", nil)
+	a.Problem(w, r, http.StatusInternalServerError, "Something went wrong on our side. Nothing was changed. Quote the request_id if you report it.", nil)
 }
 
-// validation turns a domain validation error into a 400 with field paths;
+// Validation turns a domain validation error into a 400 with field paths;
 // it reports false for any other error.
-func (a *API) validation(w http.ResponseWriter, r *http.Request, err error) bool {
+func (a *API) Validation(w http.ResponseWriter, r *http.Request, err error) bool {
 	ps, ok := valid.From(err)
 	if !ok {
 		return false
 	}
-	issues := make([]fieldIssue, 0, len(ps))
+	issues := make([]FieldIssue, 0, len(ps))
 	for _, p := range ps {
-		issues = append(issues, fieldIssue{"#/" + p.Field, i18n.T(i18n.English, p.Code, p.Args...)})
+		issues = append(issues, FieldIssue{"#/" + p.Field, i18n.T(i18n.English, p.Code, p.Args...)})
 	}
-	a.problem(w, r, http.StatusBadRequest, "Some fields need correcting. Nothing was changed.", issues)
+	a.Problem(w, r, http.StatusBadRequest, "Some fields need correcting. Nothing was changed.", issues)
 	return true
+}
+
+// Fail answers an error from a domain package: 404 for a person or thing
+// out of reach, 403 for a grant's refusal, 500 for anything else.
+func (a *API) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		a.NotFound(w, r)
+	case errors.Is(err, access.ErrNotAllowed):
+		a.Problem(w, r, http.StatusForbidden, "Your role does not allow this.", nil)
+	default:
+		a.ServerError(w, r, err)
+	}
+}
+
+// WriteFailed answers a failed write; it reports false when err is nil.
+func (a *API) WriteFailed(w http.ResponseWriter, r *http.Request, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, store.ErrConflict):
+		a.Problem(w, r, http.StatusPreconditionFailed,
+			"Someone else changed this since your GET. Nothing was changed: GET again, reapply your change, and send the new ETag.", nil)
+	case a.Validation(w, r, err):
+	default:
+		a.Fail(w, r, err)
+	}
+	return true
+}
+
+// ETag is a version as a strong entity tag, for If-Match.
+func ETag(version int) string { return `"` + strconv.Itoa(version) + `"` }
+
+// IfMatch reads the version a change was made from.
+func (a *API) IfMatch(w http.ResponseWriter, r *http.Request) (int, bool) {
+	match := r.Header.Get("If-Match")
+	if match == "" {
+		a.Problem(w, r, http.StatusPreconditionRequired,
+			"Send If-Match with the ETag from GET, so a change made by someone else meanwhile is not overwritten.", nil)
+		return 0, false
+	}
+	version, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(match, "W/"), `"`))
+	if err != nil {
+		a.Problem(w, r, http.StatusBadRequest, "If-Match must be the ETag from GET, like \"3\".", nil)
+		return 0, false
+	}
+	return version, true
 }

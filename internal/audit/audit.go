@@ -132,3 +132,16 @@ func (e Event) computeHash() string {
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:])
 }
+
+// MaxShort is how much of a field typed by someone outside is kept in an
+// audit row: enough to recognise it, never enough to fill the disk.
+const MaxShort = 200
+
+// Short cuts outside input to MaxShort characters, marking that it was cut.
+func Short(s string) string {
+	r := []rune(s)
+	if len(r) <= MaxShort {
+		return s
+	}
+	return string(r[:MaxShort]) + "…[cut]"
+}

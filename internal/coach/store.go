@@ -11,6 +11,7 @@ import (
 
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // Languages the coach has lists for.
@@ -46,18 +47,13 @@ func insertTerm(ctx context.Context, tx *sql.Tx, lang, term, suggestion string) 
 	_, err := tx.ExecContext(ctx, `INSERT INTO coach_terms (id, lang, term, suggestion, created_at) VALUES ($1,$2,$3,$4,$5)`,
 		uuid.Must(uuid.NewV7()).String(), lang, term, suggestion, store.Now())
 	if store.IsUniqueViolation(err) {
-		return &FieldError{"term", "This word or phrase is already on the list"}
+		return valid.New("term", "This word or phrase is already on the list")
 	}
 	if err != nil {
 		return fmt.Errorf("coach: add term: %w", err)
 	}
 	return nil
 }
-
-// FieldError is a problem with one input field.
-type FieldError struct{ Field, Message string }
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
 
 // Terms returns a language's list, alphabetically.
 func Terms(ctx context.Context, r store.Reader, lang string) ([]Term, error) {
@@ -84,11 +80,11 @@ func AddTerm(ctx context.Context, db *store.DB, who audit.Actor, lang, term, sug
 	term, suggestion = strings.TrimSpace(term), strings.TrimSpace(suggestion)
 	switch {
 	case lang != "en" && lang != "cy":
-		return &FieldError{"lang", "Choose English or Welsh"}
+		return valid.New("lang", "Choose English or Welsh")
 	case term == "" || len([]rune(term)) > 100:
-		return &FieldError{"term", "Enter the word or phrase, in 100 characters or fewer"}
+		return valid.New("term", "Enter the word or phrase, in 100 characters or fewer")
 	case suggestion == "" || len([]rune(suggestion)) > 300:
-		return &FieldError{"suggestion", "Enter what to write instead, in 300 characters or fewer"}
+		return valid.New("suggestion", "Enter what to write instead, in 300 characters or fewer")
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := insertTerm(ctx, tx, lang, term, suggestion); err != nil {

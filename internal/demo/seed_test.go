@@ -87,7 +87,9 @@ func TestSeedIsIdempotent(t *testing.T) {
 		}
 		return n
 	}
-	tables := []string{"organisations", "teams", "accounts", "people", "person_links", "outcomes", "story_entries", "about_me_versions"}
+	// audit_events too: a seed that finds everything there reads no record,
+	// so a restart puts nothing in anyone's access log.
+	tables := []string{"organisations", "teams", "accounts", "people", "person_links", "outcomes", "story_entries", "about_me_versions", "audit_events"}
 	before := map[string]int{}
 	for _, tb := range tables {
 		before[tb] = count(tb)
@@ -161,6 +163,41 @@ func subject(t *testing.T, db *store.DB, email string) account.Subject {
 		t.Fatal(err)
 	}
 	return account.NewSubject(a, "127.0.0.1", "t")
+}
+
+// open opens a seeded person's record as the demo account with this email.
+func open(t *testing.T, db *store.DB, email, personID string) *access.Opened {
+	t.Helper()
+	op, err := access.Open(context.Background(), db, subject(t, db, email), personID, "test")
+	if err != nil {
+		t.Fatalf("%s opening %s: %v", email, personID, err)
+	}
+	return op
+}
+
+// reader is a demo account that sees the resident, from the table's links;
+// "" for a resident linked to no one.
+func reader(r demo.Resident) string {
+	for _, l := range []struct{ link, email string }{
+		{"sam", "sam@riverside.example"}, {"north", "sam@riverside.example"},
+		{"priya", "priya@riverside.example"}, {"hospital", "priya@riverside.example"},
+		{"oakfield", "jo@oakfield.example"}, {"nurses", "nurse@riversidehealth.example"},
+	} {
+		if r.Has(l.link) {
+			return l.email
+		}
+	}
+	return ""
+}
+
+// countFor is how many rows of a table are about the person.
+func countFor(t *testing.T, db *store.DB, table, personID string) int {
+	t.Helper()
+	var n int
+	if err := db.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM `+table+` WHERE person_id = $1`, personID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func TestCanSee(t *testing.T) {
@@ -245,9 +282,11 @@ func TestStoriesAreRich(t *testing.T) {
 	ctx := context.Background()
 	r := db.Read()
 	for _, st := range stories {
-		id := personID(t, db, st.given, st.family)
+		// The manager sees everyone the council works with, the people of
+		// the stories among them.
+		op := open(t, db, "manager@riverside.example", personID(t, db, st.given, st.family))
 		who := st.given + " " + st.family
-		outcomes, err := people.Outcomes(ctx, r, id)
+		outcomes, err := people.Outcomes(ctx, r, op)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -268,12 +307,12 @@ func TestStoriesAreRich(t *testing.T) {
 				t.Errorf("%s: no %s outcome", who, k)
 			}
 		}
-		strengths, err1 := people.Strengths(ctx, r, id)
-		risks, err2 := people.RiskAgreements(ctx, r, id)
-		rels, err3 := people.Relationships(ctx, r, id)
-		entries, err4 := people.Timeline(ctx, r, id, people.TimelineFilter{})
-		about, err5 := people.GetAboutMe(ctx, r, id)
-		profile, err6 := people.GetProfile(ctx, r, id)
+		strengths, err1 := people.Strengths(ctx, r, op)
+		risks, err2 := people.RiskAgreements(ctx, r, op)
+		rels, err3 := people.Relationships(ctx, r, op)
+		entries, err4 := people.Timeline(ctx, r, op, people.TimelineFilter{})
+		about, err5 := people.GetAboutMe(ctx, r, op)
+		profile, err6 := people.GetProfile(ctx, r, op)
 		if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
 			t.Fatal(err)
 		}
@@ -289,8 +328,8 @@ func TestStoriesAreRich(t *testing.T) {
 			}
 		}
 	}
-	hugh, _ := people.GetProfile(ctx, r, personID(t, db, "Hugh", "Ellis"))
-	rhodri, _ := people.GetProfile(ctx, r, personID(t, db, "Rhodri", "Price"))
+	hugh, _ := people.GetProfile(ctx, r, open(t, db, "jo@oakfield.example", personID(t, db, "Hugh", "Ellis")))
+	rhodri, _ := people.GetProfile(ctx, r, open(t, db, "sam@riverside.example", personID(t, db, "Rhodri", "Price")))
 	if !strings.Contains(hugh.CommunicationHelps, "Radio 3") || !rhodri.PrefersWelsh {
 		t.Errorf("Hugh's profile says %q; Rhodri prefers Welsh: %v", hugh.CommunicationHelps, rhodri.PrefersWelsh)
 	}
@@ -303,16 +342,29 @@ func TestEveryoneLinkedHasAboutMe(t *testing.T) {
 	ctx := context.Background()
 	for _, res := range demo.Residents {
 		id := personID(t, db, res.Given, res.Family)
-		about, err := people.GetAboutMe(ctx, db.Read(), id)
+		email := reader(res)
+		if email == "" {
+			// Linked to no one: nobody could have written, and nothing was.
+			for _, l := range demo.Logins {
+				if _, err := access.Open(ctx, db, subject(t, db, l.Email), id, "test"); !errors.Is(err, store.ErrNotFound) {
+					t.Errorf("%s opening %s %s, linked to no one: %v", l.Email, res.Given, res.Family, err)
+				}
+			}
+			if n, m := countFor(t, db, "about_me_versions", id), countFor(t, db, "story_entries", id); n+m != 0 {
+				t.Errorf("%s %s, linked to no one: %d About me versions, %d story entries", res.Given, res.Family, n, m)
+			}
+			continue
+		}
+		op := open(t, db, email, id)
+		about, err := people.GetAboutMe(ctx, db.Read(), op)
 		if err != nil {
 			t.Fatal(err)
 		}
-		entries, err := people.Timeline(ctx, db.Read(), id, people.TimelineFilter{})
+		entries, err := people.Timeline(ctx, db.Read(), op, people.TimelineFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		linked := len(res.Links) > 0
-		if linked != (about.Version == 1) || linked != (len(entries) > 0) {
+		if about.Version != 1 || len(entries) == 0 {
 			t.Errorf("%s %s (links %v): About me version %d, %d story entries", res.Given, res.Family, res.Links, about.Version, len(entries))
 		}
 	}
@@ -325,7 +377,7 @@ func TestSeedDatesFollowTheClock(t *testing.T) {
 	store.Now = func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }
 	defer func() { store.Now = was }()
 	db := seeded(t)
-	outcomes, err := people.Outcomes(context.Background(), db.Read(), personID(t, db, "Helen", "Marsh"))
+	outcomes, err := people.Outcomes(context.Background(), db.Read(), open(t, db, "sam@riverside.example", personID(t, db, "Helen", "Marsh")))
 	if err != nil || len(outcomes) != 1 || len(outcomes[0].Progress) != 3 {
 		t.Fatalf("Helen's outcomes: %v %v", outcomes, err)
 	}
@@ -358,9 +410,59 @@ func TestSeedFillsInAnEmptyRecord(t *testing.T) {
 	if id := personID(t, db, "Helen", "Marsh"); id != helen.ID {
 		t.Errorf("Helen is %s now, %s before", id, helen.ID)
 	}
-	history, err := people.AboutMeHistory(ctx, db.Read(), helen.ID)
-	outcomes, err2 := people.Outcomes(ctx, db.Read(), helen.ID)
+	op := open(t, db, "sam@riverside.example", helen.ID)
+	history, err := people.AboutMeHistory(ctx, db.Read(), op)
+	outcomes, err2 := people.Outcomes(ctx, db.Read(), op)
 	if err != nil || err2 != nil || len(history) != 1 || len(outcomes) != 1 {
 		t.Errorf("Helen's About me has %d versions and she has %d outcomes (%v %v)", len(history), len(outcomes), err, err2)
+	}
+}
+
+// The seed writes each record as a worker would: opening it through the
+// gate as that worker, so every write passed the rule and the grant, and
+// the access log shows who opened it and why.
+func TestSeedWritesThroughTheGate(t *testing.T) {
+	db := seeded(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		given, family string
+		writers       []string // every account that wrote in the record
+	}{
+		{"Helen", "Marsh", []string{"sam@riverside.example", "nurse@riversidehealth.example"}},
+		{"Hugh", "Ellis", []string{"jo@oakfield.example"}},
+		{"Geoffrey", "Young", []string{"priya@riverside.example"}},
+		{"Mary", "Kelly", []string{"nurse@riversidehealth.example"}},
+	} {
+		id := personID(t, db, c.given, c.family)
+		evs, err := audit.ForPerson(ctx, db.Read(), id, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opened, wrote := map[string]int{}, map[string]bool{}
+		for _, ev := range evs {
+			switch {
+			case ev.Action == "person.read":
+				if ev.Outcome == audit.Denied || ev.Target != "demo seed" {
+					t.Errorf("%s: the seed's read is %+v; want allowed, for the demo seed", c.given, ev)
+				}
+				opened[ev.AccountID]++
+			case ev.AccountID != "":
+				wrote[ev.AccountID] = true
+			}
+		}
+		want := map[string]bool{}
+		for _, email := range c.writers {
+			a := subject(t, db, email).Account
+			want[a.ID] = true
+			if opened[a.ID] != 1 || !wrote[a.ID] {
+				t.Errorf("%s %s: %s opened the record %d times and wrote in it: %v; want once, and wrote",
+					c.given, c.family, email, opened[a.ID], wrote[a.ID])
+			}
+		}
+		for acct := range wrote {
+			if !want[acct] {
+				t.Errorf("%s %s: account %s wrote without being one of the writers", c.given, c.family, acct)
+			}
+		}
 	}
 }

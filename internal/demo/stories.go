@@ -2,8 +2,10 @@ package demo
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"whatmatters/internal/access"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
 )
@@ -33,35 +35,61 @@ func ago(days int) time.Time {
 func day(days int) string { return ago(days).Format("2006-01-02") }
 
 // record is a builder that stops at the first error, so each story reads
-// as a list of what happened.
+// as a list of what happened. Each worker writes through the record as
+// they opened it (access.Open, audited as a read for the seed), so every
+// write goes through the access rule and the worker's grant, exactly as
+// if they had typed it in.
 type record struct {
 	ctx      context.Context
 	db       *store.DB
 	w        *world
 	personID string
+	opened   map[string]*access.Opened // by the writer's email
 	err      error
 }
 
+// as returns the record as opened by the worker with this email, opening
+// it the first time that worker writes in it.
+func (r *record) as(email string) *access.Opened {
+	if r.err != nil {
+		return nil
+	}
+	if op := r.opened[email]; op != nil {
+		return op
+	}
+	op, err := access.Open(r.ctx, r.db, r.w.subject(email), r.personID, seedReason)
+	if err != nil {
+		r.err = fmt.Errorf("%s opening the record: %w", email, err)
+		return nil
+	}
+	r.opened[email] = op
+	return op
+}
+
+// seedReason is what the audit log says a seeding worker opened a record
+// for.
+const seedReason = "demo seed"
+
 func (r *record) aboutMe(email string, a people.AboutMe) {
+	op := r.as(email)
 	if r.err != nil {
 		return
 	}
-	a.PersonID = r.personID
-	r.err = people.SaveAboutMe(r.ctx, r.db, r.w.subject(email), &a)
+	r.err = people.SaveAboutMe(r.ctx, r.db, op, &a)
 }
 
 // outcome returns the new outcome's id, for story entries to link to.
 func (r *record) outcome(email string, o people.Outcome, progress ...people.Progress) string {
+	op := r.as(email)
 	if r.err != nil {
 		return ""
 	}
-	o.PersonID = r.personID
-	if r.err = people.AddOutcome(r.ctx, r.db, r.w.subject(email), &o); r.err != nil {
+	if r.err = people.AddOutcome(r.ctx, r.db, op, &o); r.err != nil {
 		return ""
 	}
 	for _, p := range progress {
 		p.OutcomeID = o.ID
-		if r.err = people.AddProgress(r.ctx, r.db, r.w.subject(email), &p); r.err != nil {
+		if r.err = people.AddProgress(r.ctx, r.db, op, &p); r.err != nil {
 			return ""
 		}
 	}
@@ -70,57 +98,58 @@ func (r *record) outcome(email string, o people.Outcome, progress ...people.Prog
 
 // strength and risk return the new id, for outcomes to link to.
 func (r *record) strength(email string, s people.Strength) string {
+	op := r.as(email)
 	if r.err != nil {
 		return ""
 	}
-	s.PersonID = r.personID
-	r.err = people.AddStrength(r.ctx, r.db, r.w.subject(email), &s)
+	r.err = people.AddStrength(r.ctx, r.db, op, &s)
 	return s.ID
 }
 
 func (r *record) risk(email string, ra people.RiskAgreement) string {
+	op := r.as(email)
 	if r.err != nil {
 		return ""
 	}
-	ra.PersonID = r.personID
-	r.err = people.AddRiskAgreement(r.ctx, r.db, r.w.subject(email), &ra)
+	r.err = people.AddRiskAgreement(r.ctx, r.db, op, &ra)
 	return ra.ID
 }
 
 func (r *record) entry(email string, e people.Entry) {
+	op := r.as(email)
 	if r.err != nil {
 		return
 	}
-	e.PersonID = r.personID
-	r.err = people.AddEntry(r.ctx, r.db, r.w.subject(email), &e)
+	r.err = people.AddEntry(r.ctx, r.db, op, &e)
 }
 
 func (r *record) profile(email string, p people.Profile) {
+	op := r.as(email)
 	if r.err != nil {
 		return
 	}
-	current, err := people.GetProfile(r.ctx, r.db.Read(), r.personID)
+	current, err := people.GetProfile(r.ctx, r.db.Read(), op)
 	if err != nil {
 		r.err = err
 		return
 	}
-	p.PersonID, p.Version = r.personID, current.Version
+	p.Version = current.Version
 	if p.GPPracticeID == "" {
 		p.GPPracticeID = r.w.orgs[Surgery].ID // everyone in the stories is registered at Elm Street
 	}
-	r.err = people.UpdateProfile(r.ctx, r.db, r.w.subject(email), &p)
+	r.err = people.UpdateProfile(r.ctx, r.db, op, &p)
 }
 
 func (r *record) relationship(email string, rel people.Relationship) {
+	op := r.as(email)
 	if r.err != nil {
 		return
 	}
-	rel.PersonID = r.personID
-	r.err = people.AddRelationship(r.ctx, r.db, r.w.subject(email), &rel, "")
+	r.err = people.AddRelationship(r.ctx, r.db, op, &rel, "")
 }
 
 func newRecord(ctx context.Context, db *store.DB, w *world, personID string) *record {
-	return &record{ctx: ctx, db: db, w: w, personID: personID}
+	return &record{ctx: ctx, db: db, w: w, personID: personID, opened: map[string]*access.Opened{}}
 }
 
 const (

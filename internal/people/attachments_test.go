@@ -28,44 +28,57 @@ func pngBytes(t *testing.T) []byte {
 func TestAttachmentsCheckedByContent(t *testing.T) {
 	f := newRecordFixture(t)
 	ctx := context.Background()
-	e := &people.Entry{PersonID: f.person.ID, Kind: "drawing", OccurredAt: at("2026-11-01T10:00:00Z"), Body: "His drawing of the house he wants to live in."}
-	if err := people.AddEntry(ctx, f.db, f.worker, e); err != nil {
-		t.Fatal(err)
-	}
+	op := open(t, f.db, f.worker, f.person.ID)
 	pic := pngBytes(t)
-	a, err := people.AddAttachment(ctx, f.db, f.worker, e.ID, `C:\Users\sam\..\house".png`, pic)
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
+	e := &people.Entry{Kind: "drawing", OccurredAt: at("2026-11-01T10:00:00Z"), Body: "His drawing of the house he wants to live in."}
+	err := people.AddEntry(ctx, f.db, op, e,
+		people.NewFile{Name: `C:\Users\sam\..\house".png`, Data: pic}, people.NewFile{Name: "letter.pdf", Data: pdf})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.ContentType != "image/png" || a.Filename != "house.png" {
+	list, err := people.Attachments(ctx, f.db.Read(), op)
+	if err != nil || len(list[e.ID]) != 2 {
+		t.Fatalf("entry has %d attachments (%v); want 2", len(list[e.ID]), err)
+	}
+	byName := map[string]people.Attachment{}
+	for _, x := range list[e.ID] {
+		byName[x.Filename] = x
+	}
+	a, letter := byName["house.png"], byName["letter.pdf"]
+	if a.ContentType != "image/png" || a.Filename != "house.png" || a.PersonID != f.person.ID || a.Size != len(pic) {
 		t.Fatalf("attachment = %+v; want image/png named house.png", a)
 	}
-	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
-	if _, err := people.AddAttachment(ctx, f.db, f.worker, e.ID, "letter.pdf", pdf); err != nil {
-		t.Fatalf("PDF refused: %v", err)
+	if letter.ContentType != "application/pdf" || letter.Filename != "letter.pdf" {
+		t.Fatalf("PDF kept as %+v", letter)
 	}
 	html := []byte("<html><script>alert(1)</script></html>")
-	if _, err := people.AddAttachment(ctx, f.db, f.worker, e.ID, "photo.png", html); !isProblem(err, people.ErrAttachmentType) {
-		t.Fatalf("HTML named .png = %v; want refused by content", err)
-	}
 	big := append(append([]byte{}, pic...), make([]byte, people.MaxAttachment)...)
-	if _, err := people.AddAttachment(ctx, f.db, f.worker, e.ID, "big.png", big); !isProblem(err, people.ErrAttachmentTooLarge) {
-		t.Fatalf("11 MB file = %v; want too large", err)
+	entries, files := count(t, f.db, "story_entries"), count(t, f.db, "attachments")
+	for _, c := range []struct {
+		name  string
+		files []people.NewFile
+		want  *valid.FieldError
+	}{
+		{"HTML named .png", []people.NewFile{{Name: "photo.png", Data: html}}, people.ErrAttachmentType},
+		{"11 MB file", []people.NewFile{{Name: "big.png", Data: big}}, people.ErrAttachmentTooLarge},
+		{"a good file with a bad one", []people.NewFile{{Name: "ok.png", Data: pic}, {Name: "photo.png", Data: html}}, people.ErrAttachmentType},
+	} {
+		e := &people.Entry{Kind: "photo", OccurredAt: at("2026-11-02T10:00:00Z"), Body: "A photo of the garden."}
+		if err := people.AddEntry(ctx, f.db, op, e, c.files...); !isProblem(err, c.want) {
+			t.Errorf("%s = %v; want %v", c.name, err, c.want)
+		}
 	}
-	if _, err := people.AddAttachment(ctx, f.db, f.stranger, e.ID, "x.png", pic); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("stranger's upload = %v; want not found", err)
+	if n, m := count(t, f.db, "story_entries"), count(t, f.db, "attachments"); n != entries || m != files {
+		t.Fatalf("refused files left %d entries and %d files; want %d and %d: neither the entry nor its files", n, m, entries, files)
 	}
-	got, err := people.GetAttachment(ctx, f.db, f.worker, a.ID)
-	if err != nil || !bytes.Equal(got.Data, pic) {
+	// A stranger cannot open the record to upload to it or read from it.
+	outOfReach(t, f.db, f.stranger, f.person.ID)
+	got, err := people.GetAttachment(ctx, f.db.Read(), op, a.ID)
+	if err != nil || !bytes.Equal(got.Data, pic) || got.EntryID != e.ID {
 		t.Fatalf("read back = %v; want the same bytes", err)
 	}
-	if _, err := people.GetAttachment(ctx, f.db, f.stranger, a.ID); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("stranger's read = %v; want not found", err)
-	}
-	list, _ := people.Attachments(ctx, f.db.Read(), f.person.ID)
-	if len(list[e.ID]) != 2 {
-		t.Fatalf("entry has %d attachments; want 2", len(list[e.ID]))
-	}
+	outOfReach(t, f.db, f.stranger, f.person.ID)
 	evs, _ := audit.ForPerson(ctx, f.db.Read(), f.person.ID, 50)
 	var denied int
 	for _, ev := range evs {
@@ -73,8 +86,64 @@ func TestAttachmentsCheckedByContent(t *testing.T) {
 			denied++
 		}
 	}
-	if denied != 1 {
-		t.Fatalf("%d refused reads audited; want 1", denied)
+	if denied != 2 {
+		t.Fatalf("%d refused reads audited; want the stranger's 2", denied)
+	}
+	added, _ := audit.ForAction(ctx, f.db.Read(), "story.add", 10)
+	if len(added) != 1 {
+		t.Fatalf("%d story.add audit rows; want 1 (none for the refused entries)", len(added))
+	}
+}
+
+// A file saved with an entry is the opened person's: through another
+// person's record it is not found, as if it did not exist.
+func TestAttachmentReadOnlyThroughItsPerson(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	op := open(t, f.db, f.worker, f.person.ID)
+	pic := pngBytes(t)
+	e := &people.Entry{Kind: "photo", OccurredAt: at("2026-11-01T10:00:00Z"), Body: "Rhodri at the rugby club."}
+	if err := people.AddEntry(ctx, f.db, op, e, people.NewFile{Name: "club.png", Data: pic}); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := people.Attachments(ctx, f.db.Read(), op)
+	if len(list[e.ID]) != 1 {
+		t.Fatalf("attachments = %+v; want the one saved with the entry", list)
+	}
+	id := list[e.ID][0].ID
+	got, err := people.GetAttachment(ctx, f.db.Read(), op, id)
+	if err != nil || !bytes.Equal(got.Data, pic) || got.PersonID != f.person.ID {
+		t.Fatalf("read through its person = %+v, %v; want the bytes", got, err)
+	}
+	other := open(t, f.db, f.worker, f.another(t, "Owen").ID)
+	if got, err := people.GetAttachment(ctx, f.db.Read(), other, id); !errors.Is(err, store.ErrNotFound) || got != nil {
+		t.Fatalf("read through another person's record = %+v, %v; want not found", got, err)
+	}
+	if theirs, _ := people.Attachments(ctx, f.db.Read(), other); len(theirs) != 0 {
+		t.Fatalf("another person's record lists %+v", theirs)
+	}
+}
+
+// An entry and its files are one transaction: a refusal inside it (here,
+// an outcome from another person's record) leaves neither.
+func TestEntryAndFilesSavedTogether(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	op := open(t, f.db, f.worker, f.person.ID)
+	otherOp := open(t, f.db, f.worker, f.another(t, "Owen").ID)
+	theirs := &people.Outcome{Statement: "I want to go fishing", Kind: people.OutcomeChange, ExpressedBy: "person"}
+	if err := people.AddOutcome(ctx, f.db, otherOp, theirs); err != nil {
+		t.Fatal(err)
+	}
+	e := &people.Entry{Kind: "photo", OccurredAt: at("2026-11-01T10:00:00Z"), Body: "At the river.", OutcomeIDs: []string{theirs.ID}}
+	if err := people.AddEntry(ctx, f.db, op, e, people.NewFile{Name: "river.png", Data: pngBytes(t)}); !fieldsOf(err)["outcome_ids"] {
+		t.Fatalf("entry linked to another person's outcome = %v; want an outcome_ids problem", err)
+	}
+	if n, m := count(t, f.db, "story_entries"), count(t, f.db, "attachments"); n != 0 || m != 0 {
+		t.Fatalf("a refused entry left %d entries and %d files", n, m)
+	}
+	if evs, _ := audit.ForAction(ctx, f.db.Read(), "story.add", 10); len(evs) != 0 {
+		t.Fatalf("a refused entry was audited as added: %+v", evs)
 	}
 }
 

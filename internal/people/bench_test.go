@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"whatmatters/internal/access"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store/storetest"
 	"whatmatters/internal/testworld"
@@ -16,13 +17,15 @@ import (
 // baseline on the same rows, the same handle and the same durability,
 // measured in the same run; scripts/bench.sh prints the ratios.
 
-// BenchmarkWritePath updates a person as a worker saves the form: the
-// access rule, the version check, the update and its audit row (with the
-// before and after) in one durable transaction.
+// BenchmarkWritePath updates a person as a worker saves the form on a
+// record already opened: the access rule and grant checked again, the
+// version check, the update and its audit row (with the before and after)
+// in one durable transaction.
 func BenchmarkWritePath(b *testing.B) {
 	w := testworld.New(b, storetest.Open(b))
-	ctx, sam := context.Background(), testworld.Subject(w.Sam)
-	p, err := people.Get(ctx, w.DB, sam, w.Helen.ID)
+	ctx := context.Background()
+	op := w.Open(b, w.Sam, w.Helen.ID)
+	p, err := people.Load(ctx, w.DB.Read(), op)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -30,7 +33,7 @@ func BenchmarkWritePath(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		p.PreferredName = names[i%2]
-		if err := people.Update(ctx, w.DB, sam, p); err != nil {
+		if err := people.Update(ctx, w.DB, op, p); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -56,16 +59,21 @@ func BenchmarkRawInsert(b *testing.B) {
 }
 
 // BenchmarkReadPath opens a person's record as the record page does: the
-// access rule, the read audit row (durable), the person and About me.
+// access rule and grant, the read audit row (durable), the person and
+// About me.
 func BenchmarkReadPath(b *testing.B) {
 	w := testworld.New(b, storetest.Open(b))
 	ctx, sam := context.Background(), testworld.Subject(w.Sam)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := people.Get(ctx, w.DB, sam, w.Helen.ID); err != nil {
+		op, err := access.Open(ctx, w.DB, sam, w.Helen.ID, "bench")
+		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := people.GetAboutMe(ctx, w.DB.Read(), w.Helen.ID); err != nil {
+		if _, err := people.Load(ctx, w.DB.Read(), op); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := people.GetAboutMe(ctx, w.DB.Read(), op); err != nil {
 			b.Fatal(err)
 		}
 	}

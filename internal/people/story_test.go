@@ -23,37 +23,54 @@ func at(s string) time.Time {
 func TestStoryIsAppendOnly(t *testing.T) {
 	f := newRecordFixture(t)
 	ctx := context.Background()
-	o := &people.Outcome{PersonID: f.person.ID, Statement: "I want to see the heron again", Kind: people.OutcomeMaintain, ExpressedBy: "person"}
-	if err := people.AddOutcome(ctx, f.db, f.worker, o); err != nil {
+	op := open(t, f.db, f.worker, f.person.ID)
+	o := &people.Outcome{Statement: "I want to see the heron again", Kind: people.OutcomeMaintain, ExpressedBy: "person"}
+	if err := people.AddOutcome(ctx, f.db, op, o); err != nil {
 		t.Fatal(err)
 	}
-	first := &people.Entry{PersonID: f.person.ID, Kind: "visit", OccurredAt: at("2026-11-01T10:00:00Z"),
+	first := &people.Entry{Kind: "visit", OccurredAt: at("2026-11-01T10:00:00Z"),
 		Body: "We walked to the river and watched the herons fishing.", OutcomeIDs: []string{o.ID}}
-	second := &people.Entry{PersonID: f.person.ID, Kind: "phone_call", OccurredAt: at("2026-11-05T10:00:00Z"), Body: "Daughter rang about the weekend."}
+	second := &people.Entry{Kind: "phone_call", OccurredAt: at("2026-11-05T10:00:00Z"), Body: "Daughter rang about the weekend."}
 	for _, e := range []*people.Entry{first, second} {
-		if err := people.AddEntry(ctx, f.db, f.worker, e); err != nil {
+		if err := people.AddEntry(ctx, f.db, op, e); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// Through another person's record, this person's entries are not
+	// found: nothing is corrected or removed.
+	other := open(t, f.db, f.worker, f.another(t, "Owen").ID)
+	wrong := &people.Entry{Kind: "note", OccurredAt: at("2026-11-05T10:00:00Z"), Body: "Not his."}
+	if err := people.CorrectEntry(ctx, f.db, other, second.ID, wrong, "wrong record"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("correction through another person's record = %v; want not found", err)
+	}
+	if err := people.RemoveEntry(ctx, f.db, other, first.ID, "wrong record"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("removal through another person's record = %v; want not found", err)
+	}
+	if n := count(t, f.db, "story_entries"); n != 2 {
+		t.Fatalf("%d story entries; want the 2 added", n)
+	}
+	if got, _ := people.Timeline(ctx, f.db.Read(), op, people.TimelineFilter{}); len(got) != 2 {
+		t.Fatalf("timeline has %d current entries; want both still current", len(got))
+	}
 	fixed := &people.Entry{Kind: "phone_call", OccurredAt: at("2026-11-05T10:00:00Z"), Body: "Son rang about the weekend."}
-	if err := people.CorrectEntry(ctx, f.db, f.worker, second.ID, fixed, "It was her son, not her daughter"); err != nil {
+	if err := people.CorrectEntry(ctx, f.db, op, second.ID, fixed, "It was her son, not her daughter"); err != nil {
 		t.Fatal(err)
 	}
 	stale := &people.Entry{Kind: "phone_call", OccurredAt: at("2026-11-05T10:00:00Z"), Body: "Nobody rang."}
-	if err := people.CorrectEntry(ctx, f.db, f.worker, second.ID, stale, "again"); !errors.Is(err, store.ErrConflict) {
+	if err := people.CorrectEntry(ctx, f.db, op, second.ID, stale, "again"); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("correcting a superseded entry = %v; want conflict", err)
 	}
-	if err := people.RemoveEntry(ctx, f.db, f.worker, first.ID, ""); err == nil {
+	if err := people.RemoveEntry(ctx, f.db, op, first.ID, ""); err == nil {
 		t.Fatal("removal without a reason was accepted")
 	}
-	if err := people.RemoveEntry(ctx, f.db, f.worker, first.ID, "Written on the wrong person's record"); err != nil {
+	if err := people.RemoveEntry(ctx, f.db, op, first.ID, "Written on the wrong person's record"); err != nil {
 		t.Fatal(err)
 	}
-	current, err := people.Timeline(ctx, f.db.Read(), f.person.ID, people.TimelineFilter{})
+	current, err := people.Timeline(ctx, f.db.Read(), op, people.TimelineFilter{})
 	if err != nil || len(current) != 1 || current[0].Body != "Son rang about the weekend." || current[0].Supersedes != second.ID {
 		t.Fatalf("timeline = %+v, %v; want only the correction", current, err)
 	}
-	all, _ := people.Timeline(ctx, f.db.Read(), f.person.ID, people.TimelineFilter{History: true})
+	all, _ := people.Timeline(ctx, f.db.Read(), op, people.TimelineFilter{History: true})
 	if len(all) != 3 {
 		t.Fatalf("history has %d entries; want all 3 kept", len(all))
 	}
@@ -62,11 +79,11 @@ func TestStoryIsAppendOnly(t *testing.T) {
 			t.Errorf("removed entry lost its who and why: %+v", e)
 		}
 	}
-	byOutcome, _ := people.Timeline(ctx, f.db.Read(), f.person.ID, people.TimelineFilter{OutcomeID: o.ID, History: true})
+	byOutcome, _ := people.Timeline(ctx, f.db.Read(), op, people.TimelineFilter{OutcomeID: o.ID, History: true})
 	if len(byOutcome) != 1 || byOutcome[0].ID != first.ID {
 		t.Fatalf("filter by outcome = %+v", byOutcome)
 	}
-	calls, _ := people.Timeline(ctx, f.db.Read(), f.person.ID, people.TimelineFilter{Kind: "visit"})
+	calls, _ := people.Timeline(ctx, f.db.Read(), op, people.TimelineFilter{Kind: "visit"})
 	if len(calls) != 0 {
 		t.Fatalf("current visits = %d; want 0 (the only visit was removed)", len(calls))
 	}
@@ -80,9 +97,10 @@ func TestStoryIsAppendOnly(t *testing.T) {
 func TestStorySearchHidesWhatTheSearcherCannotSee(t *testing.T) {
 	f := newRecordFixture(t)
 	ctx := context.Background()
-	e := &people.Entry{PersonID: f.person.ID, Kind: "conversation", OccurredAt: at("2026-11-01T10:00:00Z"),
+	op := open(t, f.db, f.worker, f.person.ID)
+	e := &people.Entry{Kind: "conversation", OccurredAt: at("2026-11-01T10:00:00Z"),
 		Body: "Helen told me about the heron she watches from her window every morning; it makes her day."}
-	if err := people.AddEntry(ctx, f.db, f.worker, e); err != nil {
+	if err := people.AddEntry(ctx, f.db, op, e); err != nil {
 		t.Fatal(err)
 	}
 	hits, err := people.SearchStory(ctx, f.db, f.worker, "heron")
@@ -98,7 +116,7 @@ func TestStorySearchHidesWhatTheSearcherCannotSee(t *testing.T) {
 	if hits, err := people.SearchStory(ctx, f.db, f.stranger, "heron"); err != nil || len(hits) != 0 {
 		t.Fatalf("stranger's search = %+v, %v; want nothing", hits, err)
 	}
-	if err := people.RemoveEntry(ctx, f.db, f.worker, e.ID, "Duplicate of another entry"); err != nil {
+	if err := people.RemoveEntry(ctx, f.db, op, e.ID, "Duplicate of another entry"); err != nil {
 		t.Fatal(err)
 	}
 	if hits, _ := people.SearchStory(ctx, f.db, f.worker, "heron"); len(hits) != 0 {
@@ -113,29 +131,30 @@ func TestStorySearchHidesWhatTheSearcherCannotSee(t *testing.T) {
 func TestTimelineLimitEntryAndCount(t *testing.T) {
 	f := newRecordFixture(t)
 	ctx := context.Background()
+	op := open(t, f.db, f.worker, f.person.ID)
 	var ids []string
 	for i, day := range []string{"2026-01-01", "2026-02-01", "2026-03-01"} {
-		e := &people.Entry{PersonID: f.person.ID, Kind: "note", OccurredAt: at(day + "T10:00:00Z"), Body: "entry " + day}
-		if err := people.AddEntry(ctx, f.db, f.worker, e); err != nil {
+		e := &people.Entry{Kind: "note", OccurredAt: at(day + "T10:00:00Z"), Body: "entry " + day}
+		if err := people.AddEntry(ctx, f.db, op, e); err != nil {
 			t.Fatal(i, err)
 		}
 		ids = append(ids, e.ID)
 	}
-	if err := people.RemoveEntry(ctx, f.db, f.worker, ids[0], "wrong person"); err != nil {
+	if err := people.RemoveEntry(ctx, f.db, op, ids[0], "wrong person"); err != nil {
 		t.Fatal(err)
 	}
-	newest, err := people.Timeline(ctx, f.db.Read(), f.person.ID, people.TimelineFilter{Limit: 1})
+	newest, err := people.Timeline(ctx, f.db.Read(), op, people.TimelineFilter{Limit: 1})
 	if err != nil || len(newest) != 1 || newest[0].ID != ids[2] {
 		t.Errorf("newest one: %v %v", newest, err)
 	}
-	one, _ := people.Timeline(ctx, f.db.Read(), f.person.ID, people.TimelineFilter{EntryID: ids[1]})
+	one, _ := people.Timeline(ctx, f.db.Read(), op, people.TimelineFilter{EntryID: ids[1]})
 	if len(one) != 1 || one[0].Body != "entry 2026-02-01" {
 		t.Errorf("by id: %v", one)
 	}
-	if gone, _ := people.Timeline(ctx, f.db.Read(), f.person.ID, people.TimelineFilter{EntryID: ids[0]}); len(gone) != 0 {
+	if gone, _ := people.Timeline(ctx, f.db.Read(), op, people.TimelineFilter{EntryID: ids[0]}); len(gone) != 0 {
 		t.Errorf("a removed entry found as current: %v", gone)
 	}
-	if n, err := people.StoryCount(ctx, f.db.Read(), f.person.ID); err != nil || n != 2 {
+	if n, err := people.StoryCount(ctx, f.db.Read(), op); err != nil || n != 2 {
 		t.Errorf("count %d (%v), want 2", n, err)
 	}
 }

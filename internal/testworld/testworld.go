@@ -82,3 +82,16 @@ func link(t testing.TB, db *store.DB, l *access.Link) {
 
 // Subject is an account as the domain packages see it.
 func Subject(a *account.Account) account.Subject { return account.NewSubject(a, "192.0.2.1", "test") }
+
+// Open opens a person's record as the account would through the gate
+// (access.Open: the rule, the grant and a read audit row), failing the
+// test if the account may not see them. Tests of refusals call access.Open
+// themselves and expect store.ErrNotFound.
+func (w *World) Open(t testing.TB, a *account.Account, personID string) *access.Opened {
+	t.Helper()
+	op, err := access.Open(context.Background(), w.DB, Subject(a), personID, "test")
+	if err != nil {
+		t.Fatalf("%s opening person %s: %v", a.Email, personID, err)
+	}
+	return op
+}

@@ -3,52 +3,71 @@ package web
 import (
 	"bytes"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
 	"whatmatters/internal/account"
 	"whatmatters/internal/demo"
 	"whatmatters/internal/i18n"
-	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
 )
 
 //go:embed templates/*.html
-var templateFiles embed.FS
+var shellTemplates embed.FS
 
-// pageNames are every page template; each is parsed with layout.html.
-// Parsing fails at start-up if one is missing.
-var pageNames = []string{"signin", "home", "person", "accesslog", "edit", "conflict", "breakglass",
-	"review", "tokens", "error", "aboutme", "outcome", "progress", "strength", "risk", "story", "timeline", "search", "change", "profile", "relationship", "address", "coachadmin", "aboutmehistory"}
-
-// pages holds each page's template set, per language: the "t" function is
-// bound to the language at parse time, so templates just say {{t "key"}}.
-type pages struct {
+// Templates are one domain's page templates, each parsed with the shell's
+// layout and form fields, once per language: the "t" function is bound
+// to the language at parse time, so templates just say {{t "key"}}.
+type Templates struct {
 	byLang map[string]map[string]*template.Template
-	coach  map[string]*template.Template // the coach's advice, a fragment for htmx
 }
 
-func mustParsePages() *pages {
-	p := &pages{byLang: map[string]map[string]*template.Template{}, coach: map[string]*template.Template{}}
+// Templates parses every templates/*.html in fsys (a domain's embedded
+// files) as a page in the shell's layout, with the domain's
+// templates/partials/*.html (blocks its pages share). A page's file name
+// without ".html" is its name. templates/fragments/*.html are served
+// alone, without the layout (htmx answers), named "fragments/<name>".
+// Parsing fails at start-up if a template is broken.
+func (s *Shell) Templates(fsys fs.FS) *Templates {
+	t := &Templates{byLang: map[string]map[string]*template.Template{}}
 	for _, lang := range []string{i18n.English, i18n.Welsh} {
-		p.coach[lang] = template.Must(template.New("coach.html").Funcs(funcs(lang)).ParseFS(templateFiles, "templates/coach.html"))
-		p.byLang[lang] = map[string]*template.Template{}
-		for _, name := range pageNames {
-			t := template.New("layout.html").Funcs(funcs(lang))
-			t = template.Must(t.ParseFS(templateFiles, "templates/layout.html", "templates/fields.html", "templates/"+name+".html"))
-			p.byLang[lang][name] = t
+		t.byLang[lang] = map[string]*template.Template{}
+		t.byLang[lang]["error"] = template.Must(template.New("layout.html").Funcs(funcs(lang)).
+			ParseFS(shellTemplates, "templates/layout.html", "templates/fields.html", "templates/error.html"))
+		if fsys == nil {
+			continue
+		}
+		names, _ := fs.Glob(fsys, "templates/*.html")
+		partials, _ := fs.Glob(fsys, "templates/partials/*.html")
+		fragments, _ := fs.Glob(fsys, "templates/fragments/*.html")
+		if len(names)+len(fragments) == 0 {
+			panic(fmt.Sprintf("web: no templates in %v", fsys))
+		}
+		for _, file := range names {
+			page := template.New("layout.html").Funcs(funcs(lang))
+			page = template.Must(page.ParseFS(shellTemplates, "templates/layout.html", "templates/fields.html"))
+			if len(partials) > 0 {
+				page = template.Must(page.ParseFS(fsys, partials...))
+			}
+			t.byLang[lang][strings.TrimSuffix(path.Base(file), ".html")] = template.Must(page.ParseFS(fsys, file))
+		}
+		for _, file := range fragments {
+			name := "fragments/" + strings.TrimSuffix(path.Base(file), ".html")
+			t.byLang[lang][name] = template.Must(template.New(path.Base(file)).Funcs(funcs(lang)).ParseFS(fsys, file))
 		}
 	}
-	return p
+	return t
 }
 
 func funcs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t":    func(key string, args ...any) string { return i18n.T(lang, key, args...) },
+		"n":    func(key string, n int, args ...any) string { return i18n.N(lang, key, n, args...) },
 		"date": func(t time.Time) string { return formatDate(lang, t) },
 		"datetime": func(t time.Time) string {
 			return formatDate(lang, t) + " " + t.In(london).Format("15:04")
@@ -121,7 +140,7 @@ func (f fieldArgs) Described() string {
 // error, if any. Extra arguments, in any order: an int is the textarea's
 // rows, a []string the radio options, "type=…" the input type, and
 // "coach=…" turns on the recording coach.
-func field(v *view, name, label, hint string, extra ...any) fieldArgs {
+func field(v *View, name, label, hint string, extra ...any) fieldArgs {
 	f := fieldArgs{Name: name, Label: label, Hint: hint, Value: v.Value(name), Error: v.ErrorFor(name)}
 	for _, e := range extra {
 		switch x := e.(type) {
@@ -140,29 +159,31 @@ func field(v *view, name, label, hint string, extra ...any) fieldArgs {
 	return f
 }
 
-// fieldError is one problem shown in the error summary and beside its field.
-type fieldError struct {
+// FieldError is one problem shown in the error summary and beside its field.
+type FieldError struct {
 	Field   string
 	Message string
 }
 
-// view is what every page template receives.
-type view struct {
-	Lang     string
-	Title    string // already translated
-	Path     string
-	Account  *account.Account
-	Demo     bool
-	Logins   []demo.Login
-	Password string
-	Flash    string
-	Errors   []fieldError
-	Form     map[string]string
-	Data     any
+// View is what every page template receives.
+type View struct {
+	Lang      string
+	Title     string // already translated
+	Path      string
+	Account   *account.Account
+	Menu      []MenuItem
+	Emergency *Emergency // emergency access in use on this record
+	Demo      bool
+	Logins    []demo.Login
+	Password  string
+	Flash     string
+	Errors    []FieldError
+	Form      map[string]string
+	Data      any
 }
 
 // ErrorFor returns the message for one field, for inline errors.
-func (v *view) ErrorFor(field string) string {
+func (v *View) ErrorFor(field string) string {
 	for _, e := range v.Errors {
 		if e.Field == field {
 			return e.Message
@@ -172,28 +193,39 @@ func (v *view) ErrorFor(field string) string {
 }
 
 // Value returns what the person typed into a field.
-func (v *view) Value(field string) string { return v.Form[field] }
+func (v *View) Value(field string) string { return v.Form[field] }
 
-func (s *Server) newView(r *http.Request, titleKey string) *view {
-	lang := langOf(r)
-	return &view{Lang: lang, Title: i18n.T(lang, titleKey), Path: r.URL.Path, Account: accountFrom(r.Context()),
-		Demo: s.opts.Demo, Logins: s.logins, Password: demo.Password, Form: map[string]string{}}
+// NewView starts the view of a page, titled by a message key.
+func (s *Shell) NewView(r *http.Request, titleKey string) *View {
+	lang := LangOf(r)
+	a := AccountFrom(r.Context())
+	return &View{Lang: lang, Title: i18n.T(lang, titleKey), Path: r.URL.Path, Account: a, Menu: s.menuFor(a),
+		Emergency: emergencyOf(r), Demo: s.Opts.Demo, Logins: s.Logins, Password: demo.Password, Form: map[string]string{}}
 }
 
-// problems turns a domain validation error into translated field errors.
-func (v *view) problems(err error) bool {
+// Problems turns a domain validation error into translated field errors.
+func (v *View) Problems(err error) bool {
 	ps, ok := valid.From(err)
 	for _, p := range ps {
-		v.Errors = append(v.Errors, fieldError{p.Field, i18n.T(v.Lang, p.Code, p.Args...)})
+		v.Errors = append(v.Errors, FieldError{p.Field, i18n.T(v.Lang, p.Code, p.Args...)})
 	}
 	return ok
 }
 
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
-	t := s.pages.byLang[v.Lang][name]
+// Render writes a page of a domain's templates.
+func (s *Shell) Render(w http.ResponseWriter, r *http.Request, status int, tpl *Templates, name string, v *View) {
+	t := tpl.byLang[v.Lang][name]
+	if t == nil {
+		s.ServerError(w, r, fmt.Errorf("render: no template %q", name))
+		return
+	}
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, v); err != nil {
-		s.serverError(w, r, fmt.Errorf("render %s: %w", name, err))
+	var data any = v
+	if strings.HasPrefix(name, "fragments/") {
+		data = v.Data // a fragment is given just its data
+	}
+	if err := t.Execute(&buf, data); err != nil {
+		s.ServerError(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -202,69 +234,68 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	_, _ = buf.WriteTo(w)
 }
 
-// langOf reads the chosen language from its cookie, English by default.
-func langOf(r *http.Request) string {
+// LangOf reads the chosen language from its cookie, English by default.
+func LangOf(r *http.Request) string {
 	if c, err := r.Cookie("lang"); err == nil {
 		return i18n.Lang(c.Value)
 	}
 	return i18n.English
 }
 
-func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
+func (s *Shell) setLanguage(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.Lang(r.PathValue("lang"))
 	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookies})
-	http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Opts.SecureCookies})
+	http.Redirect(w, r, SafeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 }
 
-// safeNext keeps redirects on this site: only a local path is allowed.
-func safeNext(next string) string {
+// SafeNext keeps redirects on this site: only a local path is allowed.
+func SafeNext(next string) string {
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
 		return "/"
 	}
 	return next
 }
 
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "error.not_found.title")
+// NotFound is "Page not found".
+func (s *Shell) NotFound(w http.ResponseWriter, r *http.Request) {
+	v := s.NewView(r, "error.not_found.title")
 	v.Data = "error.not_found.body"
-	s.render(w, r, http.StatusNotFound, "error", v)
+	s.Render(w, r, http.StatusNotFound, s.errorTpl, "error", v)
 }
 
-// fail answers an error from a domain package: "Page not found" for a
-// person or thing out of reach (store.ErrNotFound), the plain error page
-// for anything else.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	s.serverError(w, r, err)
-}
-
-// tooLarge refuses a form bigger than the server takes, in the page's
+// TooLarge refuses a form bigger than the server takes, in the page's
 // language.
-func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "error.too_large.title")
+func (s *Shell) TooLarge(w http.ResponseWriter, r *http.Request) {
+	v := s.NewView(r, "error.too_large.title")
 	v.Data = "error.too_large.body"
-	s.render(w, r, http.StatusRequestEntityTooLarge, "error", v)
+	s.Render(w, r, http.StatusRequestEntityTooLarge, s.errorTpl, "error", v)
 }
 
-func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "error.forbidden.title")
+// Forbidden tells the person their role does not allow this.
+func (s *Shell) Forbidden(w http.ResponseWriter, r *http.Request) {
+	v := s.NewView(r, "error.forbidden.title")
 	v.Data = "error.forbidden.body"
-	s.render(w, r, http.StatusForbidden, "error", v)
+	s.Render(w, r, http.StatusForbidden, s.errorTpl, "error", v)
 }
 
-// serverError logs the error with the request ID and shows a plain page:
+// ServerError logs the error with the request ID and shows a plain page:
 // never a stack trace or an error message to the person.
-func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.Error("request failed", "err", err, "method", r.Method, "path", r.URL.Path, "request_id", requestID(r))
-	v := s.newView(r, "error.server.title")
+func (s *Shell) ServerError(w http.ResponseWriter, r *http.Request, err error) {
+	s.Log.Error("request failed", "err", err, "method", r.Method, "path", r.URL.Path, "request_id", requestID(r))
+	v := s.NewView(r, "error.server.title")
 	v.Data = "error.server.body"
-	t := s.pages.byLang[v.Lang]["error"]
+	t := s.errorTpl.byLang[v.Lang]["error"]
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusInternalServerError)
 	_ = t.Execute(w, v)
+}
+
+// Keep copies what was typed into the named fields, so a form shown again
+// keeps it.
+func (v *View) Keep(r *http.Request, fields ...string) {
+	for _, f := range fields {
+		v.Form[f] = r.PostFormValue(f)
+	}
 }

@@ -1,5 +1,10 @@
-// Package web serves whatmatters' pages: server-rendered HTML in the GOV.UK
-// style, in English and Welsh, with the JSON API mounted under /api/v1.
+// Package web is the shell every page is served in: the server's
+// middleware (sessions, cross-origin protection, security headers, body
+// limits, panics), the GOV.UK layout with its menu and language switch,
+// form fields and the error summary, rendering, static files, and the
+// router through which each domain adds its pages. The pages themselves
+// live with their domains (internal/<domain>/pages), each with its own
+// templates and English and Welsh messages; internal/server wires them.
 package web
 
 import (
@@ -7,16 +12,13 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
 	"whatmatters/internal/account"
-	"whatmatters/internal/api"
 	"whatmatters/internal/demo"
 	"whatmatters/internal/httpx"
-	"whatmatters/internal/people"
 	"whatmatters/internal/store"
 )
 
@@ -30,52 +32,70 @@ type Options struct {
 	Logger        *slog.Logger
 }
 
-// Server holds what the handlers need.
-type Server struct {
-	db       *store.DB
-	opts     Options
-	sessions *scs.SessionManager
-	pages    *pages
-	log      *slog.Logger
-	logins   []demo.Login
+// Shell holds what every page needs: the database, sessions, the layout
+// and the log. Page packages embed it.
+type Shell struct {
+	DB       *store.DB
+	Opts     Options
+	Sessions *scs.SessionManager
+	Log      *slog.Logger
+	Logins   []demo.Login
+	menu     []MenuItem
+	routes   []Route
+	errorTpl *Templates
 }
 
-// maxFormBody is the largest form a page accepts; attachments have their
-// own, larger limit.
-const maxFormBody = 1 << 20
+// Domain is a domain's pages: it adds its routes (and menu items) to the
+// router.
+type Domain interface {
+	Routes(rt *Router)
+}
 
-// maxUploadBody is the story form's limit. It is well above the
-// attachment limit, so a file a little too big gets a plain message with
-// the form kept, rather than a bare refusal.
-const maxUploadBody = 3 * people.MaxAttachment
+// MaxFormBody is the largest form a page accepts unless its route says
+// otherwise (a story entry with its attachment).
+const MaxFormBody = 1 << 20
 
-// New builds the whole HTTP handler: pages, static files, the API and
-// health check, behind the middleware every request passes through.
-func New(db *store.DB, opts Options) http.Handler {
+// NewShell makes the shell. Call Handler to serve it.
+func NewShell(db *store.DB, opts Options) *Shell {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s := &Server{db: db, opts: opts, pages: mustParsePages(), log: opts.Logger}
+	s := &Shell{DB: db, Opts: opts, Log: opts.Logger}
 	if opts.Demo {
-		s.logins = demo.Logins
+		s.Logins = demo.Logins
 	}
-	s.sessions = scs.New()
-	s.sessions.Store = account.SessionStore{DB: db}
-	s.sessions.IdleTimeout = 30 * time.Minute
-	s.sessions.Lifetime = 12 * time.Hour
-	s.sessions.Cookie.Name = "whatmatters_session"
-	s.sessions.Cookie.HttpOnly = true
-	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
-	s.sessions.Cookie.Secure = opts.SecureCookies
-	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
+	s.Sessions = scs.New()
+	s.Sessions.Store = account.SessionStore{DB: db}
+	s.Sessions.IdleTimeout = 30 * time.Minute
+	s.Sessions.Lifetime = 12 * time.Hour
+	s.Sessions.Cookie.Name = "whatmatters_session"
+	s.Sessions.Cookie.HttpOnly = true
+	s.Sessions.Cookie.SameSite = http.SameSiteLaxMode
+	s.Sessions.Cookie.Secure = opts.SecureCookies
+	s.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.ServerError(w, r, err) }
+	s.errorTpl = s.Templates(nil)
+	return s
+}
 
+// Handler builds the whole site: each domain's pages behind the session,
+// account and cross-origin middleware; the API (already built, with its
+// own authentication) under /api/; the health check and static files.
+func (s *Shell) Handler(api http.Handler, domains ...Domain) http.Handler {
 	pages := http.NewServeMux()
-	s.routes(pages)
+	rt := &Router{shell: s, mux: pages}
+	rt.Public("GET /language/{lang}", s.setLanguage)
+	for _, d := range domains {
+		d.Routes(rt)
+	}
+	pages.HandleFunc("/", s.NotFound)
 	csrf := http.NewCrossOriginProtection()
-	pagesHandler := csrf.Handler(s.sessions.LoadAndSave(s.limitBody(s.withAccount(pages))))
+	csrf.SetDenyHandler(http.HandlerFunc(s.crossOrigin))
+	pagesHandler := csrf.Handler(s.Sessions.LoadAndSave(s.withAccount(pages)))
 
 	root := http.NewServeMux()
-	root.Handle("/api/", api.New(db, opts.Logger))
+	if api != nil {
+		root.Handle("/api/", api)
+	}
 	root.HandleFunc("GET /healthz", s.health)
 	static, _ := fs.Sub(staticFiles, "static")
 	root.Handle("GET /static/", cacheForever(http.StripPrefix("/static/", http.FileServerFS(static))))
@@ -85,19 +105,9 @@ func New(db *store.DB, opts Options) http.Handler {
 	return httpx.RequestID(httpx.SecurityHeaders(s.recoverPanics(root)))
 }
 
-// limitBody refuses oversized forms. Only the story form, which carries
-// an attachment, may be larger.
-func (s *Server) limitBody(next http.Handler) http.Handler {
-	forms := httpx.MaxBody(maxFormBody, s.tooLarge, next)
-	uploads := httpx.MaxBody(maxUploadBody, s.tooLarge, next)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/story/new") {
-			uploads.ServeHTTP(w, r)
-			return
-		}
-		forms.ServeHTTP(w, r)
-	})
-}
+// Routes lists every page route the domains registered, for the docs and
+// the route-walk tests. Valid after Handler.
+func (s *Shell) Routes() []Route { return s.routes }
 
 // cacheForever marks static files cacheable; they change only with a new
 // release.
@@ -108,65 +118,22 @@ func cacheForever(h http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /sign-in", s.signInPage)
-	mux.HandleFunc("POST /sign-in", s.signIn)
-	mux.HandleFunc("POST /sign-out", s.signOut)
-	mux.HandleFunc("GET /language/{lang}", s.setLanguage)
-	mux.HandleFunc("GET /{$}", s.signedIn(s.home))
-	mux.HandleFunc("GET /people/{id}", s.signedIn(s.person))
-	mux.HandleFunc("GET /people/{id}/access-log", s.signedIn(s.accessLog))
-	mux.HandleFunc("GET /people/{id}/edit", s.signedIn(s.editPerson))
-	mux.HandleFunc("POST /people/{id}/edit", s.signedIn(s.savePerson))
-	mux.HandleFunc("GET /people/{id}/about-me", s.signedIn(s.aboutMePage))
-	mux.HandleFunc("POST /people/{id}/about-me", s.signedIn(s.saveAboutMe))
-	mux.HandleFunc("GET /people/{id}/about-me/history", s.signedIn(s.aboutMeHistory))
-	mux.HandleFunc("GET /people/{id}/profile", s.signedIn(s.profilePage))
-	mux.HandleFunc("POST /people/{id}/profile", s.signedIn(s.saveProfile))
-	mux.HandleFunc("GET /people/{id}/addresses/new", s.signedIn(s.addressPage))
-	mux.HandleFunc("POST /people/{id}/addresses/new", s.signedIn(s.addAddress))
-	mux.HandleFunc("GET /people/{id}/relationships/new", s.signedIn(s.relationshipPage))
-	mux.HandleFunc("POST /people/{id}/relationships/new", s.signedIn(s.addRelationship))
-	mux.HandleFunc("GET /people/{id}/outcomes/new", s.signedIn(s.newOutcomePage))
-	mux.HandleFunc("POST /people/{id}/outcomes/new", s.signedIn(s.addOutcome))
-	mux.HandleFunc("GET /people/{id}/outcomes/{outcome}/edit", s.signedIn(s.editOutcomePage))
-	mux.HandleFunc("POST /people/{id}/outcomes/{outcome}/edit", s.signedIn(s.saveOutcome))
-	mux.HandleFunc("GET /people/{id}/outcomes/{outcome}/progress", s.signedIn(s.progressPage))
-	mux.HandleFunc("POST /people/{id}/outcomes/{outcome}/progress", s.signedIn(s.addProgress))
-	mux.HandleFunc("GET /people/{id}/strengths/new", s.signedIn(s.newStrengthPage))
-	mux.HandleFunc("POST /people/{id}/strengths/new", s.signedIn(s.addStrength))
-	mux.HandleFunc("GET /people/{id}/risks/new", s.signedIn(s.newRiskPage))
-	mux.HandleFunc("POST /people/{id}/risks/new", s.signedIn(s.addRisk))
-	mux.HandleFunc("GET /people/{id}/story/new", s.signedIn(s.newEntryPage))
-	mux.HandleFunc("POST /people/{id}/story/new", s.signedIn(s.addEntry))
-	mux.HandleFunc("GET /people/{id}/story", s.signedIn(s.timeline))
-	mux.HandleFunc("GET /people/{id}/story/{entry}/change", s.signedIn(s.changeEntryPage))
-	mux.HandleFunc("POST /people/{id}/story/{entry}/correct", s.signedIn(s.correctEntry))
-	mux.HandleFunc("POST /people/{id}/story/{entry}/remove", s.signedIn(s.removeEntry))
-	mux.HandleFunc("GET /search", s.signedIn(s.search))
-	mux.HandleFunc("GET /attachments/{id}", s.signedIn(s.attachment))
-	mux.HandleFunc("POST /coach", s.signedIn(s.coachCheck))
-	mux.HandleFunc("GET /admin/coach", s.signedIn(s.onlyFor(isRole(account.RoleAdmin), s.coachAdminPage)))
-	mux.HandleFunc("POST /admin/coach", s.signedIn(s.onlyFor(isRole(account.RoleAdmin), s.addCoachTerm)))
-	mux.HandleFunc("POST /admin/coach/{term}/remove", s.signedIn(s.onlyFor(isRole(account.RoleAdmin), s.removeCoachTerm)))
-	mux.HandleFunc("GET /break-glass", s.signedIn(s.onlyFor(account.Role.MayBreakGlass, s.breakGlassPage)))
-	mux.HandleFunc("POST /break-glass", s.signedIn(s.onlyFor(account.Role.MayBreakGlass, s.breakGlass)))
-	mux.HandleFunc("GET /break-glass/review", s.signedIn(s.onlyFor(isRole(account.RoleManager), s.reviewPage)))
-	mux.HandleFunc("POST /break-glass/review/{id}", s.signedIn(s.onlyFor(isRole(account.RoleManager), s.review)))
-	mux.HandleFunc("GET /account/tokens", s.signedIn(s.tokensPage))
-	mux.HandleFunc("POST /account/tokens", s.signedIn(s.createToken))
-	mux.HandleFunc("POST /account/tokens/{id}/revoke", s.signedIn(s.revokeToken))
-	mux.HandleFunc("/", s.notFound)
-}
-
-func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+func (s *Shell) health(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := s.db.Ping(r.Context()); err != nil {
-		s.log.Error("health check failed", "err", err)
+	if err := s.DB.Ping(r.Context()); err != nil {
+		s.Log.Error("health check failed", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte(`{"status":"unavailable"}`))
 		return
 	}
 	_, _ = w.Write([]byte(`{"status":"ok"}`))
+}
+
+// crossOrigin refuses a cross-site form post with the service's own page,
+// in the person's language, rather than Go's plain-text message.
+func (s *Shell) crossOrigin(w http.ResponseWriter, r *http.Request) {
+	v := s.NewView(r, "error.forbidden.title")
+	v.Data = "error.cross_origin.body"
+	s.Render(w, r, http.StatusForbidden, s.errorTpl, "error", v)
 }

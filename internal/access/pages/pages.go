@@ -1,0 +1,48 @@
+// Package pages is emergency access in the browser: asking for it, and the
+// managers' review of every use.
+package pages
+
+import (
+	"embed"
+	"net/http"
+
+	"whatmatters/internal/account"
+	"whatmatters/internal/i18n"
+	"whatmatters/internal/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+//go:embed messages/*.json
+var messages embed.FS
+
+func init() { i18n.Add(messages, "messages") }
+
+// Pages serves emergency access.
+type Pages struct {
+	*web.Shell
+	tpl *web.Templates
+}
+
+// New makes this domain's pages.
+func New(shell *web.Shell) *Pages {
+	return &Pages{Shell: shell, tpl: shell.Templates(templates)}
+}
+
+func (s *Pages) render(w http.ResponseWriter, r *http.Request, status int, name string, v *web.View) {
+	s.Render(w, r, status, s.tpl, name, v)
+}
+
+// Routes adds emergency access and its review.
+func (s *Pages) Routes(rt *web.Router) {
+	manager := web.IsRole(account.RoleManager)
+	rt.Menu(web.MenuItem{Href: "/break-glass", Key: "layout.nav.breakglass", Order: 30,
+		For: func(a *account.Account) bool { return a.Role.MayBreakGlass() }})
+	rt.Menu(web.MenuItem{Href: "/break-glass/review", Key: "layout.nav.review", Order: 40,
+		For: func(a *account.Account) bool { return a.Role == account.RoleManager }})
+	rt.ForRoles("GET /break-glass", "practitioners, managers, care home staff, NHS clinicians", account.Role.MayBreakGlass, s.breakGlassPage)
+	rt.ForRoles("POST /break-glass", "practitioners, managers, care home staff, NHS clinicians", account.Role.MayBreakGlass, s.breakGlass)
+	rt.ForRoles("GET /break-glass/review", "managers", manager, s.reviewPage)
+	rt.ForRoles("POST /break-glass/review/{id}", "managers", manager, s.review)
+}

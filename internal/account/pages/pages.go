@@ -1,0 +1,44 @@
+// Package pages is signing in and out, and an account's API tokens.
+package pages
+
+import (
+	"embed"
+	"net/http"
+
+	"whatmatters/internal/i18n"
+	"whatmatters/internal/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+//go:embed messages/*.json
+var messages embed.FS
+
+func init() { i18n.Add(messages, "messages") }
+
+// Pages serves sign-in and the tokens page.
+type Pages struct {
+	*web.Shell
+	tpl *web.Templates
+}
+
+// New makes this domain's pages.
+func New(shell *web.Shell) *Pages {
+	return &Pages{Shell: shell, tpl: shell.Templates(templates)}
+}
+
+func (s *Pages) render(w http.ResponseWriter, r *http.Request, status int, name string, v *web.View) {
+	s.Render(w, r, status, s.tpl, name, v)
+}
+
+// Routes adds sign-in, sign-out and the tokens page.
+func (s *Pages) Routes(rt *web.Router) {
+	rt.Menu(web.MenuItem{Href: "/account/tokens", Key: "layout.nav.tokens", Order: 80})
+	rt.Public("GET /sign-in", s.signInPage)
+	rt.Public("POST /sign-in", s.signIn)
+	rt.Public("POST /sign-out", s.signOut)
+	rt.SignedIn("GET /account/tokens", s.tokensPage)
+	rt.SignedIn("POST /account/tokens", s.createToken)
+	rt.SignedIn("POST /account/tokens/{id}/revoke", s.revokeToken)
+}

@@ -1,0 +1,43 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// Decode reads a JSON body strictly: one object, no unknown members, and
+// a 400 naming the member at fault otherwise.
+func (a *API) Decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		a.Problem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body must be %d bytes or fewer.", MaxBody), nil)
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	err = dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("more than one JSON value")
+	}
+	if err == nil {
+		return true
+	}
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typeErr):
+		a.Problem(w, r, http.StatusBadRequest, "A member has the wrong type.",
+			[]FieldIssue{{"#/" + strings.ReplaceAll(typeErr.Field, ".", "/"), "Must be a " + typeErr.Type.String() + ", not a JSON " + typeErr.Value}})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		a.Problem(w, r, http.StatusBadRequest, "The body has a member this endpoint does not know.",
+			[]FieldIssue{{"#/" + field, "Unknown member: remove it, or check its spelling against the OpenAPI document"}})
+	default:
+		a.Problem(w, r, http.StatusBadRequest, "The body must be one JSON object: "+err.Error(), nil)
+	}
+	return false
+}

@@ -1,0 +1,325 @@
+package apiv1_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"whatmatters/internal/account"
+	"whatmatters/internal/api"
+	"whatmatters/internal/audit"
+	"whatmatters/internal/store/storetest"
+	"whatmatters/internal/testworld"
+)
+
+type client struct {
+	t     *testing.T
+	srv   *httptest.Server
+	token string
+}
+
+func (c *client) do(method, path, body string, header ...string) (*http.Response, map[string]any) {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		c.t.Fatalf("%s %s: body is not a JSON object: %v\n%s", method, path, err, raw)
+	}
+	return resp, out
+}
+
+func setup(t *testing.T) (*testworld.World, *httptest.Server) {
+	db := storetest.Open(t)
+	w := testworld.New(t, db)
+	srv := httptest.NewServer(api.New(db, nil))
+	t.Cleanup(srv.Close)
+	return w, srv
+}
+
+func tokenFor(t *testing.T, w *testworld.World, a *account.Account) string {
+	_, secret, err := account.CreateToken(context.Background(), w.DB, audit.System, a.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+func TestNoTokenOrBadTokenIs401Problem(t *testing.T) {
+	w, srv := setup(t)
+	for _, token := range []string{"", "wm_not-a-real-token", "nonsense"} {
+		c := &client{t: t, srv: srv, token: token}
+		resp, body := c.do("GET", "/api/v1/people", "")
+		if resp.StatusCode != 401 || resp.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("token %q: got %d %s, want 401 problem", token, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		if body["status"] != float64(401) || body["detail"] == "" {
+			t.Errorf("token %q: problem body %v", token, body)
+		}
+		if resp.Header.Get("WWW-Authenticate") == "" {
+			t.Errorf("token %q: no WWW-Authenticate header", token)
+		}
+	}
+	evs, err := audit.ForAction(context.Background(), w.DB.Read(), "api.token", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 { // the two tokens presented; no header is not an attempt
+		t.Errorf("audited %d failed token uses, want 2", len(evs))
+	}
+}
+
+func names(body map[string]any) []string {
+	var out []string
+	list, _ := body["people"].([]any)
+	for _, p := range list {
+		m := p.(map[string]any)
+		out = append(out, m["given_name"].(string))
+	}
+	return out
+}
+
+func TestListShowsOnlyVisiblePeople(t *testing.T) {
+	w, srv := setup(t)
+	cases := []struct {
+		who  *account.Account
+		q    string
+		want string
+	}{
+		{w.Sam, "", "Helen"},
+		{w.Alys, "", "Gwen"},
+		{w.Jo, "", "Hugh"},
+		{w.Planner, "", ""},
+		{w.Sam, "?q=gwen", ""},              // Gwen exists, but not for Sam
+		{w.Sam, "?q=943+476+5919", "Helen"}, // NHS number with spaces
+		{w.Alys, "?q=9434765919", ""},
+	}
+	for _, tc := range cases {
+		c := &client{t: t, srv: srv, token: tokenFor(t, w, tc.who)}
+		resp, body := c.do("GET", "/api/v1/people"+tc.q, "")
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s %s: status %d", tc.who.Email, tc.q, resp.StatusCode)
+		}
+		got := strings.Join(names(body), ",")
+		if got != tc.want || body["count"] != float64(len(names(body))) {
+			t.Errorf("%s sees %q for %q, want %q (count %v)", tc.who.Email, got, tc.q, tc.want, body["count"])
+		}
+	}
+}
+
+func TestPersonOutOfReachIs404AndAudited(t *testing.T) {
+	w, srv := setup(t)
+	alys := &client{t: t, srv: srv, token: tokenFor(t, w, w.Alys)}
+	for _, path := range []string{"/api/v1/people/" + w.Helen.ID, "/api/v1/people/" + w.Helen.ID + "/access-log"} {
+		resp, body := alys.do("GET", path, "")
+		if resp.StatusCode != 404 {
+			t.Fatalf("GET %s as Alys: %d, want 404", path, resp.StatusCode)
+		}
+		if strings.Contains(strings.ToLower(body["detail"].(string)), "helen") {
+			t.Errorf("404 hints at who it is: %v", body)
+		}
+	}
+	// A made-up id gets exactly the same answer.
+	_, missing := alys.do("GET", "/api/v1/people/does-not-exist", "")
+	_, hidden := alys.do("GET", "/api/v1/people/"+w.Helen.ID, "")
+	if missing["detail"] != hidden["detail"] || missing["title"] != hidden["title"] {
+		t.Errorf("a hidden person and a missing one answer differently: %v vs %v", hidden, missing)
+	}
+	evs, err := audit.ForPerson(context.Background(), w.DB.Read(), w.Helen.ID, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	denied := 0
+	for _, e := range evs {
+		if e.Outcome == audit.Denied && e.AccountID == w.Alys.ID {
+			denied++
+		}
+	}
+	if denied != 3 {
+		t.Errorf("%d denied attempts by Alys audited against Helen, want 3", denied)
+	}
+}
+
+func TestGetPersonAndAccessLog(t *testing.T) {
+	w, srv := setup(t)
+	sam := &client{t: t, srv: srv, token: tokenFor(t, w, w.Sam)}
+	resp, body := sam.do("GET", "/api/v1/people/"+w.Helen.ID, "")
+	if resp.StatusCode != 200 || body["nhs_number"] != "9434765919" || body["nhs_number_formatted"] != "943 476 5919" {
+		t.Fatalf("GET Helen: %d %v", resp.StatusCode, body)
+	}
+	if resp.Header.Get("ETag") != `"1"` {
+		t.Errorf("ETag %q, want \"1\"", resp.Header.Get("ETag"))
+	}
+	_, log := sam.do("GET", "/api/v1/people/"+w.Helen.ID+"/access-log", "")
+	entries := log["entries"].([]any)
+	var reads int
+	for _, e := range entries {
+		m := e.(map[string]any)
+		if m["action"] == "person.read" && strings.Contains(m["who"].(string), "sam@riverside.test") {
+			reads++
+		}
+	}
+	// The GET above, and opening the access log is itself a read.
+	if reads != 2 {
+		t.Errorf("access log shows %d reads by Sam, want 2: %v", reads, entries)
+	}
+}
+
+func TestPatchPerson(t *testing.T) {
+	w, srv := setup(t)
+	sam := &client{t: t, srv: srv, token: tokenFor(t, w, w.Sam)}
+	path := "/api/v1/people/" + w.Helen.ID
+
+	resp, body := sam.do("PATCH", path, `{"preferred_name":"Nell"}`)
+	if resp.StatusCode != 428 || body["status"] != float64(428) {
+		t.Errorf("PATCH without If-Match: %d %v, want 428", resp.StatusCode, body)
+	}
+
+	resp, body = sam.do("PATCH", path, `{"preferred_name":"Nell","nhs_number":"943 476 5918","date_of_birth":"2090-01-01"}`, "If-Match", `"1"`)
+	if resp.StatusCode != 400 {
+		t.Fatalf("bad PATCH: %d %v", resp.StatusCode, body)
+	}
+	pointers := map[string]bool{}
+	for _, e := range body["errors"].([]any) {
+		pointers[e.(map[string]any)["pointer"].(string)] = true
+	}
+	if !pointers["#/nhs_number"] || !pointers["#/date_of_birth"] || len(pointers) != 2 {
+		t.Errorf("field paths %v, want #/nhs_number and #/date_of_birth", pointers)
+	}
+
+	resp, body = sam.do("PATCH", path, `{"prefered_name":"Nell"}`, "If-Match", `"1"`)
+	if resp.StatusCode != 400 || body["errors"].([]any)[0].(map[string]any)["pointer"] != "#/prefered_name" {
+		t.Errorf("unknown member: %d %v", resp.StatusCode, body)
+	}
+
+	resp, body = sam.do("PATCH", path, `{"preferred_name":"Nell"}`, "If-Match", `"1"`)
+	if resp.StatusCode != 200 || body["preferred_name"] != "Nell" || body["given_name"] != "Helen" || body["version"] != float64(2) {
+		t.Fatalf("good PATCH: %d %v", resp.StatusCode, body)
+	}
+
+	// A second writer still holding version 1 is refused, and Nell stays.
+	resp, _ = sam.do("PATCH", path, `{"preferred_name":"Len"}`, "If-Match", `"1"`)
+	if resp.StatusCode != 412 {
+		t.Errorf("stale PATCH: %d, want 412", resp.StatusCode)
+	}
+	_, body = sam.do("GET", path, "")
+	if body["preferred_name"] != "Nell" {
+		t.Errorf("after stale PATCH preferred_name is %v, want Nell", body["preferred_name"])
+	}
+
+	alys := &client{t: t, srv: srv, token: tokenFor(t, w, w.Alys)}
+	if resp, _ := alys.do("PATCH", path, `{"preferred_name":"X"}`, "If-Match", `"2"`); resp.StatusCode != 404 {
+		t.Errorf("PATCH by someone out of reach: %d, want 404", resp.StatusCode)
+	}
+}
+
+func TestOversizedBodyRefused(t *testing.T) {
+	w, srv := setup(t)
+	sam := &client{t: t, srv: srv, token: tokenFor(t, w, w.Sam)}
+	big := `{"preferred_name":"` + strings.Repeat("a", 2<<20) + `"}`
+	resp, _ := sam.do("PATCH", "/api/v1/people/"+w.Helen.ID, big, "If-Match", `"1"`)
+	if resp.StatusCode != 413 {
+		t.Errorf("2 MB body: %d, want 413", resp.StatusCode)
+	}
+}
+
+// Every route the API serves must be described in the OpenAPI document.
+func TestOpenAPICoversRoutes(t *testing.T) {
+	_, srv := setup(t)
+	c := &client{t: t, srv: srv}
+	resp, doc := c.do("GET", "/api/v1/openapi.json", "")
+	if resp.StatusCode != 200 || !strings.HasPrefix(doc["openapi"].(string), "3.") {
+		t.Fatalf("openapi.json: %d %v", resp.StatusCode, doc["openapi"])
+	}
+	paths := doc["paths"].(map[string]any)
+	var src []byte
+	for _, f := range []string{"api.go", "record.go"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = append(src, b...)
+	}
+	routes := regexp.MustCompile(`HandleFunc\("(GET|PATCH|POST|PUT|DELETE) /api/v1([^"]*)"`).FindAllStringSubmatch(string(src), -1)
+	if len(routes) < 18 {
+		t.Fatalf("found only %d routes in api.go", len(routes))
+	}
+	for _, r := range routes {
+		item, ok := paths[r[2]].(map[string]any)
+		if !ok || item[strings.ToLower(r[1])] == nil {
+			t.Errorf("route %s %s is not in openapi.json", r[1], r[2])
+		}
+	}
+}
+
+// The record's parts through the API: write an outcome, progress, a story
+// entry and About me as Sam; search for them; Alys gets 404 on every part.
+func TestRecordParts(t *testing.T) {
+	w, srv := setup(t)
+	sam := &client{t: t, srv: srv, token: tokenFor(t, w, w.Sam)}
+	base := "/api/v1/people/" + w.Helen.ID
+
+	resp, o := sam.do("POST", base+"/outcomes", `{"statement":"I want to see the heron again","kind":"change","expressed_by":"person"}`)
+	if resp.StatusCode != 201 || o["id"] == "" {
+		t.Fatalf("POST outcome: %d %v", resp.StatusCode, o)
+	}
+	resp, body := sam.do("POST", base+"/outcomes/"+o["id"].(string)+"/progress", `{"on_date":"2026-10-01","movement":"sideways"}`)
+	if resp.StatusCode != 400 || body["errors"].([]any)[0].(map[string]any)["pointer"] != "#/movement" {
+		t.Errorf("bad progress: %d %v", resp.StatusCode, body)
+	}
+	if resp, _ := sam.do("POST", base+"/outcomes/"+o["id"].(string)+"/progress", `{"on_date":"2026-10-01","movement":"further_away","note":"a fall"}`); resp.StatusCode != 201 {
+		t.Errorf("setback: %d", resp.StatusCode)
+	}
+	if resp, _ := sam.do("POST", base+"/story", `{"kind":"visit","occurred_at":"2026-10-02T10:30:00Z","body":"We watched the heron from the bench."}`); resp.StatusCode != 201 {
+		t.Errorf("POST story: %d", resp.StatusCode)
+	}
+	if resp, _ := sam.do("PUT", base+"/about-me", `{"what_matters":"My garden"}`, "If-Match", `"0"`); resp.StatusCode != 200 {
+		t.Errorf("PUT about-me: %d", resp.StatusCode)
+	}
+	if resp, _ := sam.do("PUT", base+"/about-me", `{"what_matters":"Something else"}`, "If-Match", `"0"`); resp.StatusCode != 412 {
+		t.Errorf("stale PUT about-me: %d, want 412", resp.StatusCode)
+	}
+	_, outs := sam.do("GET", base+"/outcomes", "")
+	got := outs["items"].([]any)[0].(map[string]any)
+	if len(got["progress"].([]any)) != 1 {
+		t.Errorf("outcome progress: %v", got)
+	}
+	_, found := sam.do("GET", "/api/v1/search?q=heron", "")
+	if len(found["story"].([]any)) != 1 {
+		t.Errorf("search heron as Sam: %v", found)
+	}
+
+	alys := &client{t: t, srv: srv, token: tokenFor(t, w, w.Alys)}
+	for _, part := range []string{"/profile", "/relationships", "/addresses", "/about-me", "/outcomes", "/strengths", "/risks", "/story", "/attachments"} {
+		if resp, _ := alys.do("GET", base+part, ""); resp.StatusCode != 404 {
+			t.Errorf("GET %s as Alys: %d", part, resp.StatusCode)
+		}
+	}
+	if resp, _ := alys.do("POST", base+"/story", `{"kind":"note","occurred_at":"2026-10-02T10:30:00Z","body":"x"}`); resp.StatusCode != 404 {
+		t.Errorf("POST story as Alys: %d", resp.StatusCode)
+	}
+	_, found = alys.do("GET", "/api/v1/search?q=heron", "")
+	if len(found["story"].([]any)) != 0 || len(found["people"].([]any)) != 0 {
+		t.Errorf("search heron as Alys: %v", found)
+	}
+}

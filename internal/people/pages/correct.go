@@ -1,0 +1,105 @@
+package pages
+
+import (
+	"errors"
+	"net/http"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/people"
+	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
+	"whatmatters/internal/web"
+)
+
+// A story entry is never edited in place: a correction is a new version
+// that says why, and a removal keeps the entry in the history with its
+// reason. Both are on one page.
+
+// changeData is the correct-or-remove page.
+type changeData struct {
+	Person *people.Person
+	Entry  *people.Entry
+	Kinds  []string
+}
+
+// findEntry opens the record and finds one of its current entries.
+func (s *Pages) findEntry(w http.ResponseWriter, r *http.Request, op *access.Opened) (*people.Person, *people.Entry, bool) {
+	p, ok := s.load(w, r, op)
+	if !ok {
+		return nil, nil, false
+	}
+	entries, err := people.Timeline(r.Context(), s.DB.Read(), op, people.TimelineFilter{EntryID: r.PathValue("entry")})
+	if err != nil {
+		s.ServerError(w, r, err)
+		return nil, nil, false
+	}
+	if len(entries) == 1 {
+		return p, &entries[0], true
+	}
+	s.NotFound(w, r) // not this person's, or already corrected or removed
+	return nil, nil, false
+}
+
+func (s *Pages) changeEntryPage(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	p, e, ok := s.findEntry(w, r, op)
+	if !ok {
+		return
+	}
+	v := s.NewView(r, "change.title")
+	when := e.OccurredAt.In(valid.London)
+	v.Form["kind"], v.Form["date"], v.Form["time"] = e.Kind, when.Format("2006-01-02"), when.Format("15:04")
+	v.Form["place"], v.Form["who"], v.Form["body"] = e.Place, e.Who, e.Body
+	v.Data = &changeData{Person: p, Entry: e, Kinds: people.EntryKinds}
+	s.render(w, r, http.StatusOK, "change", v)
+}
+
+func (s *Pages) correctEntry(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	p, old, ok := s.findEntry(w, r, op)
+	if !ok {
+		return
+	}
+	v := s.NewView(r, "change.title")
+	v.Data = &changeData{Person: p, Entry: old, Kinds: people.EntryKinds}
+	v.Keep(r, "kind", "date", "time", "place", "who", "body", "correction_reason")
+	e := &people.Entry{Kind: v.Form["kind"], Place: v.Form["place"], Who: v.Form["who"], Body: v.Form["body"],
+		OutcomeIDs: old.OutcomeIDs}
+	when, ok := parseWhen(v.Form["date"], v.Form["time"])
+	if !ok {
+		v.Problems(valid.Problems{{Field: "date", Code: "Enter a real date, like 2026-11-23"}})
+		s.render(w, r, http.StatusUnprocessableEntity, "change", v)
+		return
+	}
+	e.OccurredAt = when
+	err := people.CorrectEntry(r.Context(), s.DB, op, old.ID, e, v.Form["correction_reason"])
+	s.afterChange(w, r, op, v, p.ID, err)
+}
+
+func (s *Pages) removeEntry(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	p, old, ok := s.findEntry(w, r, op)
+	if !ok {
+		return
+	}
+	v := s.NewView(r, "change.title")
+	v.Data = &changeData{Person: p, Entry: old, Kinds: people.EntryKinds}
+	v.Keep(r, "removed_reason")
+	when := old.OccurredAt.In(valid.London)
+	v.Form["kind"], v.Form["date"], v.Form["time"] = old.Kind, when.Format("2006-01-02"), when.Format("15:04")
+	v.Form["place"], v.Form["who"], v.Form["body"] = old.Place, old.Who, old.Body
+	err := people.RemoveEntry(r.Context(), s.DB, op, old.ID, v.Form["removed_reason"])
+	s.afterChange(w, r, op, v, p.ID, err)
+}
+
+// afterChange answers a correction or removal. If someone else corrected
+// or removed the entry first, nothing is written and the story says what
+// happened.
+func (s *Pages) afterChange(w http.ResponseWriter, r *http.Request, op *access.Opened, v *web.View, personID string, err error) {
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/people/"+personID+"/story?history=1&saved=1", http.StatusSeeOther)
+	case errors.Is(err, store.ErrConflict):
+		http.Redirect(w, r, "/people/"+personID+"/story?history=1&conflict=1", http.StatusSeeOther)
+	default:
+		renameField(err, "occurred_at", "date")
+		s.refused(w, r, v, "change", err)
+	}
+}

@@ -1,0 +1,67 @@
+package pages
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/account"
+	"whatmatters/internal/people"
+	"whatmatters/internal/web"
+)
+
+// homeData is what the home page shows.
+type homeData struct {
+	Query      string
+	People     []people.Person
+	SeesNobody bool // the role sees no individual records
+	ReasonKey  string
+	Unreviewed int                    // managers: break-glass uses waiting for review
+	Overdue    []people.RiskAgreement // risk agreements past their review date
+}
+
+var homeReason = map[account.Role]string{
+	account.RolePractitioner:  "home.reason.practitioner",
+	account.RoleManager:       "home.reason.manager",
+	account.RoleCareHomeStaff: "home.reason.care_home_staff",
+	account.RoleNHSClinician:  "home.reason.nhs_clinician",
+	account.RolePerson:        "home.reason.person",
+}
+
+func (s *Pages) home(w http.ResponseWriter, r *http.Request) {
+	a := web.AccountFrom(r.Context())
+	v := s.NewView(r, "home.title")
+	d := &homeData{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
+	d.ReasonKey, d.SeesNobody = homeReason[a.Role], homeReason[a.Role] == ""
+	if !d.SeesNobody {
+		list, err := people.List(r.Context(), s.DB, web.Subject(r), d.Query)
+		if err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
+		d.People = list
+	}
+	if a.Role == account.RolePractitioner || a.Role == account.RoleManager {
+		overdue, err := people.OverdueReviews(r.Context(), s.DB, web.Subject(r), time.Now())
+		if err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
+		d.Overdue = overdue
+	}
+	if a.Role == account.RoleManager {
+		uses, err := access.BreakGlassForReview(r.Context(), s.DB.Read(), a)
+		if err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
+		for _, u := range uses {
+			if u.ReviewedAt == nil {
+				d.Unreviewed++
+			}
+		}
+	}
+	v.Data = d
+	s.render(w, r, http.StatusOK, "home", v)
+}

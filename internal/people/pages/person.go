@@ -1,0 +1,145 @@
+package pages
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/audit"
+	"whatmatters/internal/i18n"
+	"whatmatters/internal/people"
+	"whatmatters/internal/store"
+)
+
+// load reads the opened person's details for a page; the gate has
+// already opened the record.
+func (s *Pages) load(w http.ResponseWriter, r *http.Request, op *access.Opened) (*people.Person, bool) {
+	p, err := people.Load(r.Context(), s.DB.Read(), op)
+	if err != nil {
+		s.Fail(w, r, err)
+		return nil, false
+	}
+	return p, true
+}
+
+// accessEntry is one row of "who has looked at this record".
+type accessEntry struct {
+	audit.Event
+	WhatKey string
+}
+
+var actionKeys = map[string]string{
+	"person.read":           "access.action.read",
+	"person.create":         "access.action.create",
+	"person.update":         "access.action.update",
+	"person.link.add":       "access.action.link",
+	"breakglass.start":      "access.action.breakglass",
+	"breakglass.review":     "access.action.review",
+	"about_me.update":       "access.action.about_me",
+	"person.profile.update": "access.action.update",
+}
+
+func (s *Pages) accessLog(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	p, ok := s.load(w, r, op)
+	if !ok {
+		return
+	}
+	evs, err := people.AccessLog(r.Context(), s.DB.Read(), op)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	rows := make([]accessEntry, 0, len(evs))
+	for _, e := range evs {
+		key := actionKeys[e.Action]
+		if key == "" {
+			key = "access.action.other"
+		}
+		if e.Outcome == audit.Denied {
+			key = "access.action.denied"
+		}
+		rows = append(rows, accessEntry{Event: e, WhatKey: key})
+	}
+	v := s.NewView(r, "accesslog.title")
+	v.Data = struct {
+		Person *people.Person
+		Rows   []accessEntry
+	}{p, rows}
+	s.render(w, r, http.StatusOK, "accesslog", v)
+}
+
+func (s *Pages) editPerson(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	p, ok := s.load(w, r, op)
+	if !ok {
+		return
+	}
+	v := s.NewView(r, "edit.title")
+	fillPersonForm(v.Form, p)
+	v.Data = p
+	s.render(w, r, http.StatusOK, "edit", v)
+}
+
+func fillPersonForm(form map[string]string, p *people.Person) {
+	form["given_name"], form["family_name"], form["preferred_name"] = p.GivenName, p.FamilyName, p.PreferredName
+	form["nhs_number"] = p.NHSNumberDisplay()
+	form["version"] = strconv.Itoa(p.Version)
+	if parts := strings.Split(p.DateOfBirth, "-"); len(parts) == 3 {
+		form["dob_year"], form["dob_month"], form["dob_day"] = parts[0], strings.TrimLeft(parts[1], "0"), strings.TrimLeft(parts[2], "0")
+	}
+}
+
+// dobFromForm joins the GOV.UK date input's three boxes into YYYY-MM-DD;
+// anything that is not three numbers is passed on as typed, for the
+// validation message.
+func dobFromForm(day, month, year string) string {
+	day, month, year = strings.TrimSpace(day), strings.TrimSpace(month), strings.TrimSpace(year)
+	if day == "" && month == "" && year == "" {
+		return ""
+	}
+	d, e1 := strconv.Atoi(day)
+	m, e2 := strconv.Atoi(month)
+	y, e3 := strconv.Atoi(year)
+	if e1 != nil || e2 != nil || e3 != nil {
+		return day + "/" + month + "/" + year
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+}
+
+func (s *Pages) savePerson(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	current, ok := s.load(w, r, op)
+	if !ok {
+		return
+	}
+	v := s.NewView(r, "edit.title")
+	for _, f := range []string{"given_name", "family_name", "preferred_name", "nhs_number", "dob_day", "dob_month", "dob_year", "version"} {
+		v.Form[f] = r.PostFormValue(f)
+	}
+	version, _ := strconv.Atoi(v.Form["version"])
+	p := &people.Person{ID: current.ID, GivenName: v.Form["given_name"], FamilyName: v.Form["family_name"],
+		PreferredName: v.Form["preferred_name"], NHSNumber: v.Form["nhs_number"], Version: version,
+		DateOfBirth: dobFromForm(v.Form["dob_day"], v.Form["dob_month"], v.Form["dob_year"])}
+	err := people.Update(r.Context(), s.DB, op, p)
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/people/"+p.ID+"?saved=1", http.StatusSeeOther)
+	case errors.Is(err, store.ErrConflict):
+		// Show both versions side by side: what was saved meanwhile and
+		// what this person typed, so neither is silently lost.
+		v.Title = i18n.T(v.Lang, "conflict.title")
+		v.Data = struct{ Theirs, Yours *people.Person }{current, p}
+		s.render(w, r, http.StatusConflict, "conflict", v)
+	case v.Problems(err):
+		for i, e := range v.Errors {
+			if e.Field == "date_of_birth" {
+				v.Errors[i].Field = "dob_day" // the first box of the date input
+			}
+		}
+		v.Data = current
+		s.render(w, r, http.StatusUnprocessableEntity, "edit", v)
+	default:
+		s.ServerError(w, r, err)
+	}
+}

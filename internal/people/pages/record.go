@@ -1,0 +1,190 @@
+package pages
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/people"
+	"whatmatters/internal/valid"
+)
+
+// recordData is everything the record page shows, About me first.
+type recordData struct {
+	Person        *people.Person
+	AboutMe       *people.AboutMe
+	Profile       *people.Profile
+	Relationships []people.Relationship
+	Addresses     []people.Address
+	Outcomes      []outcomeView
+	Strengths     []strengthView
+	Risks         []riskView
+	Story         storyView
+	StoryTotal    int
+	Saved         string // what was just saved, as a message key
+}
+
+type outcomeView struct {
+	people.Outcome
+	Chart                        progressChart
+	LinkedStrengths, LinkedRisks []string // what they are called
+}
+
+type strengthView struct {
+	people.Strength
+	FreshLook bool
+}
+
+type riskView struct {
+	people.RiskAgreement
+	Overdue bool
+}
+
+// recentStory is how many story entries the record page shows; the full
+// timeline is a link away.
+const recentStory = 10
+
+func (s *Pages) person(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	p, ok := s.load(w, r, op)
+	if !ok {
+		return
+	}
+	d, err := loadRecord(r.Context(), s, op, p)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	if k := r.URL.Query().Get("saved"); savedKeys[k] != "" {
+		d.Saved = savedKeys[k]
+	}
+	v := s.NewView(r, "person.title")
+	v.Title = p.Name()
+	v.Data = d
+	s.render(w, r, http.StatusOK, "person", v)
+}
+
+// savedKeys maps ?saved= values to the banner shown after a save.
+var savedKeys = map[string]string{"1": "person.saved.body", "about-me": "saved.about_me", "outcome": "saved.outcome",
+	"progress": "saved.progress", "strength": "saved.strength", "risk": "saved.risk", "story": "saved.story",
+	"profile": "saved.profile", "relationship": "saved.relationship", "address": "saved.address"}
+
+// loadRecord reads the parts of an opened record. The read itself was
+// checked and audited when the record was opened.
+func loadRecord(ctx context.Context, s *Pages, op *access.Opened, p *people.Person) (*recordData, error) {
+	rd := s.DB.Read()
+	d := &recordData{Person: p}
+	var err error
+	if d.AboutMe, err = people.GetAboutMe(ctx, rd, op); err != nil {
+		return nil, err
+	}
+	if d.Profile, err = people.GetProfile(ctx, rd, op); err != nil {
+		return nil, err
+	}
+	if d.Relationships, err = people.Relationships(ctx, rd, op); err != nil {
+		return nil, err
+	}
+	if d.Addresses, err = people.Addresses(ctx, rd, op); err != nil {
+		return nil, err
+	}
+	outcomes, err := people.Outcomes(ctx, rd, op)
+	if err != nil {
+		return nil, err
+	}
+	today := time.Now()
+	strengths, err := people.Strengths(ctx, rd, op)
+	if err != nil {
+		return nil, err
+	}
+	risks, err := people.RiskAgreements(ctx, rd, op)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, st := range strengths {
+		names[st.ID] = st.Strength
+	}
+	for _, ra := range risks {
+		names[ra.ID] = ra.WantsTo
+	}
+	for _, o := range outcomes {
+		ov := outcomeView{Outcome: o, Chart: chartFor(o.Progress)}
+		for _, id := range o.StrengthIDs {
+			ov.LinkedStrengths = append(ov.LinkedStrengths, names[id])
+		}
+		for _, id := range o.RiskIDs {
+			ov.LinkedRisks = append(ov.LinkedRisks, names[id])
+		}
+		d.Outcomes = append(d.Outcomes, ov)
+	}
+	for _, st := range strengths {
+		d.Strengths = append(d.Strengths, strengthView{Strength: st, FreshLook: st.NeedsFreshLook(today)})
+	}
+	todayISO := today.In(valid.London).Format("2006-01-02")
+	for _, ra := range risks {
+		d.Risks = append(d.Risks, riskView{RiskAgreement: ra, Overdue: ra.ReviewOn < todayISO})
+	}
+	// The page shows the newest entries and how many there are in all;
+	// the whole story is a page of its own.
+	story, err := people.Timeline(ctx, rd, op, people.TimelineFilter{Limit: recentStory})
+	if err != nil {
+		return nil, err
+	}
+	if d.StoryTotal, err = people.StoryCount(ctx, rd, op); err != nil {
+		return nil, err
+	}
+	if d.Story, err = withFiles(ctx, s, op, story); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// storyView is story entries with the files attached to them.
+type storyView struct {
+	Entries []people.Entry
+	Files   map[string][]people.Attachment // by entry id
+}
+
+func withFiles(ctx context.Context, s *Pages, op *access.Opened, entries []people.Entry) (storyView, error) {
+	files, err := people.Attachments(ctx, s.DB.Read(), op)
+	return storyView{Entries: entries, Files: files}, err
+}
+
+// progressChart is an outcome's journey drawn as an SVG line: one point
+// per progress entry, higher is closer to the outcome. The template shows
+// the same entries as a table, so nobody has to read the picture.
+type progressChart struct {
+	Points string // the polyline's points
+	Dots   []chartDot
+	Width  int
+	Height int
+}
+
+type chartDot struct {
+	X, Y     int
+	Movement string
+	Date     string
+}
+
+// movementLevel places each movement on the chart's vertical scale.
+var movementLevel = map[string]int{"further_away": 0, "no_change": 1, "closer": 2, "achieved": 3}
+
+func chartFor(progress []people.Progress) progressChart {
+	c := progressChart{Width: 320, Height: 120}
+	n := len(progress)
+	if n == 0 {
+		return c
+	}
+	const pad = 12
+	for i, p := range progress {
+		x := c.Width / 2
+		if n > 1 {
+			x = pad + i*(c.Width-2*pad)/(n-1)
+		}
+		y := c.Height - pad - movementLevel[p.Movement]*(c.Height-2*pad)/3
+		c.Dots = append(c.Dots, chartDot{X: x, Y: y, Movement: p.Movement, Date: p.OnDate})
+		c.Points += fmt.Sprintf("%d,%d ", x, y)
+	}
+	return c
+}

@@ -1,0 +1,347 @@
+package pages
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/i18n"
+	"whatmatters/internal/people"
+	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
+	"whatmatters/internal/web"
+)
+
+// The forms that add to a person's record. Each GET opens the record (so
+// it is checked and audited like any read), each POST hands the form to
+// the domain package, and a refused form comes back with everything typed.
+
+// formPage is what every record form template receives in view.Data.
+type formPage struct {
+	Person    *people.Person
+	Outcome   *people.Outcome        // the outcome being changed, or the progress form's
+	Outcomes  []people.Outcome       // outcomes a story entry may concern
+	Strengths []people.Strength      // strengths an outcome may build on
+	Risks     []people.RiskAgreement // risk agreements that may go with an outcome
+	Theirs    any                    // on a conflict: what was saved meanwhile
+	Chosen    map[string]bool        // checked boxes
+	Kinds     []string               // story entry kinds
+}
+
+func (s *Pages) formView(r *http.Request, titleKey string, p *people.Person) (*web.View, *formPage) {
+	v := s.NewView(r, titleKey)
+	d := &formPage{Person: p, Chosen: map[string]bool{}, Kinds: people.EntryKinds}
+	v.Data = d
+	return v, d
+}
+
+// keepForm copies the posted fields into the view, so a refused form
+
+// saved sends the browser back to the record, to the section just added.
+func saved(w http.ResponseWriter, r *http.Request, personID, what, anchor string) {
+	http.Redirect(w, r, "/people/"+personID+"?saved="+what+"#"+anchor, http.StatusSeeOther)
+}
+
+// refused shows a form again after a domain error: 422 with field errors,
+// 404 if the person went out of reach, 500 otherwise.
+func (s *Pages) refused(w http.ResponseWriter, r *http.Request, v *web.View, page string, err error) {
+	if v.Problems(err) {
+		s.render(w, r, http.StatusUnprocessableEntity, page, v)
+		return
+	}
+	s.Fail(w, r, err)
+}
+
+var aboutMeFields = []string{"what_matters", "good_day", "bad_day", "how_to_support", "important", "talk_about",
+	"dont_talk_about", "in_words_of", "version"}
+
+func (s *Pages) aboutMePage(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	p, ok := s.load(w, r, op)
+	if !ok {
+		return
+	}
+	a, err := people.GetAboutMe(r.Context(), s.DB.Read(), op)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	v, _ := s.formView(r, "aboutme.edit_title", p)
+	fillAboutMe(v.Form, a)
+	s.render(w, r, http.StatusOK, "aboutme", v)
+}
+
+func fillAboutMe(form map[string]string, a *people.AboutMe) {
+	form["what_matters"], form["good_day"], form["bad_day"] = a.WhatMatters, a.GoodDay, a.BadDay
+	form["how_to_support"], form["important"] = a.HowToSupport, a.Important
+	form["talk_about"], form["dont_talk_about"], form["in_words_of"] = a.TalkAbout, a.DontTalkAbout, a.InWordsOf
+	form["version"] = strconv.Itoa(a.Version)
+}
+
+func (s *Pages) saveAboutMe(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	p, ok := s.load(w, r, op)
+	if !ok {
+		return
+	}
+	v, d := s.formView(r, "aboutme.edit_title", p)
+	v.Keep(r, aboutMeFields...)
+	version, _ := strconv.Atoi(v.Form["version"])
+	a := &people.AboutMe{PersonID: p.ID, Version: version, WhatMatters: v.Form["what_matters"], GoodDay: v.Form["good_day"],
+		BadDay: v.Form["bad_day"], HowToSupport: v.Form["how_to_support"], Important: v.Form["important"],
+		TalkAbout: v.Form["talk_about"], DontTalkAbout: v.Form["dont_talk_about"], InWordsOf: v.Form["in_words_of"]}
+	err := people.SaveAboutMe(r.Context(), s.DB, op, a)
+	if errors.Is(err, store.ErrConflict) {
+		// Show what was saved meanwhile beside what this person typed,
+		// and let them save again on top of it.
+		theirs, lerr := people.GetAboutMe(r.Context(), s.DB.Read(), op)
+		if lerr != nil {
+			s.ServerError(w, r, lerr)
+			return
+		}
+		d.Theirs = theirs
+		v.Form["version"] = strconv.Itoa(theirs.Version)
+		v.Errors = append(v.Errors, web.FieldError{Field: "what_matters", Message: i18n.T(v.Lang, "aboutme.conflict", theirs.WrittenByLabel)})
+		s.render(w, r, http.StatusConflict, "aboutme", v)
+		return
+	}
+	if err != nil {
+		s.refused(w, r, v, "aboutme", err)
+		return
+	}
+	saved(w, r, p.ID, "about-me", "about-me")
+}
+
+// findOutcome returns one of the person's outcomes, or nil.
+func findOutcome(list []people.Outcome, id string) *people.Outcome {
+	for i := range list {
+		if list[i].ID == id {
+			return &list[i]
+		}
+	}
+	return nil
+}
+
+func (s *Pages) progressPage(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	s.progress(w, r, op, false)
+}
+
+func (s *Pages) addProgress(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	s.progress(w, r, op, true)
+}
+
+func (s *Pages) progress(w http.ResponseWriter, r *http.Request, op *access.Opened, post bool) {
+	p, ok := s.load(w, r, op)
+	if !ok {
+		return
+	}
+	outcomes, err := people.Outcomes(r.Context(), s.DB.Read(), op)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	v, d := s.formView(r, "progress.title", p)
+	if d.Outcome = findOutcome(outcomes, r.PathValue("outcome")); d.Outcome == nil {
+		s.NotFound(w, r)
+		return
+	}
+	if !post {
+		v.Form["on_date"] = time.Now().In(valid.London).Format("2006-01-02")
+		s.render(w, r, http.StatusOK, "progress", v)
+		return
+	}
+	v.Keep(r, "on_date", "movement", "note", "contributors")
+	pr := &people.Progress{OutcomeID: d.Outcome.ID, OnDate: v.Form["on_date"], Movement: v.Form["movement"],
+		Note: v.Form["note"], Contributors: v.Form["contributors"]}
+	if err := people.AddProgress(r.Context(), s.DB, op, pr); err != nil {
+		s.refused(w, r, v, "progress", err)
+		return
+	}
+	saved(w, r, p.ID, "progress", "outcomes")
+}
+
+func (s *Pages) newStrengthPage(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	p, ok := s.load(w, r, op)
+	if !ok {
+		return
+	}
+	v, _ := s.formView(r, "strength.new_title", p)
+	v.Form["last_confirmed_on"] = time.Now().In(valid.London).Format("2006-01-02")
+	s.render(w, r, http.StatusOK, "strength", v)
+}
+
+func (s *Pages) addStrength(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	p, ok := s.load(w, r, op)
+	if !ok {
+		return
+	}
+	v, _ := s.formView(r, "strength.new_title", p)
+	v.Keep(r, "strength", "meaning", "named_by", "last_confirmed_on")
+	st := &people.Strength{PersonID: p.ID, Strength: v.Form["strength"], Meaning: v.Form["meaning"],
+		NamedBy: v.Form["named_by"], LastConfirmedOn: v.Form["last_confirmed_on"]}
+	if err := people.AddStrength(r.Context(), s.DB, op, st); err != nil {
+		s.refused(w, r, v, "strength", err)
+		return
+	}
+	saved(w, r, p.ID, "strength", "strengths")
+}
+
+var riskFields = []string{"wants_to", "risk", "likelihood", "impact", "mitigation", "persons_view", "agreed_by", "review_on"}
+
+func (s *Pages) newRiskPage(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	p, ok := s.load(w, r, op)
+	if !ok {
+		return
+	}
+	v, _ := s.formView(r, "risk.new_title", p)
+	v.Form["review_on"] = time.Now().In(valid.London).AddDate(0, 3, 0).Format("2006-01-02")
+	s.render(w, r, http.StatusOK, "risk", v)
+}
+
+func (s *Pages) addRisk(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	p, ok := s.load(w, r, op)
+	if !ok {
+		return
+	}
+	v, _ := s.formView(r, "risk.new_title", p)
+	v.Keep(r, riskFields...)
+	ra := &people.RiskAgreement{PersonID: p.ID, WantsTo: v.Form["wants_to"], Risk: v.Form["risk"],
+		Likelihood: v.Form["likelihood"], Impact: v.Form["impact"], Mitigation: v.Form["mitigation"],
+		PersonsView: v.Form["persons_view"], AgreedBy: v.Form["agreed_by"], ReviewOn: v.Form["review_on"]}
+	if err := people.AddRiskAgreement(r.Context(), s.DB, op, ra); err != nil {
+		s.refused(w, r, v, "risk", err)
+		return
+	}
+	saved(w, r, p.ID, "risk", "risks")
+}
+
+func (s *Pages) newEntryPage(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	s.entry(w, r, op, false)
+}
+
+func (s *Pages) addEntry(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	s.entry(w, r, op, true)
+}
+
+func (s *Pages) entry(w http.ResponseWriter, r *http.Request, op *access.Opened, post bool) {
+	p, ok := s.load(w, r, op)
+	if !ok {
+		return
+	}
+	v, d := s.formView(r, "story.new_title", p)
+	var err error
+	if d.Outcomes, err = people.Outcomes(r.Context(), s.DB.Read(), op); err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	if !post {
+		now := time.Now().In(valid.London)
+		v.Form["kind"], v.Form["date"], v.Form["time"] = "conversation", now.Format("2006-01-02"), now.Format("15:04")
+		s.render(w, r, http.StatusOK, "story", v)
+		return
+	}
+	file, filename, tooBig := uploaded(r)
+	v.Keep(r, "kind", "date", "time", "place", "who", "body")
+	e := &people.Entry{PersonID: p.ID, Kind: v.Form["kind"], Place: v.Form["place"], Who: v.Form["who"], Body: v.Form["body"]}
+	for _, id := range r.PostForm["outcome_ids"] {
+		d.Chosen[id] = true
+		e.OutcomeIDs = append(e.OutcomeIDs, id)
+	}
+	when, ok := parseWhen(v.Form["date"], v.Form["time"])
+	if !ok {
+		v.Errors = append(v.Errors, web.FieldError{Field: "date", Message: i18n.T(v.Lang, "story.error.when")})
+	}
+	// Check the file before saving anything, so a refused file leaves no
+	// entry without it.
+	if tooBig {
+		v.Problems(valid.Problems{people.ErrAttachmentTooLarge})
+	} else if file != nil {
+		v.Problems(people.CheckAttachment(file))
+	}
+	if len(v.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "story", v)
+		return
+	}
+	e.OccurredAt = when
+	var files []people.NewFile
+	if file != nil {
+		files = append(files, people.NewFile{Name: filename, Data: file})
+	}
+	// The entry and its file are saved together or not at all.
+	if err := people.AddEntry(r.Context(), s.DB, op, e, files...); err != nil {
+		renameField(err, "occurred_at", "date")
+		s.refused(w, r, v, "story", err)
+		return
+	}
+	saved(w, r, p.ID, "story", "story")
+}
+
+// uploaded returns the story form's file, if one was chosen. tooBig says
+// the form was cut off at the size limit.
+func uploaded(r *http.Request) (data []byte, name string, tooBig bool) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return nil, "", false
+	}
+	if err := r.ParseMultipartForm(web.MaxFormBody); err != nil {
+		var tooLarge *http.MaxBytesError
+		return nil, "", errors.As(err, &tooLarge)
+	}
+	f, h, err := r.FormFile("file")
+	if err != nil { // no file chosen
+		return nil, "", false
+	}
+	defer f.Close()
+	data, err = io.ReadAll(f)
+	if err != nil {
+		return nil, "", true
+	}
+	return data, h.Filename, false
+}
+
+// parseWhen reads the date and time boxes as UK local time.
+func parseWhen(date, clock string) (time.Time, bool) {
+	date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
+	if clock == "" {
+		clock = "12:00"
+	}
+	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, valid.London)
+	return t, err == nil
+}
+
+// renameField points a domain field error at the form field that holds it.
+func renameField(err error, from, to string) {
+	var ps valid.Problems
+	if errors.As(err, &ps) {
+		for _, p := range ps {
+			if p.Field == from {
+				p.Field = to
+			}
+		}
+	}
+	var fe *valid.FieldError
+	if errors.As(err, &fe) && fe.Field == from {
+		fe.Field = to
+	}
+}
+
+// aboutMeHistory lists every version of About me, newest first: who wrote
+// each, and when.
+func (s *Pages) aboutMeHistory(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	p, ok := s.load(w, r, op)
+	if !ok {
+		return
+	}
+	versions, err := people.AboutMeHistory(r.Context(), s.DB.Read(), op)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	v := s.NewView(r, "aboutme.history_title")
+	v.Data = struct {
+		Person   *people.Person
+		Versions []people.AboutMe
+	}{p, versions}
+	s.render(w, r, http.StatusOK, "aboutmehistory", v)
+}

@@ -331,7 +331,7 @@ func TestOpenAuditsReadsAndRefusals(t *testing.T) {
 	sam := subject(w.sam)
 	before := countRows(t, w.db, `SELECT COUNT(*) FROM audit_events`)
 
-	if err := access.Open(ctx, w.db, sam, w.helen.ID, "person/"+w.helen.ID); err != nil {
+	if _, err := access.Open(ctx, w.db, sam, w.helen.ID, "person/"+w.helen.ID); err != nil {
 		t.Fatalf("Open(Helen) for her allocated worker: %v", err)
 	}
 	e := lastEvent(t, w.db, w.helen.ID)
@@ -340,7 +340,7 @@ func TestOpenAuditsReadsAndRefusals(t *testing.T) {
 		t.Errorf("read audited as %+v", e)
 	}
 
-	errOutOfReach := access.Open(ctx, w.db, sam, w.gwen.ID, "person/"+w.gwen.ID)
+	_, errOutOfReach := access.Open(ctx, w.db, sam, w.gwen.ID, "person/"+w.gwen.ID)
 	if !errors.Is(errOutOfReach, store.ErrNotFound) {
 		t.Fatalf("Open(Gwen) for a worker of another council = %v; want store.ErrNotFound", errOutOfReach)
 	}
@@ -352,7 +352,7 @@ func TestOpenAuditsReadsAndRefusals(t *testing.T) {
 	// Someone who does not exist gets exactly the same answer, and the
 	// attempt is audited too.
 	ghost := valid.NewID()
-	errMissing := access.Open(ctx, w.db, sam, ghost, "person/"+ghost)
+	_, errMissing := access.Open(ctx, w.db, sam, ghost, "person/"+ghost)
 	if !errors.Is(errMissing, store.ErrNotFound) || errMissing.Error() != errOutOfReach.Error() {
 		t.Errorf("Open(no such person) = %v; want the same answer as out of reach, %v", errMissing, errOutOfReach)
 	}
@@ -413,8 +413,17 @@ func TestBreakGlass(t *testing.T) {
 	if got := w.visible(t, priya); !slices.Equal(got, []string{"Helen", "Rhodri"}) {
 		t.Errorf("after breaking glass Priya sees %v; want Helen and Rhodri", got)
 	}
-	if err := access.Open(ctx, w.db, priya, w.helen.ID, "person/"+w.helen.ID); err != nil {
-		t.Errorf("Open after breaking glass: %v", err)
+	op, err := access.Open(ctx, w.db, priya, w.helen.ID, "person/"+w.helen.ID)
+	if err != nil {
+		t.Fatalf("Open after breaking glass: %v", err)
+	}
+	// Emergency access reads the whole record and changes nothing, and the
+	// opened record says why it is open, for the banner on every page.
+	if g := op.Grant(); !g.MayRead(access.PartsAll) || !g.ReadOnly() {
+		t.Errorf("emergency grant = %v; want read everything, change nothing", g)
+	}
+	if bg := op.Emergency(); bg == nil || bg.Reason != reason {
+		t.Errorf("opened record's emergency = %+v; want the reason %q", bg, reason)
 	}
 	if w.canSee(t, subject(w.loner), w.helen) {
 		t.Error("Priya's emergency access let someone else see Helen")
@@ -427,7 +436,7 @@ func TestBreakGlass(t *testing.T) {
 	if w.canSee(t, priya, w.helen) {
 		t.Error("emergency access lasts beyond 30 minutes")
 	}
-	if err := access.Open(ctx, w.db, priya, w.helen.ID, "person/"+w.helen.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := access.Open(ctx, w.db, priya, w.helen.ID, "person/"+w.helen.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Open after emergency access expired = %v; want ErrNotFound", err)
 	}
 

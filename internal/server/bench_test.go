@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"whatmatters/internal/people"
+	"whatmatters/internal/server"
 	"whatmatters/internal/store/storetest"
 	"whatmatters/internal/testworld"
-	"whatmatters/internal/web"
 )
 
 // BenchmarkRecordPage is the server time of a person's record page for a
@@ -22,7 +22,7 @@ import (
 func BenchmarkRecordPage(b *testing.B) {
 	db := storetest.Open(b)
 	w := testworld.New(b, db)
-	ctx, sam := context.Background(), testworld.Subject(w.Sam)
+	ctx, sam := context.Background(), w.Open(b, w.Sam, w.Helen.ID)
 	for i := 0; i < 20; i++ {
 		o := &people.Outcome{PersonID: w.Helen.ID, Statement: fmt.Sprintf("I want to do thing %d again", i), Kind: "change", ExpressedBy: "person"}
 		if err := people.AddOutcome(ctx, db, sam, o); err != nil {
@@ -43,7 +43,7 @@ func BenchmarkRecordPage(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(web.New(db, web.Options{}))
+	srv := httptest.NewServer(server.New(db, server.Options{}))
 	defer srv.Close()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}

@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"fmt"
@@ -17,10 +17,18 @@ import (
 func TestEveryPageStringIsTranslated(t *testing.T) {
 	keys := map[string]bool{}
 	tmpl := regexp.MustCompile(`(?:\(?\bt\s+|\(field \. "[a-z_]+" )"([^"]+)"(?: "([^"]+)")?`)
-	goKey := regexp.MustCompile(`"((?:home|signin|person|aboutme|access|accesslog|edit|conflict|breakglass|review|tokens|error|layout|saved|outcomes?|progress|strengths?|risks?|story|timeline|search|coach|form|profile|change|relationship|address|coachadmin|size)\.[a-z_.0-9]+)"`)
-	files, _ := filepath.Glob("templates/*.html")
-	goFiles, _ := filepath.Glob("*.go")
-	for _, f := range append(files, goFiles...) {
+	// Keys in Go code: any dotted lower-case string whose first part is a
+	// catalogue's prefix (audit action names look the same and are told
+	// apart below).
+	prefixes := map[string]bool{}
+	for _, k := range i18n.Keys(i18n.English) {
+		if p, _, ok := strings.Cut(k, "."); ok && !strings.Contains(p, " ") {
+			prefixes[p] = true
+		}
+	}
+	goKey := regexp.MustCompile(`"([a-z]+\.[a-z_.0-9]+)"`)
+	files := pageFiles(t)
+	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
 		}
@@ -34,12 +42,13 @@ func TestEveryPageStringIsTranslated(t *testing.T) {
 		}
 		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
 			for _, k := range m[1:] {
-				if k != "" {
+				if p, _, _ := strings.Cut(k, "."); k != "" && (re == tmpl || prefixes[p]) {
 					keys[k] = true
 				}
 			}
 		}
 	}
+	actions := auditActions(t)
 	// Keys built from a value: each value they can take.
 	families := map[string][]string{
 		"outcome.kind": {"change", "maintain", "process"}, "outcome.status": {"working_on_it", "achieved", "maintained", "no_longer_wanted"},
@@ -54,9 +63,6 @@ func TestEveryPageStringIsTranslated(t *testing.T) {
 			keys[prefix+"."+v] = true
 		}
 	}
-	for _, k := range savedKeys {
-		keys[k] = true
-	}
 	for m := 1; m <= 12; m++ {
 		keys[fmt.Sprintf("month.%d", m)] = true
 	}
@@ -65,7 +71,7 @@ func TestEveryPageStringIsTranslated(t *testing.T) {
 	}
 	for k := range keys {
 		for _, lang := range []string{i18n.English, i18n.Welsh} {
-			if !i18n.Has(lang, k) && !isAuditAction(k) && filepath.Ext(k) != ".html" {
+			if !i18n.Has(lang, k) && !actions[k] && filepath.Ext(k) != ".html" {
 				t.Errorf("%s.json has no %q", lang, k)
 			}
 		}
@@ -77,11 +83,47 @@ func TestEveryPageStringIsTranslated(t *testing.T) {
 	}
 }
 
-// isAuditAction tells audit action names (person.read…), which the Go scan
-// also matches, from message keys.
-func isAuditAction(k string) bool {
-	_, ok := actionKeys[k]
-	return ok
+// pageFiles are the templates and Go files of the shell and every
+// domain's pages.
+func pageFiles(t *testing.T) []string {
+	var out []string
+	for _, pattern := range []string{"../web/templates/*.html", "../web/*.go", "../*/pages/templates/*.html",
+		"../*/pages/templates/*/*.html", "../*/pages/*.go"} {
+		fs, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs {
+			if !strings.HasSuffix(f, "_test.go") {
+				out = append(out, f)
+			}
+		}
+	}
+	if len(out) < 30 {
+		t.Fatalf("found only %d page files: the scan is broken", len(out))
+	}
+	return out
+}
+
+// auditActions are the audit action names (person.read…) written anywhere,
+// which look like message keys but are not.
+func auditActions(t *testing.T) map[string]bool {
+	out := map[string]bool{}
+	files, _ := filepath.Glob("../*/*.go")
+	more, _ := filepath.Glob("../*/pages/*.go")
+	for _, f := range append(files, more...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`Action: "([a-z_.]+)"`).FindAllStringSubmatch(string(b), -1) {
+			out[m[1]] = true
+		}
+		for _, m := range regexp.MustCompile(`"([a-z_.]+)":\s+"access\.action`).FindAllStringSubmatch(string(b), -1) {
+			out[m[1]] = true
+		}
+	}
+	return out
 }
 
 // The validation messages the pages can show today come from these files;
@@ -89,7 +131,7 @@ func isAuditAction(k string) bool {
 func TestDomainMessagesHaveWelsh(t *testing.T) {
 	literal := regexp.MustCompile(`(?:add\([^,]+, |FieldError\{"?[a-z_]*"?,? ?(?:Message: )?|Message: |errors\.New\()"([A-Z][^"%]+)"`)
 	n := 0
-	for _, f := range []string{"../people/person.go", "../people/nhsnumber.go", "../access/breakglass.go", "../account/tokens.go",
+	for _, f := range []string{"../people/person.go", "../people/nhsnumber.go", "../access/breakglass.go", "../account/tokens.go", "../people/pages/correct.go",
 		"../people/outcomes.go", "../people/story.go", "../people/strengths.go", "../people/risks.go", "../people/aboutme.go", "../people/addresses.go", "../people/outcomelinks.go"} {
 		b, err := os.ReadFile(f)
 		if err != nil {

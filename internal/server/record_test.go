@@ -10,7 +10,6 @@ import (
 	"whatmatters/internal/audit"
 	"whatmatters/internal/coach"
 	"whatmatters/internal/people"
-	"whatmatters/internal/testworld"
 )
 
 // The practitioner's journey through Helen's record: an outcome in her
@@ -31,7 +30,7 @@ func TestRecordJourney(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("add outcome: %d", resp.StatusCode)
 	}
-	outcomes, err := people.Outcomes(ctx, w.DB.Read(), w.Helen.ID)
+	outcomes, err := people.Outcomes(ctx, w.DB.Read(), w.Open(t, w.Sam, w.Helen.ID))
 	if err != nil || len(outcomes) != 1 {
 		t.Fatalf("outcomes after adding one: %v %v", outcomes, err)
 	}
@@ -121,7 +120,7 @@ func TestStoryFormKeepsWhatWasTyped(t *testing.T) {
 		t.Errorf("empty story entry: %d; error linked %v; place kept %v", resp.StatusCode,
 			strings.Contains(body, `href="#body"`), strings.Contains(body, `value="By the river"`))
 	}
-	entries, _ := people.Timeline(context.Background(), w.DB.Read(), w.Helen.ID, people.TimelineFilter{History: true})
+	entries, _ := people.Timeline(context.Background(), w.DB.Read(), w.Open(t, w.Sam, w.Helen.ID), people.TimelineFilter{History: true})
 	if len(entries) != 0 {
 		t.Errorf("a refused entry was written: %v", entries)
 	}
@@ -141,7 +140,7 @@ func TestAboutMeConflict(t *testing.T) {
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "My garden and the heron") || !strings.Contains(body, "Seeing my grandchildren") {
 		t.Fatalf("second About me from the same version: %d", resp.StatusCode)
 	}
-	a, _ := people.GetAboutMe(context.Background(), w.DB.Read(), w.Helen.ID)
+	a, _ := people.GetAboutMe(context.Background(), w.DB.Read(), w.Open(t, w.Sam, w.Helen.ID))
 	if a.WhatMatters != "My garden and the heron" || a.Version != 1 {
 		t.Errorf("after the conflict About me is %q v%d", a.WhatMatters, a.Version)
 	}
@@ -177,7 +176,7 @@ func TestCorrectAndRemoveEntry(t *testing.T) {
 	sam.signIn(w.Sam)
 	base := "/people/" + w.Helen.ID
 	sam.post(base+"/story/new", url.Values{"kind": {"visit"}, "date": {"2026-10-02"}, "time": {"10:30"}, "body": {"Visited on Tuesday"}})
-	entries, _ := people.Timeline(ctx, w.DB.Read(), w.Helen.ID, people.TimelineFilter{})
+	entries, _ := people.Timeline(ctx, w.DB.Read(), w.Open(t, w.Sam, w.Helen.ID), people.TimelineFilter{})
 	if len(entries) != 1 {
 		t.Fatalf("%d entries", len(entries))
 	}
@@ -194,7 +193,7 @@ func TestCorrectAndRemoveEntry(t *testing.T) {
 	if resp, _ := sam.get(base + "/story/" + first + "/change"); resp.StatusCode != 404 {
 		t.Errorf("change page of a corrected entry: %d", resp.StatusCode)
 	}
-	entries, _ = people.Timeline(ctx, w.DB.Read(), w.Helen.ID, people.TimelineFilter{})
+	entries, _ = people.Timeline(ctx, w.DB.Read(), w.Open(t, w.Sam, w.Helen.ID), people.TimelineFilter{})
 	if len(entries) != 1 || entries[0].Body != "Visited on Monday" {
 		t.Fatalf("after correction: %+v", entries)
 	}
@@ -276,7 +275,7 @@ func TestChangeOutcomeWithLinksAndConflict(t *testing.T) {
 	sam := newBrowser(t, srv)
 	sam.signIn(w.Sam)
 	base := "/people/" + w.Helen.ID
-	sub := testworld.Subject(w.Sam)
+	sub := w.Open(t, w.Sam, w.Helen.ID)
 	st := &people.Strength{PersonID: w.Helen.ID, Strength: "A close family", Meaning: "They walk with her", NamedBy: "Helen", LastConfirmedOn: "2026-10-01"}
 	if err := people.AddStrength(ctx, w.DB, sub, st); err != nil {
 		t.Fatal(err)
@@ -299,7 +298,7 @@ func TestChangeOutcomeWithLinksAndConflict(t *testing.T) {
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "sit by the river") || !strings.Contains(body, "every day") {
 		t.Errorf("stale change: %d", resp.StatusCode)
 	}
-	list, _ := people.Outcomes(ctx, w.DB.Read(), w.Helen.ID)
+	list, _ := people.Outcomes(ctx, w.DB.Read(), w.Open(t, w.Sam, w.Helen.ID))
 	if list[0].Statement != "I want to walk to the river every day" || list[0].Version != 2 {
 		t.Errorf("after the conflict: %+v", list[0])
 	}

@@ -13,9 +13,9 @@ import (
 	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
+	"whatmatters/internal/server"
 	"whatmatters/internal/store/storetest"
 	"whatmatters/internal/testworld"
-	"whatmatters/internal/web"
 )
 
 // browser is a cookie-keeping client that does not follow redirects, so
@@ -78,7 +78,7 @@ func (b *browser) signIn(a *account.Account) {
 func setup(t *testing.T) (*testworld.World, *httptest.Server) {
 	db := storetest.Open(t)
 	w := testworld.New(t, db)
-	srv := httptest.NewServer(web.New(db, web.Options{}))
+	srv := httptest.NewServer(server.New(db, server.Options{}))
 	t.Cleanup(srv.Close)
 	return w, srv
 }
@@ -206,7 +206,7 @@ func TestEditBadInputKeepsWhatWasTypedAndWritesNothing(t *testing.T) {
 			t.Errorf("bad-input page lacks %q", want)
 		}
 	}
-	p, err := people.Get(context.Background(), w.DB, testworld.Subject(w.Sam), w.Helen.ID)
+	p, err := people.Load(context.Background(), w.DB.Read(), w.Open(t, w.Sam, w.Helen.ID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestEditConflictShowsBothAndOverwritesNothing(t *testing.T) {
 		t.Fatalf("conflicting edit: %d; shows saved %v, typed %v", resp.StatusCode,
 			strings.Contains(body, "Nell"), strings.Contains(body, "Lena"))
 	}
-	p, _ := people.Get(context.Background(), w.DB, testworld.Subject(w.Sam), w.Helen.ID)
+	p, _ := people.Load(context.Background(), w.DB.Read(), w.Open(t, w.Sam, w.Helen.ID))
 	if p.PreferredName != "Nell" || p.Version != 2 {
 		t.Errorf("after conflict: %q v%d, want Nell v2", p.PreferredName, p.Version)
 	}

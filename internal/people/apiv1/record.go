@@ -163,7 +163,7 @@ func (a *Endpoints) postEntry(w http.ResponseWriter, r *http.Request, op *access
 func (a *Endpoints) search(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if q == "" {
-		a.Problem(w, r, http.StatusBadRequest, "Say what to search for.", []api.FieldIssue{{"#/q", "Give q: a name, NHS number or words from a story"}})
+		a.Problem(w, r, http.StatusBadRequest, "Say what to search for.", []api.FieldIssue{{Pointer: "#/q", Detail: "Give q: a name, NHS number or words from a story"}})
 		return
 	}
 	sub := api.Subject(r)

@@ -15,7 +15,7 @@ import (
 	"whatmatters/internal/web"
 )
 
-//go:embed templates/*.html
+//go:embed templates
 var templates embed.FS
 
 //go:embed messages/*.json

@@ -34,6 +34,10 @@ type outcomeView struct {
 
 type strengthView struct {
 	people.Strength
+	// Words is the strength as the person put it. The embedded Strength
+	// struct shadows its own field of that name in templates ({{.Strength}}
+	// printed the whole struct), so the page reads Words.
+	Words     string
 	FreshLook bool
 }
 
@@ -119,7 +123,7 @@ func loadRecord(ctx context.Context, s *Pages, op *access.Opened, p *people.Pers
 		d.Outcomes = append(d.Outcomes, ov)
 	}
 	for _, st := range strengths {
-		d.Strengths = append(d.Strengths, strengthView{Strength: st, FreshLook: st.NeedsFreshLook(today)})
+		d.Strengths = append(d.Strengths, strengthView{Strength: st, Words: st.Strength, FreshLook: st.NeedsFreshLook(today)})
 	}
 	todayISO := today.In(valid.London).Format("2006-01-02")
 	for _, ra := range risks {

@@ -131,6 +131,9 @@ func aboutMeVersions(ctx context.Context, r store.Reader, personID string, limit
 // SaveAboutMe returns store.ErrConflict and writes nothing, so the caller
 // can show both versions.
 func SaveAboutMe(ctx context.Context, db *store.DB, op *access.Opened, a *AboutMe) error {
+	if err := op.MayChange(access.PartAboutMe); err != nil {
+		return err
+	}
 	if err := a.normalise(); err != nil {
 		return err
 	}

@@ -76,6 +76,9 @@ func (a *Address) normalise() error {
 
 // AddAddress records an address for a person the subject may see.
 func AddAddress(ctx context.Context, db *store.DB, op *access.Opened, a *Address) error {
+	if err := op.MayChange(access.PartAddresses); err != nil {
+		return err
+	}
 	if err := a.normalise(); err != nil {
 		return err
 	}

@@ -145,3 +145,87 @@ func TestEmergencyAccessIsReadOnly(t *testing.T) {
 		t.Fatalf("refused changes wrote something: %+v, was %+v", after, before)
 	}
 }
+
+// Found in review: a care home worker could mark the NHS number as checked
+// (an identity field) through the profile; a relationship could be written
+// into a record seen only through emergency access; a refused change of an
+// outcome left the caller's copy a version ahead; a role without the right
+// to change a part was told what was wrong with its form instead; and a
+// corrected entry lost its files.
+func TestReviewFindingsOnGrantsAndVersions(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	if err := access.AddLink(ctx, f.db, audit.System, &access.Link{PersonID: f.person.ID, Kind: access.LinkCareHome,
+		OrganisationID: f.stranger.Account.OrganisationID}); err != nil {
+		t.Fatal(err)
+	}
+	home := open(t, f.db, f.stranger, f.person.ID)
+
+	pr, err := people.GetProfile(ctx, f.db.Read(), home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr.NHSNumberVerified = true
+	if err := people.UpdateProfile(ctx, f.db, home, pr); !errors.Is(err, access.ErrNotAllowed) {
+		t.Errorf("care home marking the NHS number checked = %v; want not allowed", err)
+	}
+	pr.NHSNumberVerified, pr.Pronouns = false, "he/him"
+	if err := people.UpdateProfile(ctx, f.db, home, pr); err != nil {
+		t.Errorf("care home changing pronouns: %v", err)
+	}
+
+	// Mair is someone the care home sees only through emergency access.
+	mair := f.another(t, "Mair")
+	if _, err := access.StartBreakGlass(ctx, f.db, f.stranger, mair.ID, "Fell in the garden, need her contacts"); err != nil {
+		t.Fatal(err)
+	}
+	rel := &people.Relationship{Relationship: "neighbour", RelatedPersonID: mair.ID}
+	if err := people.AddRelationship(ctx, f.db, home, rel, "neighbour"); err == nil {
+		t.Error("a relationship was written into a record seen only through emergency access")
+	}
+	if n := count(t, f.db, "person_relationships"); n != 0 {
+		t.Errorf("%d relationship rows after the refusal", n)
+	}
+
+	worker := open(t, f.db, f.worker, f.person.ID)
+	o := &people.Outcome{Statement: "I want to go to the quiz", Kind: "change", ExpressedBy: "person"}
+	if err := people.AddOutcome(ctx, f.db, worker, o); err != nil {
+		t.Fatal(err)
+	}
+	o.StrengthIDs = []string{"not-a-strength"}
+	if err := people.UpdateOutcome(ctx, f.db, worker, o); err == nil {
+		t.Fatal("an outcome linked to a made-up strength was saved")
+	}
+	if o.Version != 1 {
+		t.Errorf("after a refused save the outcome says version %d; want still 1", o.Version)
+	}
+	o.StrengthIDs = nil
+	if err := people.UpdateOutcome(ctx, f.db, worker, o); err != nil {
+		t.Errorf("the corrected save: %v", err)
+	}
+
+	// The person's own account may not add to the story: it hears so, even
+	// when what it sent is also incomplete.
+	own := &account.Account{OrganisationID: f.worker.Account.OrganisationID, Email: "own@example.org", DisplayName: "Rhodri Jones",
+		Role: account.RolePerson, PersonID: f.person.ID}
+	if err := account.CreateAccount(ctx, f.db, audit.System, own, ""); err != nil {
+		t.Fatal(err)
+	}
+	mine := open(t, f.db, account.NewSubject(own, "127.0.0.1", "r3"), f.person.ID)
+	if err := people.AddEntry(ctx, f.db, mine, &people.Entry{}); !errors.Is(err, access.ErrNotAllowed) {
+		t.Errorf("an empty entry from the person's own account = %v; want not allowed", err)
+	}
+
+	e := &people.Entry{Kind: "letter", OccurredAt: at("2026-11-01T10:00:00Z"), Body: "Letter from the GP"}
+	if err := people.AddEntry(ctx, f.db, worker, e, people.NewFile{Name: "letter.png", Data: pngBytes(t)}); err != nil {
+		t.Fatal(err)
+	}
+	fixed := &people.Entry{Kind: "letter", OccurredAt: e.OccurredAt, Body: "Letter from the GP about his knee"}
+	if err := people.CorrectEntry(ctx, f.db, worker, e.ID, fixed, "Said which letter"); err != nil {
+		t.Fatal(err)
+	}
+	files, err := people.Attachments(ctx, f.db.Read(), worker)
+	if err != nil || len(files[fixed.ID]) != 1 {
+		t.Errorf("the correction's files = %v, %v; want the letter kept with it", files[fixed.ID], err)
+	}
+}

@@ -103,6 +103,9 @@ func (o *Outcome) normalise() error {
 
 // AddOutcome records a new outcome for a person the subject may see.
 func AddOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outcome) error {
+	if err := op.MayChange(access.PartOutcomes); err != nil {
+		return err
+	}
 	if err := o.normalise(); err != nil {
 		return err
 	}
@@ -130,6 +133,9 @@ func AddOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outcome
 // the editor started from, or store.ErrConflict is returned and nothing
 // changes.
 func UpdateOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outcome) error {
+	if err := op.MayChange(access.PartOutcomes); err != nil {
+		return err
+	}
 	if err := o.normalise(); err != nil {
 		return err
 	}
@@ -150,10 +156,12 @@ func UpdateOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outc
 		if err != nil {
 			return audit.Record{}, fmt.Errorf("people: update outcome: %w", err)
 		}
-		o.Version, o.CreatedAt, o.UpdatedAt = before.Version+1, before.CreatedAt, now
 		if err := saveLinks(ctx, tx, o); err != nil {
 			return audit.Record{}, err
 		}
+		// The caller's copy takes the new version only once nothing else
+		// can fail, so a refused save can be corrected and sent again.
+		o.Version, o.CreatedAt, o.UpdatedAt = before.Version+1, before.CreatedAt, now
 		return audit.Record{Action: "outcome.update", PersonID: o.PersonID,
 			Target: "outcome/" + o.ID, Details: map[string]any{"before": before, "after": o}}, nil
 	})
@@ -161,6 +169,9 @@ func UpdateOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outc
 
 // AddProgress records a step towards (or away from) an outcome.
 func AddProgress(ctx context.Context, db *store.DB, op *access.Opened, p *Progress) error {
+	if err := op.MayChange(access.PartOutcomes); err != nil {
+		return err
+	}
 	p.Note, p.Contributors, p.OnDate = strings.TrimSpace(p.Note), strings.TrimSpace(p.Contributors), strings.TrimSpace(p.OnDate)
 	var ps valid.Problems
 	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }

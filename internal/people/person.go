@@ -115,6 +115,9 @@ func Create(ctx context.Context, db *store.DB, who audit.Actor, p *Person) error
 // started from; if someone else saved in between, Update returns
 // store.ErrConflict and changes nothing.
 func Update(ctx context.Context, db *store.DB, op *access.Opened, p *Person) error {
+	if err := op.MayChange(access.PartIdentity); err != nil {
+		return err
+	}
 	if err := p.Normalise(); err != nil {
 		return err
 	}

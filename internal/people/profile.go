@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -63,7 +64,7 @@ func getProfile(ctx context.Context, r store.Reader, personID string) (*Profile,
 		FROM people p LEFT JOIN organisations o ON o.id = p.gp_practice_id WHERE p.id = $1`, personID).
 		Scan(&p.PersonID, &p.Pronouns, &p.FirstLanguage, &p.PrefersWelsh, &p.Communication, &p.CommunicationHelps,
 			&p.CommunicationAids, &p.BestTime, &gp, &gpName, &p.NHSNumberVerified, &p.Version)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
 	if err != nil {
@@ -77,6 +78,9 @@ func getProfile(ctx context.Context, r store.Reader, personID string) (*Profile,
 // the editor started from, or store.ErrConflict is returned and nothing
 // changes. A GP practice must be an organisation of that kind.
 func UpdateProfile(ctx context.Context, db *store.DB, op *access.Opened, p *Profile) error {
+	if err := op.MayChange(access.PartProfile); err != nil {
+		return err
+	}
 	if err := p.normalise(); err != nil {
 		return err
 	}
@@ -88,6 +92,11 @@ func UpdateProfile(ctx context.Context, db *store.DB, op *access.Opened, p *Prof
 		}
 		if before.Version != p.Version {
 			return audit.Record{}, store.ErrConflict
+		}
+		// Whether the NHS number has been checked belongs with the number:
+		// an identity field, for the holding council's workers.
+		if p.NHSNumberVerified != before.NHSNumberVerified && !op.Grant().MayChange(access.PartIdentity) {
+			return audit.Record{}, access.ErrNotAllowed
 		}
 		if p.GPPracticeID != "" {
 			var kind string

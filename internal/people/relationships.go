@@ -31,6 +31,9 @@ type Relationship struct {
 // ("mother" for "daughter"), and the relationship is stored both ways. The
 // subject must be able to see both people.
 func AddRelationship(ctx context.Context, db *store.DB, op *access.Opened, r *Relationship, inverse string) error {
+	if err := op.MayChange(access.PartRelationships); err != nil {
+		return err
+	}
 	r.Name, r.Relationship, r.Contact, inverse = strings.TrimSpace(r.Name), strings.TrimSpace(r.Relationship),
 		strings.TrimSpace(r.Contact), strings.TrimSpace(inverse)
 	var ps valid.Problems
@@ -54,7 +57,11 @@ func AddRelationship(ctx context.Context, db *store.DB, op *access.Opened, r *Re
 		r.ID, r.PersonID = valid.NewID(), op.PersonID()
 		var back *Relationship
 		if r.RelatedPersonID != "" {
-			if ok, err := access.CanSee(ctx, tx, op.Subject(), r.RelatedPersonID); err != nil || !ok || r.RelatedPersonID == r.PersonID {
+			// The relationship is written into the other person's record too,
+			// so the subject must be allowed to change that record's
+			// relationships, not just see it (emergency access only reads).
+			g, err := access.GrantOn(ctx, tx, op.Subject(), r.RelatedPersonID)
+			if err != nil || !g.MayChange(access.PartRelationships) || r.RelatedPersonID == r.PersonID {
 				return audit.Record{}, valid.Problems{{Field: "related_person_id", Code: "Choose someone from your list of people"}}
 			}
 			me, err := load(ctx, tx, r.PersonID)

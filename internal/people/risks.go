@@ -70,6 +70,9 @@ func (r *RiskAgreement) normalise() error {
 
 // AddRiskAgreement records a positive risk agreement.
 func AddRiskAgreement(ctx context.Context, db *store.DB, op *access.Opened, r *RiskAgreement) error {
+	if err := op.MayChange(access.PartRisks); err != nil {
+		return err
+	}
 	if err := r.normalise(); err != nil {
 		return err
 	}

@@ -76,6 +76,9 @@ func (e *Entry) normalise() error {
 // attached to it, in one transaction: an entry is never left without the
 // file it was saved with, nor a file without its entry.
 func AddEntry(ctx context.Context, db *store.DB, op *access.Opened, e *Entry, files ...NewFile) error {
+	if err := op.MayChange(access.PartStory); err != nil {
+		return err
+	}
 	if err := e.normalise(); err != nil {
 		return err
 	}
@@ -131,6 +134,9 @@ func insertEntry(ctx context.Context, tx *sql.Tx, dialect store.Dialect, s accou
 // CorrectEntry writes a corrected version of an entry. The old entry stays,
 // marked as superseded, with the reason on the new one.
 func CorrectEntry(ctx context.Context, db *store.DB, op *access.Opened, oldID string, e *Entry, reason string) error {
+	if err := op.MayChange(access.PartStory); err != nil {
+		return err
+	}
 	reason = strings.TrimSpace(reason)
 	if err := e.normalise(); err != nil {
 		return err
@@ -153,6 +159,11 @@ func CorrectEntry(ctx context.Context, db *store.DB, op *access.Opened, oldID st
 		if err := retire(ctx, tx, db.Dialect, old.ID, `superseded_by = $1`, e.ID); err != nil {
 			return audit.Record{}, err
 		}
+		// The files belong to the entry, whichever version is current: a
+		// correction of the words keeps the photo or letter attached.
+		if _, err := tx.ExecContext(ctx, `UPDATE attachments SET entry_id = $1 WHERE entry_id = $2`, e.ID, old.ID); err != nil {
+			return audit.Record{}, fmt.Errorf("people: keep files with the correction: %w", err)
+		}
 		return audit.Record{Action: "story.correct", PersonID: old.PersonID,
 			Target: "story_entry/" + e.ID, Details: map[string]any{"before": old, "after": e, "reason": reason}}, nil
 	})
@@ -161,6 +172,9 @@ func CorrectEntry(ctx context.Context, db *store.DB, op *access.Opened, oldID st
 // RemoveEntry marks an entry as removed, with who and why. It stays in the
 // history; it no longer shows in the timeline or in searches.
 func RemoveEntry(ctx context.Context, db *store.DB, op *access.Opened, id, reason string) error {
+	if err := op.MayChange(access.PartStory); err != nil {
+		return err
+	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return valid.Problems{{Field: "removed_reason", Code: "Say why the entry is being removed"}}

@@ -72,6 +72,9 @@ func pastDate(v string) string {
 
 // AddStrength records a strength for a person the subject may see.
 func AddStrength(ctx context.Context, db *store.DB, op *access.Opened, st *Strength) error {
+	if err := op.MayChange(access.PartStrengths); err != nil {
+		return err
+	}
 	if err := st.normalise(); err != nil {
 		return err
 	}

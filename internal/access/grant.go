@@ -39,6 +39,16 @@ var partNames = map[Part]string{PartIdentity: "identity", PartAboutMe: "about_me
 	PartOutcomes: "outcomes", PartStrengths: "strengths", PartRisks: "risks", PartStory: "story",
 	PartRelationships: "relationships", PartAddresses: "addresses", PartAccessLog: "access_log"}
 
+// PartNamed is the part with the name, or 0 if none has it.
+func PartNamed(name string) Part {
+	for p, n := range partNames {
+		if n == name {
+			return p
+		}
+	}
+	return 0
+}
+
 // String lists the parts in p by name.
 func (p Part) String() string {
 	if p == PartsAll {

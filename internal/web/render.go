@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"whatmatters/internal/access"
 	"whatmatters/internal/account"
 	"whatmatters/internal/demo"
 	"whatmatters/internal/i18n"
@@ -167,19 +168,21 @@ type FieldError struct {
 
 // View is what every page template receives.
 type View struct {
-	Lang      string
-	Title     string // already translated
-	Path      string
-	Account   *account.Account
-	Menu      []MenuItem
-	Emergency *Emergency // emergency access in use on this record
-	Demo      bool
-	Logins    []demo.Login
-	Password  string
-	Flash     string
-	Errors    []FieldError
-	Form      map[string]string
-	Data      any
+	Lang        string
+	Title       string // already translated
+	Path        string
+	Account     *account.Account
+	Menu        []MenuItem
+	Emergency   *Emergency   // emergency access in use on this record
+	Grant       access.Grant // on the record this page is about, if any
+	FirstPerson bool         // the person reading their own record
+	Demo        bool
+	Logins      []demo.Login
+	Password    string
+	Flash       string
+	Errors      []FieldError
+	Form        map[string]string
+	Data        any
 }
 
 // ErrorFor returns the message for one field, for inline errors.
@@ -200,7 +203,7 @@ func (s *Shell) NewView(r *http.Request, titleKey string) *View {
 	lang := LangOf(r)
 	a := AccountFrom(r.Context())
 	return &View{Lang: lang, Title: i18n.T(lang, titleKey), Path: r.URL.Path, Account: a, Menu: s.menuFor(a),
-		Emergency: emergencyOf(r), Demo: s.Opts.Demo, Logins: s.Logins, Password: demo.Password, Form: map[string]string{}}
+		Emergency: emergencyOf(r), Grant: grantOf(r), FirstPerson: ownRecord(r, a), Demo: s.Opts.Demo, Logins: s.Logins, Password: demo.Password, Form: map[string]string{}}
 }
 
 // Problems turns a domain validation error into translated field errors.
@@ -298,4 +301,22 @@ func (v *View) Keep(r *http.Request, fields ...string) {
 	for _, f := range fields {
 		v.Form[f] = r.PostFormValue(f)
 	}
+}
+
+// May reports whether this page's reader may change the named part of the
+// record (access part names: "identity", "about_me", "story"…): pages show
+// a change link only to those who may use it. The server checks again.
+func (v *View) May(part string) bool {
+	p := access.PartNamed(part)
+	return p != 0 && v.Grant.MayChange(p)
+}
+
+// My is the message key to use for a heading that a person reading their
+// own record sees in the first person ("My story" for "Their story"):
+// key + ".mine" where the catalogue has one.
+func (v *View) My(key string) string {
+	if v.FirstPerson && i18n.Has(v.Lang, key+".mine") {
+		return key + ".mine"
+	}
+	return key
 }

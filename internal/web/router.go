@@ -157,11 +157,29 @@ type Emergency struct {
 }
 
 func emergencyOf(r *http.Request) *Emergency {
-	op, _ := r.Context().Value(openedKey{}).(*access.Opened)
+	op := openedOf(r)
 	if op == nil || op.Emergency() == nil {
 		return nil
 	}
 	bg := op.Emergency()
 	left := int(math.Ceil(time.Until(bg.ExpiresAt).Minutes()))
 	return &Emergency{Reason: bg.Reason, MinutesLeft: max(left, 0)}
+}
+
+func openedOf(r *http.Request) *access.Opened {
+	op, _ := r.Context().Value(openedKey{}).(*access.Opened)
+	return op
+}
+
+func grantOf(r *http.Request) access.Grant {
+	if op := openedOf(r); op != nil {
+		return op.Grant()
+	}
+	return access.Grant{}
+}
+
+// ownRecord reports whether the page is a person's own record, read by them.
+func ownRecord(r *http.Request, a *account.Account) bool {
+	op := openedOf(r)
+	return op != nil && a != nil && a.Role == account.RolePerson && a.PersonID == op.PersonID()
 }

@@ -146,13 +146,14 @@ func loadRecord(ctx context.Context, s *Pages, op *access.Opened, p *people.Pers
 
 // storyView is story entries with the files attached to them.
 type storyView struct {
-	Entries []people.Entry
-	Files   map[string][]people.Attachment // by entry id
+	Entries   []people.Entry
+	Files     map[string][]people.Attachment // by entry id
+	MayChange bool                           // the reader may correct or remove entries
 }
 
 func withFiles(ctx context.Context, s *Pages, op *access.Opened, entries []people.Entry) (storyView, error) {
 	files, err := people.Attachments(ctx, s.DB.Read(), op)
-	return storyView{Entries: entries, Files: files}, err
+	return storyView{Entries: entries, Files: files, MayChange: op.Grant().MayChange(access.PartStory)}, err
 }
 
 // progressChart is an outcome's journey drawn as an SVG line: one point

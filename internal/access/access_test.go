@@ -440,8 +440,8 @@ func TestBreakGlass(t *testing.T) {
 		t.Errorf("Open after emergency access expired = %v; want ErrNotFound", err)
 	}
 
-	// Managers review it: a manager of the whole organisation sees it; the
-	// manager of another team, or another council, does not.
+	// Managers review it: a manager of the whole organisation sees it, and
+	// the manager of the team holding the record; another council's does not.
 	list, err := access.BreakGlassForReview(ctx, w.db.Read(), w.mgrRiver)
 	if err != nil {
 		t.Fatal(err)
@@ -450,7 +450,15 @@ func TestBreakGlass(t *testing.T) {
 		list[0].PersonName != "Helen Marsh" || !strings.Contains(list[0].Account, w.priya.Email) {
 		t.Fatalf("Riverside's manager is shown %+v; want Priya's unreviewed grant", list)
 	}
-	for _, m := range []*account.Account{w.mgrNorth, w.mgrHill} {
+	// The manager of the team that holds Helen's record sees it too,
+	// though Priya is not in that team.
+	if list, err := access.BreakGlassForReview(ctx, w.db.Read(), w.mgrNorth); err != nil || len(list) != 1 || list[0].ID != bg.ID {
+		t.Errorf("the holding team's manager is shown %v, %v; want Priya's use of Helen's record", list, err)
+	}
+	if n, err := access.UnreviewedBreakGlass(ctx, w.db.Read(), w.mgrNorth); n != 1 || err != nil {
+		t.Errorf("unreviewed for the holding team's manager = %d, %v; want 1", n, err)
+	}
+	for _, m := range []*account.Account{w.mgrHill} {
 		if list, err := access.BreakGlassForReview(ctx, w.db.Read(), m); err != nil || len(list) != 0 {
 			t.Errorf("%s is shown %v, %v; want nothing", m.Email, list, err)
 		}

@@ -98,18 +98,28 @@ func BreakGlassForReview(ctx context.Context, r store.Reader, manager *account.A
 	}
 	// Add only the argument the scope uses: PostgreSQL refuses a query with
 	// a placeholder it cannot type because nothing refers to it.
+	// Two managers review each use: the user's own, and the manager of
+	// the team or organisation that holds the record (the person is
+	// allocated to it), so a care home's use of a council's record is
+	// seen by the council too.
 	var args store.Args
 	var scope string
 	if manager.TeamID != "" {
-		scope = `a.team_id = ` + args.Add(manager.TeamID)
+		team := args.Add(manager.TeamID)
+		scope = `a.team_id = ` + team + ` OR EXISTS (SELECT 1 FROM person_links l WHERE l.person_id = b.person_id
+			AND l.ended_at IS NULL AND ((l.kind = 'allocated_team' AND l.team_id = ` + team + `)
+			OR (l.kind = 'allocated_worker' AND l.account_id IN (SELECT id FROM accounts WHERE team_id = ` + team + `))))`
 	} else {
-		scope = `a.organisation_id = ` + args.Add(manager.OrganisationID)
+		org := args.Add(manager.OrganisationID)
+		scope = `a.organisation_id = ` + org + ` OR EXISTS (SELECT 1 FROM person_links l WHERE l.person_id = b.person_id
+			AND l.ended_at IS NULL AND ((l.kind = 'allocated_team' AND l.team_id IN (SELECT id FROM teams WHERE organisation_id = ` + org + `))
+			OR (l.kind = 'allocated_worker' AND l.account_id IN (SELECT id FROM accounts WHERE organisation_id = ` + org + `))))`
 	}
 	rows, err := r.QueryContext(ctx, `SELECT b.id, b.account_id, a.display_name, a.email, b.person_id,
 		p.given_name, p.family_name, b.reason, b.started_at, b.expires_at, COALESCE(rv.display_name, ''), b.reviewed_at
 		FROM break_glass b JOIN accounts a ON a.id = b.account_id JOIN people p ON p.id = b.person_id
 		LEFT JOIN accounts rv ON rv.id = b.reviewed_by
-		WHERE `+scope+` ORDER BY b.started_at DESC LIMIT 500`, args.Values...)
+		WHERE (`+scope+`) ORDER BY b.started_at DESC LIMIT 500`, args.Values...)
 	if err != nil {
 		return nil, fmt.Errorf("access: break glass list: %w", err)
 	}
@@ -173,4 +183,17 @@ func activeBreakGlass(ctx context.Context, r store.Reader, s account.Subject, pe
 	}
 	b.StartedAt, b.ExpiresAt = b.StartedAt.UTC(), b.ExpiresAt.UTC()
 	return &b, nil
+}
+
+// UnreviewedBreakGlass counts the uses of emergency access waiting for a
+// manager's review, for the menu and home page.
+func UnreviewedBreakGlass(ctx context.Context, r store.Reader, manager *account.Account) (int, error) {
+	list, err := BreakGlassForReview(ctx, r, manager)
+	n := 0
+	for _, b := range list {
+		if b.ReviewedAt == nil {
+			n++
+		}
+	}
+	return n, err
 }

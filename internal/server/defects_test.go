@@ -99,3 +99,65 @@ func TestOwnRecordIsFirstPersonAndReadOnly(t *testing.T) {
 		t.Error("after writing About me her record lacks her words or the nurse's entry")
 	}
 }
+
+// Emergency access: the record looked normal while it was in use, a short
+// reason answered differently for a number on the system, and refused
+// attempts left no audit row. Now every page of the record says why it is
+// open and how long is left; the reason is checked before the number is
+// looked up; every attempt is audited; the holding team's manager is
+// told, with a count in the menu.
+func TestEmergencyAccessIsVisibleAndAudited(t *testing.T) {
+	w, srv := setup(t)
+	ctx := context.Background()
+	alys := newBrowser(t, srv)
+	alys.signIn(w.Alys)
+	failed := func() int {
+		evs, err := audit.ForAction(ctx, w.DB.Read(), "breakglass.start", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range evs {
+			if e.Outcome == audit.Failed {
+				n++
+			}
+		}
+		return n
+	}
+	_, onSystem := alys.post("/break-glass", url.Values{"nhs_number": {"943 476 5919"}, "reason": {"urgent"}})
+	_, notOnSystem := alys.post("/break-glass", url.Values{"nhs_number": {"401 023 2137"}, "reason": {"urgent"}})
+	answer := func(page string) string {
+		i := strings.Index(page, `govuk-error-summary__list`)
+		return page[i : i+strings.Index(page[i:], "</ul>")]
+	}
+	if answer(onSystem) != answer(notOnSystem) {
+		t.Errorf("a short reason answers differently for a number on the system:\n%s\n%s", answer(onSystem), answer(notOnSystem))
+	}
+	if n := failed(); n != 2 {
+		t.Errorf("%d refused attempts audited; want 2", n)
+	}
+	reason := "Called to A&E, she cannot tell us her medication"
+	if resp, _ := alys.post("/break-glass", url.Values{"nhs_number": {"943 476 5919"}, "reason": {reason}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("break glass: %d", resp.StatusCode)
+	}
+	for _, path := range []string{"", "/story", "/access-log", "/about-me/history"} {
+		resp, page := alys.get("/people/" + w.Helen.ID + path)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d", path, resp.StatusCode)
+			continue
+		}
+		if !strings.Contains(page, "emergency access") || !strings.Contains(page, "Called to A&amp;E, she cannot tell us her medication") ||
+			!strings.Contains(page, "ends in 30 minutes") {
+			t.Errorf("page %q under emergency access has no banner with the reason and the minutes left", path)
+		}
+	}
+	if _, page := alys.get("/people/" + w.Helen.ID); strings.Contains(page, `/people/`+w.Helen.ID+`/story/new"`) {
+		t.Error("emergency access offers to add to the story; it is read-only")
+	}
+	// Sam's own record pages carry no banner.
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	if _, page := sam.get("/people/" + w.Helen.ID); strings.Contains(page, "wm-emergency") {
+		t.Error("the allocated worker sees an emergency banner")
+	}
+}

@@ -172,7 +172,7 @@ type View struct {
 	Title       string // already translated
 	Path        string
 	Account     *account.Account
-	Menu        []MenuItem
+	Menu        []MenuLink
 	Emergency   *Emergency   // emergency access in use on this record
 	Grant       access.Grant // on the record this page is about, if any
 	FirstPerson bool         // the person reading their own record
@@ -202,7 +202,7 @@ func (v *View) Value(field string) string { return v.Form[field] }
 func (s *Shell) NewView(r *http.Request, titleKey string) *View {
 	lang := LangOf(r)
 	a := AccountFrom(r.Context())
-	return &View{Lang: lang, Title: i18n.T(lang, titleKey), Path: r.URL.Path, Account: a, Menu: s.menuFor(a),
+	return &View{Lang: lang, Title: i18n.T(lang, titleKey), Path: r.URL.Path, Account: a, Menu: s.menuFor(r, a),
 		Emergency: emergencyOf(r), Grant: grantOf(r), FirstPerson: ownRecord(r, a), Demo: s.Opts.Demo, Logins: s.Logins, Password: demo.Password, Form: map[string]string{}}
 }
 

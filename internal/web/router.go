@@ -101,12 +101,20 @@ func (rt *Router) Person(pattern string, need access.Need, h PersonHandler, opts
 }
 
 // MenuItem is one link in the header's menu, shown to the accounts For
-// allows (everyone signed in if For is nil), in Order.
+// allows (everyone signed in if For is nil), in Order. Count, if set, is a
+// number shown beside it (uses of emergency access waiting for review).
 type MenuItem struct {
 	Href  string
 	Key   string // its words, from the catalogues
 	Order int
 	For   func(*account.Account) bool
+	Count func(ctx context.Context, a *account.Account) (int, error)
+}
+
+// MenuLink is a menu item as one page shows it.
+type MenuLink struct {
+	Href, Key string
+	N         int
 }
 
 // Menu adds a link to the header's menu.
@@ -115,16 +123,26 @@ func (rt *Router) Menu(item MenuItem) {
 	sort.SliceStable(rt.shell.menu, func(i, j int) bool { return rt.shell.menu[i].Order < rt.shell.menu[j].Order })
 }
 
-// menuFor is the menu an account sees.
-func (s *Shell) menuFor(a *account.Account) []MenuItem {
+// menuFor is the menu an account sees. A count that cannot be read is
+// left out and logged: the page still serves.
+func (s *Shell) menuFor(r *http.Request, a *account.Account) []MenuLink {
 	if a == nil {
 		return nil
 	}
-	var out []MenuItem
+	var out []MenuLink
 	for _, m := range s.menu {
-		if m.For == nil || m.For(a) {
-			out = append(out, m)
+		if m.For != nil && !m.For(a) {
+			continue
 		}
+		l := MenuLink{Href: m.Href, Key: m.Key}
+		if m.Count != nil {
+			n, err := m.Count(r.Context(), a)
+			if err != nil {
+				s.Log.Error("menu count", "err", err, "href", m.Href)
+			}
+			l.N = n
+		}
+		out = append(out, l)
 	}
 	return out
 }

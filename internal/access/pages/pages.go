@@ -3,9 +3,11 @@
 package pages
 
 import (
+	"context"
 	"embed"
 	"net/http"
 
+	"whatmatters/internal/access"
 	"whatmatters/internal/account"
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/web"
@@ -40,7 +42,10 @@ func (s *Pages) Routes(rt *web.Router) {
 	rt.Menu(web.MenuItem{Href: "/break-glass", Key: "layout.nav.breakglass", Order: 30,
 		For: func(a *account.Account) bool { return a.Role.MayBreakGlass() }})
 	rt.Menu(web.MenuItem{Href: "/break-glass/review", Key: "layout.nav.review", Order: 40,
-		For: func(a *account.Account) bool { return a.Role == account.RoleManager }})
+		For: func(a *account.Account) bool { return a.Role == account.RoleManager },
+		Count: func(ctx context.Context, a *account.Account) (int, error) {
+			return access.UnreviewedBreakGlass(ctx, s.DB.Read(), a)
+		}})
 	rt.ForRoles("GET /break-glass", "practitioners, managers, care home staff, NHS clinicians", account.Role.MayBreakGlass, s.breakGlassPage)
 	rt.ForRoles("POST /break-glass", "practitioners, managers, care home staff, NHS clinicians", account.Role.MayBreakGlass, s.breakGlass)
 	rt.ForRoles("GET /break-glass/review", "managers", manager, s.reviewPage)

@@ -16,7 +16,7 @@ import (
 // raw key or falls back to English under Welsh.
 func TestEveryPageStringIsTranslated(t *testing.T) {
 	keys := map[string]bool{}
-	tmpl := regexp.MustCompile(`(?:\(?\bt\s+|\(field \. "[a-z_]+" )"([^"]+)"(?: "([^"]+)")?`)
+	tmpl := regexp.MustCompile(`(?:\(?\b[tn]\s+|\(field \. "[a-z_]+" )"([^"]+)"(?: "([^"]+)")?`)
 	// Keys in Go code: any dotted lower-case string whose first part is a
 	// catalogue's prefix (audit action names look the same and are told
 	// apart below).
@@ -71,7 +71,8 @@ func TestEveryPageStringIsTranslated(t *testing.T) {
 	}
 	for k := range keys {
 		for _, lang := range []string{i18n.English, i18n.Welsh} {
-			if !i18n.Has(lang, k) && !actions[k] && filepath.Ext(k) != ".html" {
+			// A count's message has its plural forms: key.one, key.other…
+			if !i18n.Has(lang, k) && !i18n.Has(lang, k+".other") && !actions[k] && filepath.Ext(k) != ".html" {
 				t.Errorf("%s.json has no %q", lang, k)
 			}
 		}

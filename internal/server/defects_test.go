@@ -161,3 +161,16 @@ func TestEmergencyAccessIsVisibleAndAudited(t *testing.T) {
 		t.Error("the allocated worker sees an emergency banner")
 	}
 }
+
+// "1 people found": counts use the plural form their number needs.
+func TestCountsReadAsPeopleSayThem(t *testing.T) {
+	w, srv := setup(t)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	if _, page := sam.get("/?q=" + url.QueryEscape(w.Helen.GivenName)); !strings.Contains(page, "1 person found for") {
+		t.Errorf("home search for one person does not say \"1 person found\"")
+	}
+	if _, page := sam.get("/?q=zzzz"); !strings.Contains(page, "0 people found for") {
+		t.Errorf("home search for nobody does not say \"0 people found\"")
+	}
+}

@@ -43,7 +43,7 @@ func (s *Pages) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	case errors.As(err, &throttled):
 		minutes := int(throttled.Wait.Minutes()) + 1
-		v.Errors = append(v.Errors, web.FieldError{Field: "email", Message: i18n.T(v.Lang, "signin.error.throttled", minutes)})
+		v.Errors = append(v.Errors, web.FieldError{Field: "email", Message: i18n.N(v.Lang, "signin.error.throttled", minutes)})
 		s.render(w, r, http.StatusTooManyRequests, "signin", v)
 		return
 	case err != nil:

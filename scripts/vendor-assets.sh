@@ -7,12 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 GOVUK=5.14.0
 HTMX=2.0.11
-CHARTJS=4.6.1
 AXE=4.14.1
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent "govuk-frontend@$GOVUK" "htmx.org@$HTMX" "chart.js@$CHARTJS" "axe-core@$AXE" >/dev/null)
+(cd "$tmp" && npm pack --silent "govuk-frontend@$GOVUK" "htmx.org@$HTMX" "axe-core@$AXE" >/dev/null)
 for f in "$tmp"/*.tgz; do d="${f%.tgz}"; mkdir -p "$d"; tar -xzf "$f" -C "$d"; done
 
 v=internal/web/static/vendor
@@ -23,8 +22,6 @@ cp "$tmp/govuk-frontend-$GOVUK/package/dist/govuk/govuk-frontend.min.js" "$v/gov
 cp -r "$tmp/govuk-frontend-$GOVUK/package/dist/govuk/assets" "$v/govuk-frontend/assets"
 cp "$tmp/htmx.org-$HTMX/package/dist/htmx.min.js" "$v/htmx.min.js"
 cp "$tmp/htmx.org-$HTMX/package/LICENSE" "$v/htmx.LICENSE" 2>/dev/null || true
-cp "$tmp/chart.js-$CHARTJS/package/dist/chart.umd.min.js" "$v/chart.umd.min.js"
-cp "$tmp/chart.js-$CHARTJS/package/LICENSE.md" "$v/chart.js.LICENSE.md" 2>/dev/null || true
 cp "$tmp/axe-core-$AXE/package/axe.min.js" e2e/testdata/axe.min.js
 cp "$tmp/axe-core-$AXE/package/LICENSE" e2e/testdata/axe-core.LICENSE 2>/dev/null || true
-echo "vendored govuk-frontend $GOVUK, htmx $HTMX, chart.js $CHARTJS, axe-core $AXE"
+echo "vendored govuk-frontend $GOVUK, htmx $HTMX, axe-core $AXE"

@@ -27,6 +27,27 @@ func env(name, def string) string {
 	return def
 }
 
+// checkSecretFiles refuses to start when a WHATMATTERS_<name>_FILE names a
+// file that cannot be read or is empty. Falling back to the default would
+// be worse than stopping: a mistyped database secret file would start a
+// fresh, empty database, and staff would find their records "gone".
+func checkSecretFiles(environ []string) error {
+	for _, kv := range environ {
+		name, path, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, "WHATMATTERS_") || !strings.HasSuffix(name, "_FILE") {
+			continue
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("%s names a file that cannot be read (%v): fix the path or its permissions; not starting", name, err)
+		}
+		if strings.TrimSpace(string(b)) == "" {
+			return fmt.Errorf("%s names an empty file (%s): put the secret in it; not starting", name, path)
+		}
+	}
+	return nil
+}
+
 func envBool(name string) bool {
 	switch strings.ToLower(env(name, "")) {
 	case "1", "true", "yes", "on":

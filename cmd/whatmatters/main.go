@@ -41,6 +41,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return 2
 	}
+	if err := checkSecretFiles(os.Environ()); err != nil {
+		fmt.Fprintf(stderr, "whatmatters: %v\n", err)
+		return 2
+	}
 	return cmd.run(args[1:], stdout, stderr)
 }
 

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"whatmatters/internal/account"
 	"whatmatters/internal/coach"
 	"whatmatters/internal/demo"
 	"whatmatters/internal/httpx"
@@ -88,6 +89,11 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger, stdout io.Write
 		}
 		log.Info("demo locality ready", "took", time.Since(start).Round(time.Millisecond).String())
 	}
+	// Expired sessions and old sign-in failures are removed as the server
+	// runs; every server may do it, the deletes are idempotent.
+	pruneCtx, stopPruning := context.WithCancel(ctx)
+	defer stopPruning()
+	go account.PruneEvery(pruneCtx, db, 10*time.Minute, log.Info)
 	httpx.TrustProxy = c.trustProxy
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {

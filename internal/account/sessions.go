@@ -46,14 +46,6 @@ func (s SessionStore) Delete(token string) error {
 	})
 }
 
-// DeleteExpired removes sessions past their expiry; the server runs it now
-// and then.
-func (s SessionStore) DeleteExpired() error {
-	return s.DB.Tx(bg(), func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(bg(), `DELETE FROM sessions WHERE expiry <= $1`, store.Now())
-		return err
-	})
-}
 
 // bg is the context for the session store, whose interface (scs.Store)
 // carries none.

@@ -171,3 +171,21 @@ func TestCountsReadAsPeopleSayThem(t *testing.T) {
 		t.Errorf("home search for one person does not say \"1 person found\"")
 	}
 }
+
+// The language switch and the sign-in form's next both redirected to
+// /<TAB>/evil.example; now anything but a same-site path goes home.
+func TestRedirectsStayOnThisSite(t *testing.T) {
+	w, srv := setup(t)
+	b := newBrowser(t, srv)
+	for _, next := range []string{"%2F%09%2Fevil.example", "%2F%5Cevil.example", "%2F%2Fevil.example", "https%3A%2F%2Fevil.example"} {
+		resp, _ := b.get("/language/en?next=" + next)
+		if loc := resp.Header.Get("Location"); loc != "/" {
+			t.Errorf("language switch with next=%s went to %q", next, loc)
+		}
+	}
+	form := url.Values{"email": {w.Sam.Email}, "password": {testworld.Password}, "next": {"/\t/evil.example"}}
+	resp, _ := b.post("/sign-in", form)
+	if loc := resp.Header.Get("Location"); loc != "/" {
+		t.Errorf("sign-in with a tab in next went to %q", loc)
+	}
+}

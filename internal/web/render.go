@@ -7,9 +7,11 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
+	"unicode"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/account"
@@ -253,8 +255,21 @@ func (s *Shell) setLanguage(w http.ResponseWriter, r *http.Request) {
 }
 
 // SafeNext keeps redirects on this site: only a local path is allowed.
+//
+// Browsers forgive a great deal in a Location header: they drop tabs and
+// newlines anywhere, read a backslash as a slash, and treat "//host" as
+// another site. So a target with any control character or backslash is
+// refused outright, and what is left must parse as a path on this site
+// alone: no scheme, no host, beginning with one slash.
 func SafeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || strings.ContainsAny(next, "\\") || strings.IndexFunc(next, unicode.IsControl) >= 0 {
+		return "/"
+	}
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next

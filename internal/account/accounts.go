@@ -96,6 +96,9 @@ func CreateTeam(ctx context.Context, db *store.DB, who audit.Actor, t *Team) err
 	})
 }
 
+// MaxEmailLength is the longest an email address can be (RFC 5321).
+const MaxEmailLength = 254
+
 // NormaliseEmail trims and lower-cases an email address, the form in which
 // addresses are stored and compared.
 func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

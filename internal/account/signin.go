@@ -26,7 +26,14 @@ func (e *ThrottledError) Error() string {
 // audits the attempt either way. ip is the client's address.
 func SignIn(ctx context.Context, db *store.DB, email, password, ip, requestID string) (*Account, error) {
 	email = NormaliseEmail(email)
-	who := audit.Actor{Label: email, IP: ip, RequestID: requestID}
+	// No email address is longer than 254 characters (RFC 5321). A longer
+	// one cannot be anyone's: it is counted against the client under a
+	// fixed name and audited cut short, so a flood of huge fields cannot
+	// fill the disk.
+	if len(email) > MaxEmailLength {
+		email = "(too long)"
+	}
+	who := audit.Actor{Label: audit.Short(email), IP: ip, RequestID: requestID}
 	keys := throttleKeys(email, ip)
 	if wait, err := blocked(ctx, db.Read(), keys); err != nil {
 		return nil, err

@@ -23,8 +23,12 @@ import (
 //     that nobody can lock the real person out of their account for long
 //     from somewhere else.
 //
-// A pause never lasts for good: it ends by itself, and a successful
-// sign-in clears the email and client pair.
+// A pause never lasts for good: it ends by itself, failures are forgotten
+// once none has come for FailureDecay, and a successful sign-in clears the
+// email and client pair. The email address's own count never stops the
+// right password coming from a client with no failures of its own: an
+// outsider guessing from elsewhere must not be able to keep the real
+// person out (the client and pair counts slow the guesser).
 type throttleRule struct {
 	free     int
 	maxPause time.Duration
@@ -34,6 +38,10 @@ type throttleKey struct {
 	key  string
 	rule throttleRule
 }
+
+// FailureDecay is how long a count of failures lasts with none added: the
+// next failure after that starts counting from one again.
+const FailureDecay = 30 * time.Minute
 
 func throttleKeys(email, ip string) []throttleKey {
 	return []throttleKey{
@@ -59,17 +67,29 @@ func (r throttleRule) pause(failures int) time.Duration {
 }
 
 // blocked returns how long the longest current pause has left to run.
+// keys are the pair, the client and the email address, in that order; the
+// email address's pause counts only if this client has failed too.
 func blocked(ctx context.Context, r store.Reader, keys []throttleKey) (time.Duration, error) {
 	now := store.Now()
 	var wait time.Duration
-	for _, k := range keys {
+	clientFailed := false
+	for i, k := range keys {
 		var until sql.NullTime
-		err := r.QueryRowContext(ctx, `SELECT blocked_until FROM login_throttle WHERE key = $1`, k.key).Scan(&until)
+		var failures int
+		var updated time.Time
+		err := r.QueryRowContext(ctx, `SELECT blocked_until, failures, updated_at FROM login_throttle WHERE key = $1`, k.key).
+			Scan(&until, &failures, &updated)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
 		if err != nil {
-			return 0, fmt.Errorf("access: read throttle: %w", err)
+			return 0, fmt.Errorf("account: read throttle: %w", err)
+		}
+		if i < 2 && failures > 0 && now.Sub(updated) < FailureDecay {
+			clientFailed = true
+		}
+		if i == 2 && !clientFailed {
+			continue
 		}
 		if until.Valid && until.Time.After(now) && until.Time.Sub(now) > wait {
 			wait = until.Time.Sub(now)
@@ -90,8 +110,9 @@ func recordFailure(ctx context.Context, tx *sql.Tx, keys []throttleKey) error {
 			// each other's counts and go mostly uncounted. The UPDATE also
 			// locks the row until commit, so blocked_until below is set in
 			// the order the failures were counted.
-			err = tx.QueryRowContext(ctx, `UPDATE login_throttle SET failures = failures + 1, updated_at = $1
-				WHERE key = $2 RETURNING failures`, now, k.key).Scan(&failures)
+			// A count with no failure added for FailureDecay starts again.
+			err = tx.QueryRowContext(ctx, `UPDATE login_throttle SET failures = CASE WHEN updated_at < $1 THEN 1 ELSE failures + 1 END,
+				updated_at = $2 WHERE key = $3 RETURNING failures`, now.Add(-FailureDecay), now, k.key).Scan(&failures)
 		}
 		if err != nil {
 			return fmt.Errorf("access: throttle: %w", err)

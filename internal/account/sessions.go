@@ -46,7 +46,6 @@ func (s SessionStore) Delete(token string) error {
 	})
 }
 
-
 // bg is the context for the session store, whose interface (scs.Store)
 // carries none.
 func bg() context.Context { return context.Background() }

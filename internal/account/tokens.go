@@ -139,3 +139,38 @@ func Tokens(ctx context.Context, r store.Reader, accountID string) ([]Token, err
 	}
 	return out, rows.Err()
 }
+
+// Bad tokens are throttled like bad passwords, by client: twenty free,
+// then a pause that doubles up to fifteen minutes. Only some failures are
+// audited, each with the count so far (the first twenty, then the 32nd,
+// 64th, …), so a flood of bad tokens cannot write a row a request.
+var badTokenRule = throttleRule{free: 20, maxPause: 15 * time.Minute}
+
+func badTokenKey(ip string) []throttleKey {
+	return []throttleKey{{key: "token:" + ip, rule: badTokenRule}}
+}
+
+// TokenPause is how long a client must wait before its next token is
+// checked, after too many bad ones.
+func TokenPause(ctx context.Context, db *store.DB, ip string) (time.Duration, error) {
+	return blocked(ctx, db.Read(), badTokenKey(ip))
+}
+
+// BadToken counts a bad token from a client and writes the audit row for
+// it, when this failure is one that is audited (see badTokenRule).
+func BadToken(ctx context.Context, db *store.DB, who audit.Actor) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := recordFailure(ctx, tx, badTokenKey(who.IP)); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT failures FROM login_throttle WHERE key = $1`, "token:"+who.IP).Scan(&n); err != nil {
+			return err
+		}
+		if n > badTokenRule.free && n&(n-1) != 0 {
+			return nil // counted, not written: the next power of two is
+		}
+		return audit.Write(ctx, tx, who, audit.Record{Action: "api.token", Outcome: audit.Failed,
+			Details: map[string]int{"failures_from_client": n}})
+	})
+}

@@ -12,7 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"whatmatters/internal/account"
@@ -82,19 +84,33 @@ func (a *API) tooLarge(w http.ResponseWriter, r *http.Request) {
 }
 
 // authed checks the bearer token. An unknown, revoked or malformed token
-// gets one answer, and the attempt is audited like a failed sign-in.
+// gets one answer; bad tokens are counted per client and throttled like
+// bad passwords, and audited with their count.
 func (a *API) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || strings.TrimSpace(secret) == "" {
+		secret, ok := bearer(r.Header.Get("Authorization"))
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="whatmatters"`)
 			a.Problem(w, r, http.StatusUnauthorized, "Send a personal access token: Authorization: Bearer wm_…. Make one on the API tokens page.", nil)
 			return
 		}
-		acct, err := account.AccountForToken(r.Context(), a.DB, strings.TrimSpace(secret))
+		ip := httpx.ClientIP(r)
+		wait, err := account.TokenPause(r.Context(), a.DB, ip)
+		if err != nil {
+			a.ServerError(w, r, err)
+			return
+		}
+		if wait > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			a.Problem(w, r, http.StatusTooManyRequests, "Too many requests with tokens that are not valid. Wait, then try again with a valid token.", nil)
+			return
+		}
+		acct, err := account.AccountForToken(r.Context(), a.DB, secret)
 		if errors.Is(err, account.ErrBadToken) {
-			_ = audit.WriteAlone(r.Context(), a.DB, audit.Actor{IP: httpx.ClientIP(r), RequestID: httpx.RequestIDFrom(r.Context())},
-				audit.Record{Action: "api.token", Outcome: audit.Failed})
+			if err := account.BadToken(r.Context(), a.DB, audit.Actor{IP: ip, RequestID: httpx.RequestIDFrom(r.Context())}); err != nil {
+				a.ServerError(w, r, err)
+				return
+			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="whatmatters", error="invalid_token"`)
 			a.Problem(w, r, http.StatusUnauthorized, "The API token is not valid: it may have been revoked. Make a new one on the API tokens page.", nil)
 			return
@@ -105,6 +121,17 @@ func (a *API) authed(h http.HandlerFunc) http.HandlerFunc {
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), accountKey, acct)))
 	}
+}
+
+// bearer reads the token from an Authorization header. The scheme is
+// case-insensitive (RFC 9110 §11.1): "bearer" works as well as "Bearer".
+func bearer(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return token, true
 }
 
 // Subject is the token's account as the domain packages see it.

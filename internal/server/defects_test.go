@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -221,5 +222,44 @@ func TestHugeSignInFieldsDoNotFillTheDisk(t *testing.T) {
 	t.Logf("%d sign-ins with 900 KB email addresses stored %d bytes of text (%.0f per request)", requests, grew, float64(grew)/requests)
 	if grew > requests*600 {
 		t.Errorf("%d huge sign-ins stored %d bytes; want at most %d", requests, grew, requests*600)
+	}
+}
+
+// Bad API tokens wrote 635 audit rows a second without limit, and a
+// lowercase "bearer" was refused. Bad tokens are throttled per client
+// like bad passwords and audited with their count, not a row each.
+func TestBadTokensAreThrottledAndCounted(t *testing.T) {
+	w, srv := setup(t)
+	ctx := context.Background()
+	call := func(auth string) *http.Response {
+		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/people", nil)
+		req.Header.Set("Authorization", auth)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	_, secret, err := account.CreateToken(ctx, w.DB, audit.System, w.Sam.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := call("bearer " + secret); resp.StatusCode != http.StatusOK {
+		t.Errorf("lowercase bearer: %d; want 200", resp.StatusCode)
+	}
+	statuses := map[int]int{}
+	for i := 0; i < 100; i++ {
+		statuses[call("Bearer wm_not-a-real-token-"+strconv.Itoa(i)).StatusCode]++
+	}
+	if statuses[http.StatusUnauthorized] != 21 || statuses[http.StatusTooManyRequests] != 79 {
+		t.Errorf("100 bad tokens answered %v; want 21 × 401 then 429s", statuses)
+	}
+	evs, err := audit.ForAction(ctx, w.DB.Read(), "api.token", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) > 21 {
+		t.Errorf("100 bad tokens wrote %d audit rows; want at most 21", len(evs))
 	}
 }

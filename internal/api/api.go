@@ -95,18 +95,21 @@ func (a *API) authed(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		ip := httpx.ClientIP(r)
-		wait, err := account.TokenPause(r.Context(), a.DB, ip)
-		if err != nil {
-			a.ServerError(w, r, err)
-			return
-		}
-		if wait > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			a.Problem(w, r, http.StatusTooManyRequests, "Too many requests with tokens that are not valid. Wait, then try again with a valid token.", nil)
-			return
-		}
 		acct, err := account.AccountForToken(r.Context(), a.DB, secret)
 		if errors.Is(err, account.ErrBadToken) {
+			// A valid token always works; a client sending bad ones is
+			// paused, and while paused its bad tokens are not even counted
+			// (nothing is written).
+			wait, err := account.TokenPause(r.Context(), a.DB, ip)
+			if err != nil {
+				a.ServerError(w, r, err)
+				return
+			}
+			if wait > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+				a.Problem(w, r, http.StatusTooManyRequests, "Too many requests with tokens that are not valid. Wait, then try again with a valid token.", nil)
+				return
+			}
 			if err := account.BadToken(r.Context(), a.DB, audit.Actor{IP: ip, RequestID: httpx.RequestIDFrom(r.Context())}); err != nil {
 				a.ServerError(w, r, err)
 				return

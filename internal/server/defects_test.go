@@ -255,6 +255,9 @@ func TestBadTokensAreThrottledAndCounted(t *testing.T) {
 	if statuses[http.StatusUnauthorized] != 21 || statuses[http.StatusTooManyRequests] != 79 {
 		t.Errorf("100 bad tokens answered %v; want 21 × 401 then 429s", statuses)
 	}
+	if resp := call("Bearer " + secret); resp.StatusCode != http.StatusOK {
+		t.Errorf("a valid token from the paused client: %d; want 200", resp.StatusCode)
+	}
 	evs, err := audit.ForAction(ctx, w.DB.Read(), "api.token", 1000)
 	if err != nil {
 		t.Fatal(err)

@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // Part is one part of a person's record. A grant says which parts an
@@ -198,11 +200,22 @@ func Open(ctx context.Context, db *store.DB, s account.Subject, personID, what s
 	if s.Account == nil {
 		return nil, store.ErrNotFound
 	}
+	// An id that is not an id (bytes that are not UTF-8, or far too long)
+	// names nobody: refused and audited like any other, without asking the
+	// database (PostgreSQL rejects invalid UTF-8 outright).
+	if !valid.IsID(personID) {
+		err := audit.WriteAlone(ctx, db, s.Actor, audit.Record{Action: "person.read", Outcome: audit.Denied,
+			Target: audit.Short(strings.ToValidUTF8(what, "?")), Details: map[string]string{"id": audit.Short(strings.ToValidUTF8(personID, "?"))}})
+		if err != nil {
+			return nil, err
+		}
+		return nil, store.ErrNotFound
+	}
 	g, emergency, err := grantFor(ctx, db.Read(), s, personID)
 	if err != nil {
 		return nil, err
 	}
-	rec := audit.Record{Action: "person.read", PersonID: personID, Target: what}
+	rec := audit.Record{Action: "person.read", PersonID: personID, Target: audit.Short(strings.ToValidUTF8(what, "?"))}
 	if g.Read == 0 {
 		rec.Outcome = audit.Denied
 	}

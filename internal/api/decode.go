@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 )
@@ -13,6 +14,12 @@ import (
 // Decode reads a JSON body strictly: one object, no unknown members, and
 // a 400 naming the member at fault otherwise.
 func (a *API) Decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	// Only JSON is read as JSON: a body sent as text/plain (which a web
+	// page on another site can send without asking) is refused.
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		a.Problem(w, r, http.StatusUnsupportedMediaType, "Send the body as JSON, with Content-Type: application/json.", nil)
+		return false
+	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		a.Problem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body must be %d bytes or fewer.", MaxBody), nil)

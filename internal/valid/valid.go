@@ -13,6 +13,17 @@ import (
 // NewID returns a new time-ordered UUID.
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 
+// IsID reports whether s has the shape of an id NewID makes (a UUID in
+// its 36-character form), so that anything else from outside is refused
+// before it reaches a query.
+func IsID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	_, err := uuid.Parse(s)
+	return err == nil
+}
+
 // FieldError is a problem with one input field: a message code and its
 // arguments. The code is a key in the English and Welsh catalogues; the
 // web and API layers translate it and show it beside the field, or as a

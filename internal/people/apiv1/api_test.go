@@ -32,6 +32,9 @@ func (c *client) do(method, path, body string, header ...string) (*http.Response
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -330,5 +333,44 @@ func TestRecordParts(t *testing.T) {
 	_, found = alys.do("GET", "/api/v1/search?q=heron", "")
 	if len(found["story"].([]any)) != 0 || len(found["people"].([]any)) != 0 {
 		t.Errorf("search heron as Alys: %v", found)
+	}
+}
+
+// Found by an outside test: /api/v1/people/%ff%fe was a 500 on PostgreSQL,
+// unaudited; a JSON body sent as text/plain (which any web page can send)
+// was accepted. Now an id that is not an id is a 404 with a denied audit
+// row, on both engines, and only JSON is read as JSON.
+func TestMalformedIdsAndBodies(t *testing.T) {
+	w, srv := setup(t)
+	sam := &client{t: t, srv: srv, token: tokenFor(t, w, w.Sam)}
+	denied := func() int {
+		var n int
+		if err := w.DB.Read().QueryRowContext(context.Background(),
+			`SELECT COUNT(*) FROM audit_events WHERE action = 'person.read' AND outcome = 'denied'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, id := range []string{"%ff%fe", "not-an-id", strings.Repeat("9", 300)} {
+		before := denied()
+		resp, body := sam.do("GET", "/api/v1/people/"+id, "")
+		if resp.StatusCode != 404 || body["status"] != float64(404) {
+			t.Errorf("GET /people/%s: %d %v; want a 404 problem", id[:min(len(id), 20)], resp.StatusCode, body)
+		}
+		if denied() != before+1 {
+			t.Errorf("GET /people/%s wrote no denied audit row", id[:min(len(id), 20)])
+		}
+	}
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/people/"+w.Helen.ID+"/strengths",
+		strings.NewReader(`{"strength":"Kind","meaning":"x","named_by":"Helen","last_confirmed_on":"2026-10-01"}`))
+	req.Header.Set("Authorization", "Bearer "+sam.token)
+	req.Header.Set("Content-Type", "text/plain")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnsupportedMediaType {
+		t.Errorf("JSON sent as text/plain: %d; want 415", resp.StatusCode)
 	}
 }

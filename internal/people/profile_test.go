@@ -90,3 +90,32 @@ func TestRelationshipStoredBothWays(t *testing.T) {
 		t.Fatalf("empty relationship problems = %v", fs)
 	}
 }
+
+// The relationships API showed another organisation the hidden person's
+// name and id. A reader who sees only one side of a relationship learns
+// that it exists, not who the other person is.
+func TestRelationshipToAHiddenPersonKeepsThemHidden(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	mum := f.another(t, "Mair")
+	r := &people.Relationship{RelatedPersonID: mum.ID, Relationship: "mother", Contact: "01234 567890"}
+	if err := people.AddRelationship(ctx, f.db, open(t, f.db, f.worker, f.person.ID), r, "son"); err != nil {
+		t.Fatal(err)
+	}
+	// The care home sees Rhodri (he lives there) but not his mother.
+	if err := access.AddLink(ctx, f.db, audit.System, &access.Link{PersonID: f.person.ID, Kind: access.LinkCareHome,
+		OrganisationID: f.stranger.Account.OrganisationID}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := people.Relationships(ctx, f.db.Read(), open(t, f.db, f.stranger, f.person.ID))
+	if err != nil || len(list) != 1 {
+		t.Fatalf("the care home's view = %+v, %v", list, err)
+	}
+	if x := list[0]; !x.Hidden || x.Name != "" || x.RelatedPersonID != "" || x.InverseID != "" || x.Contact != "" || x.Relationship != "mother" {
+		t.Errorf("the care home is shown %+v; want a hidden mother, no name, id or contact", x)
+	}
+	mine, _ := people.Relationships(ctx, f.db.Read(), open(t, f.db, f.worker, f.person.ID))
+	if len(mine) != 1 || mine[0].Hidden || mine[0].Name != mum.Name() {
+		t.Errorf("the worker who sees both is shown %+v", mine)
+	}
+}

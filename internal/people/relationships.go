@@ -24,6 +24,10 @@ type Relationship struct {
 	IsKeyContact    bool   `json:"is_key_contact"`
 	Contact         string `json:"contact,omitempty"` // phone or email
 	InverseID       string `json:"inverse_id,omitempty"`
+	// Hidden is true when the other is someone we support whose record the
+	// reader may not see: their name and id are left out, so a
+	// relationship never tells another organisation who a hidden person is.
+	Hidden bool `json:"hidden,omitempty"`
 }
 
 // AddRelationship records who matters to the person. When the other is
@@ -114,7 +118,24 @@ func Relationships(ctx context.Context, r store.Reader, op *access.Opened) ([]Re
 	if err := op.Reads(access.PartRelationships); err != nil {
 		return nil, err
 	}
-	return relationships(ctx, r, op.PersonID())
+	list, err := relationships(ctx, r, op.PersonID())
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		x := &list[i]
+		if x.RelatedPersonID == "" {
+			continue
+		}
+		ok, err := access.CanSee(ctx, r, op.Subject(), x.RelatedPersonID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			x.RelatedPersonID, x.Name, x.InverseID, x.Contact, x.Hidden = "", "", "", "", true
+		}
+	}
+	return list, nil
 }
 
 func relationships(ctx context.Context, r store.Reader, personID string) ([]Relationship, error) {

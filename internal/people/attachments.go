@@ -5,13 +5,20 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/gif" // registers the decoders wellFormed uses
+	_ "image/jpeg"
+	_ "image/png"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/store"
@@ -52,12 +59,14 @@ func sniff(data []byte) string {
 	return ct
 }
 
-// cleanFilename keeps a filename for display and download without any path
-// or control characters.
+// cleanFilename keeps a filename for display and download without any path,
+// control characters, or the invisible characters that reorder text
+// (a right-to-left override makes "photo\u202Egnp.exe" read as
+// "photoexe.png").
 func cleanFilename(name string) string {
 	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
 	name = strings.Map(func(r rune) rune {
-		if r < 32 || r == 127 || r == '"' {
+		if r < 32 || r == 127 || r == '"' || unicode.Is(unicode.Bidi_Control, r) || unicode.Is(unicode.Cf, r) {
 			return -1
 		}
 		return r
@@ -68,7 +77,63 @@ func cleanFilename(name string) string {
 	if len(name) > 200 {
 		name = name[len(name)-200:]
 	}
-	return name
+	return strings.ToValidUTF8(name, "")
+}
+
+// extensions are the names each accepted type may have: a file's name must
+// say what it is, so a photo cannot be saved as "letter.html".
+var extensions = map[string][]string{
+	"image/jpeg": {".jpg", ".jpeg"}, "image/png": {".png"}, "image/gif": {".gif"},
+	"image/webp": {".webp"}, "application/pdf": {".pdf"},
+}
+
+// wellFormed checks the whole file is what its first bytes say, to its
+// last byte: images decode, and nothing follows their end marker; a PDF
+// ends with %%EOF after a cross-reference. A JPEG with a web page appended
+// (a polyglot a browser might run) is refused.
+func wellFormed(ct string, data []byte) bool {
+	switch ct {
+	case "image/jpeg", "image/png", "image/gif":
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+		if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxPixels {
+			return false
+		}
+		if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+			return false
+		}
+		return endsCleanly(ct, data)
+	case "image/webp":
+		// RIFF: the size in the header must be the file's own, and the one
+		// chunk a WebP starts with must be there.
+		if len(data) < 20 || string(data[8:12]) != "WEBP" {
+			return false
+		}
+		size := int(binary.LittleEndian.Uint32(data[4:8]))
+		chunk := string(data[12:16])
+		return size+8 == len(data) && (chunk == "VP8 " || chunk == "VP8L" || chunk == "VP8X")
+	case "application/pdf":
+		tail := bytes.TrimRight(data[max(0, len(data)-1024):], " \t\r\n\x00")
+		return bytes.HasSuffix(tail, []byte("%%EOF")) && bytes.Contains(data[max(0, len(data)-4096):], []byte("startxref"))
+	}
+	return false
+}
+
+// maxPixels bounds the images decoded: 40 megapixels, well above any
+// phone's photo, far below what would exhaust memory.
+const maxPixels = 40_000_000
+
+// endsCleanly reports whether an image stops at its own end marker.
+func endsCleanly(ct string, data []byte) bool {
+	data = bytes.TrimRight(data, "\x00") // some cameras pad with zeros
+	switch ct {
+	case "image/jpeg":
+		return bytes.HasSuffix(data, []byte{0xFF, 0xD9})
+	case "image/png":
+		return bytes.HasSuffix(data, []byte{0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82})
+	case "image/gif":
+		return bytes.HasSuffix(data, []byte{0x3B})
+	}
+	return false
 }
 
 // ErrAttachmentTooLarge and ErrAttachmentType are the two ways a file is
@@ -79,15 +144,21 @@ var (
 )
 
 // CheckAttachment says whether a file would be accepted, so a form can
-// refuse it before saving anything else.
-func CheckAttachment(data []byte) error {
+// refuse it before saving anything else: it must be one of the kinds we
+// take, whole and well formed, and its name must say what it is.
+func CheckAttachment(name string, data []byte) error {
+	ct := sniff(data)
 	switch {
 	case len(data) == 0:
 		return valid.Problems{{Field: "file", Code: "Choose a file"}}
 	case len(data) > MaxAttachment:
 		return valid.Problems{ErrAttachmentTooLarge}
-	case !allowedTypes[sniff(data)]:
+	case !allowedTypes[ct] || !wellFormed(ct, data):
 		return valid.Problems{ErrAttachmentType}
+	}
+	ext := strings.ToLower(filepath.Ext(cleanFilename(name)))
+	if !slices.Contains(extensions[ct], ext) {
+		return valid.Problems{valid.New("file", "attachment.extension", extensions[ct][0])}
 	}
 	return nil
 }

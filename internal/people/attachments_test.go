@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"testing"
 
@@ -30,7 +31,7 @@ func TestAttachmentsCheckedByContent(t *testing.T) {
 	ctx := context.Background()
 	op := open(t, f.db, f.worker, f.person.ID)
 	pic := pngBytes(t)
-	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n9\n%%EOF\n")
 	e := &people.Entry{Kind: "drawing", OccurredAt: at("2026-11-01T10:00:00Z"), Body: "His drawing of the house he wants to live in."}
 	err := people.AddEntry(ctx, f.db, op, e,
 		people.NewFile{Name: `C:\Users\sam\..\house".png`, Data: pic}, people.NewFile{Name: "letter.pdf", Data: pdf})
@@ -150,4 +151,51 @@ func TestEntryAndFilesSavedTogether(t *testing.T) {
 func isProblem(err error, want *valid.FieldError) bool {
 	var ps valid.Problems
 	return errors.As(err, &ps) && len(ps) == 1 && ps[0] == want
+}
+
+// An outside test had any file beginning %PDF- accepted as a PDF, a JPEG
+// with a web page appended accepted as poly.html, and right-to-left
+// override characters kept in names. The whole file must be what it says,
+// and its name must say what it is.
+func TestAttachmentsCheckedWholeAndByName(t *testing.T) {
+	pic := pngBytes(t)
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, image.NewRGBA(image.Rect(0, 0, 8, 8)), nil); err != nil {
+		t.Fatal(err)
+	}
+	polyglot := append(append([]byte{}, jpg.Bytes()...), []byte("<html><script>alert(document.cookie)</script></html>")...)
+	pdf := []byte("%PDF-1.7\n1 0 obj<<>>endobj\nstartxref\n9\n%%EOF\n")
+	for _, c := range []struct {
+		name string
+		data []byte
+		ok   bool
+	}{
+		{"photo.jpg", jpg.Bytes(), true},
+		{"photo.JPEG", jpg.Bytes(), true},
+		{"poly.html", polyglot, false},
+		{"poly.jpg", polyglot, false},
+		{"photo.html", jpg.Bytes(), false},
+		{"letter.pdf", pdf, true},
+		{"junk.pdf", []byte("%PDF-<script>alert(1)</script>"), false},
+		{"drawing.png", pic, true},
+		{"drawing.png", pic[:len(pic)-5], false},
+		{"drawing.pdf", pic, false},
+		{"drawing", pic, false},
+	} {
+		err := people.CheckAttachment(c.name, c.data)
+		if (err == nil) != c.ok {
+			t.Errorf("CheckAttachment(%q, %d bytes) = %v; want accepted %v", c.name, len(c.data), err, c.ok)
+		}
+	}
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	op := open(t, f.db, f.worker, f.person.ID)
+	e := &people.Entry{Kind: "photo", OccurredAt: at("2026-11-01T10:00:00Z"), Body: "The garden in bloom."}
+	if err := people.AddEntry(ctx, f.db, op, e, people.NewFile{Name: "garden\u202Egnp.png", Data: pic}); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := people.Attachments(ctx, f.db.Read(), op)
+	if got := files[e.ID][0].Filename; got != "gardengnp.png" {
+		t.Errorf("a name with a right-to-left override was kept as %q; want the override removed", got)
+	}
 }

@@ -83,7 +83,7 @@ func AddEntry(ctx context.Context, db *store.DB, op *access.Opened, e *Entry, fi
 		return err
 	}
 	for _, f := range files {
-		if err := CheckAttachment(f.Data); err != nil {
+		if err := CheckAttachment(f.Name, f.Data); err != nil {
 			return err
 		}
 	}

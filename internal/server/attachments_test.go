@@ -3,6 +3,9 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -12,7 +15,18 @@ import (
 )
 
 // A minimal valid PNG (1×1 pixel).
-var png1x1 = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+// png1x1 is a real one-pixel PNG, made by the standard encoder (a
+// hand-written one here had a broken checksum, which the upload check now
+// refuses, as it should).
+var png1x1 = func() []byte {
+	var b bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 1, 1))
+	img.Set(0, 0, color.RGBA{0, 80, 200, 255})
+	if err := png.Encode(&b, img); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}()
 
 func postStory(t *testing.T, b *browser, personID, body, filename string, file []byte) (*http.Response, string) {
 	t.Helper()

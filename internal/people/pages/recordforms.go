@@ -258,7 +258,7 @@ func (s *Pages) entry(w http.ResponseWriter, r *http.Request, op *access.Opened,
 	if tooBig {
 		v.Problems(valid.Problems{people.ErrAttachmentTooLarge})
 	} else if file != nil {
-		v.Problems(people.CheckAttachment(file))
+		v.Problems(people.CheckAttachment(filename, file))
 	}
 	if len(v.Errors) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, "story", v)

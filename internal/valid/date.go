@@ -160,14 +160,18 @@ func (in DateInput) Parse(field string, required bool) (Date, *FieldError) {
 			return Date{}, New(field, "valid.date.missing_"+part.name)
 		}
 	}
-	d, e1 := strconv.Atoi(day)
-	m, e2 := strconv.Atoi(month)
-	y, e3 := strconv.Atoi(year)
-	if e1 != nil || e2 != nil || e3 != nil {
+	// Digits only: Atoi alone would take "+3" or "-0" as numbers.
+	if !digits(day) || !digits(month) || !digits(year) {
 		return Date{}, New(field, "valid.date.real")
 	}
+	d, _ := strconv.Atoi(day)
+	m, _ := strconv.Atoi(month)
+	y, _ := strconv.Atoi(year)
 	if len(year) != 4 {
 		return Date{}, New(field, "valid.date.year_four")
+	}
+	if y < 1000 {
+		return Date{}, New(field, "valid.date.real")
 	}
 	if m < 1 || m > 12 || d < 1 || d > 31 {
 		return Date{}, New(field, "valid.date.real")
@@ -177,4 +181,18 @@ func (in DateInput) Parse(field string, required bool) (Date, *FieldError) {
 		return Date{}, New(field, "valid.date.real")
 	}
 	return date, nil
+}
+
+// digits reports whether s is one or more ASCII digits, and short enough to
+// be a day, month or year.
+func digits(s string) bool {
+	if s == "" || len(s) > 4 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -54,7 +54,14 @@ func AddRelationship(ctx context.Context, db *store.DB, op *access.Opened, r *Re
 		r.ID, r.PersonID = valid.NewID(), op.PersonID()
 		var back *Relationship
 		if r.RelatedPersonID != "" {
-			if ok, err := access.CanSee(ctx, tx, op.Subject(), r.RelatedPersonID); err != nil || !ok || r.RelatedPersonID == r.PersonID {
+			// The way back is written to the other person's record, so
+			// seeing them is not enough: someone who sees them only
+			// through emergency access (read-only) may not write there.
+			g, err := access.GrantOn(ctx, tx, op.Subject(), r.RelatedPersonID)
+			if err != nil {
+				return audit.Record{}, err
+			}
+			if !g.MayChange(access.PartRelationships) || r.RelatedPersonID == r.PersonID {
 				return audit.Record{}, valid.Problems{{Field: "related_person_id", Code: "Choose someone from your list of people"}}
 			}
 			me, err := load(ctx, tx, r.PersonID)

@@ -128,6 +128,15 @@ var EmergencyGrant = Grant{Read: PartsAll}
 // relationship (zero for roles that see no one).
 func RoleGrant(r account.Role) Grant { return roleGrants[r] }
 
+// GrantOn is the subject's grant on a person's record, worked out without
+// opening it (no audit row): for a change to one opened record that also
+// writes to another, such as a relationship recorded both ways, which
+// needs the right to change the other record too, not only to see it.
+func GrantOn(ctx context.Context, r store.Reader, s account.Subject, personID string) (Grant, error) {
+	g, _, err := grantFor(ctx, r, s, personID)
+	return g, err
+}
+
 // grantFor works out the subject's grant on a person: none if the person is
 // out of reach, the role's grant through a recorded relationship, the
 // emergency grant through emergency access alone.
@@ -184,13 +193,6 @@ func (o *Opened) MayChange(p Part) error {
 	return nil
 }
 
-// GrantOn is the subject's grant on a person, without opening the record
-// or auditing: for a change to one record that also touches another (a
-// relationship written both ways), inside the change's transaction.
-func GrantOn(ctx context.Context, r store.Reader, s account.Subject, personID string) (Grant, error) {
-	g, _, err := grantFor(ctx, r, s, personID)
-	return g, err
-}
 
 // Open is the gate in front of every route that names a person: it checks
 // the rule, works out the grant and writes the audit row, a read or a

@@ -61,11 +61,14 @@ func AddRelationship(ctx context.Context, db *store.DB, op *access.Opened, r *Re
 		r.ID, r.PersonID = valid.NewID(), op.PersonID()
 		var back *Relationship
 		if r.RelatedPersonID != "" {
-			// The relationship is written into the other person's record too,
-			// so the subject must be allowed to change that record's
-			// relationships, not just see it (emergency access only reads).
+			// The way back is written to the other person's record, so
+			// seeing them is not enough: someone who sees them only
+			// through emergency access (read-only) may not write there.
 			g, err := access.GrantOn(ctx, tx, op.Subject(), r.RelatedPersonID)
-			if err != nil || !g.MayChange(access.PartRelationships) || r.RelatedPersonID == r.PersonID {
+			if err != nil {
+				return audit.Record{}, err
+			}
+			if !g.MayChange(access.PartRelationships) || r.RelatedPersonID == r.PersonID {
 				return audit.Record{}, valid.Problems{{Field: "related_person_id", Code: "Choose someone from your list of people"}}
 			}
 			me, err := load(ctx, tx, r.PersonID)

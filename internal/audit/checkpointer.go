@@ -89,7 +89,9 @@ func StartCheckpoints(ctx context.Context, db *store.DB, cfg CheckpointConfig) (
 		defer cancel()
 		if last == nil {
 			cp, rep, err := TakeCheckpoint(ctx, db.Read(), cfg.Sink, cfg.Signer, cfg.Trusted...)
-			logTaken(log, cp, rep, err)
+			if err != nil || cp != rep.Newest { // not one already there
+				logTaken(log, cp, rep, err)
+			}
 			if err == nil {
 				last = cp
 			}

@@ -249,7 +249,6 @@ func checkCheckpoints(rep *Report, pr *reporter, cps []*SignedCheckpoint, hashAt
 			good = append(good, cp)
 		}
 	}
-	// Cut from the end: name the longest checkpoint the trail falls short of.
 	var beyond []*SignedCheckpoint
 	var within []*SignedCheckpoint
 	for _, cp := range good {
@@ -258,15 +257,6 @@ func checkCheckpoints(rep *Report, pr *reporter, cps []*SignedCheckpoint, hashAt
 		} else {
 			within = append(within, cp)
 		}
-	}
-	if n := len(beyond); n > 0 {
-		cp := beyond[n-1]
-		reason := fmt.Sprintf("the trail now ends at row %d, but this checkpoint (taken %s) recorded %d rows: rows are gone from the end (cut off, or rows removed and the rest renumbered)",
-			rep.Length, stamp(cp.Time), cp.Length)
-		if n > 1 {
-			reason += fmt.Sprintf("; %d earlier checkpoints also reach beyond the trail's end", n-1)
-		}
-		pr.add(Problem{Kind: KindTruncated, Seq: rep.Length + 1, Last: cp.Length, Checkpoint: cp.Name, Reason: reason})
 	}
 	// Rewritten: name the first checkpoint the trail disagrees with, and
 	// the last one it agrees with before it, which bound the change.
@@ -315,6 +305,16 @@ func checkCheckpoints(rep *Report, pr *reporter, cps []*SignedCheckpoint, hashAt
 			reason += fmt.Sprintf("; %d later checkpoints also differ", n-1)
 		}
 		pr.add(Problem{Kind: KindDiverged, Seq: from, Last: cp.Length, Checkpoint: cp.Name, Reason: reason})
+	}
+	// Cut from the end: name the longest checkpoint the trail falls short of.
+	if n := len(beyond); n > 0 {
+		cp := beyond[n-1]
+		reason := fmt.Sprintf("the trail now ends at row %d, but this checkpoint (taken %s) recorded %d rows: rows are gone from the end (cut off, or rows removed and the rest renumbered)",
+			rep.Length, stamp(cp.Time), cp.Length)
+		if n > 1 {
+			reason += fmt.Sprintf("; %d earlier checkpoints also reach beyond the trail's end", n-1)
+		}
+		pr.add(Problem{Kind: KindTruncated, Seq: rep.Length + 1, Last: cp.Length, Checkpoint: cp.Name, Reason: reason})
 	}
 }
 

@@ -9,21 +9,19 @@ package audit_test
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"whatmatters/internal/audit"
+	"whatmatters/internal/audit/audittest"
 	"whatmatters/internal/store"
 	"whatmatters/internal/store/storetest"
 )
@@ -100,124 +98,15 @@ func (tr *trail) check() *audit.Report {
 	return rep
 }
 
-// rows reads the trail as an attacker would, straight from the table.
-func (tr *trail) rows() []audit.Event {
-	tr.t.Helper()
-	rs, err := tr.db.Read().QueryContext(context.Background(), `SELECT seq, at, account_id, actor, action, outcome,
-		person_id, target, details, ip, request_id, key_id, prev_hash, hash FROM audit_events ORDER BY seq`)
-	if err != nil {
-		tr.t.Fatal(err)
-	}
-	defer rs.Close()
-	var out []audit.Event
-	for rs.Next() {
-		var e audit.Event
-		var account, person sql.NullString
-		if err := rs.Scan(&e.Seq, &e.At, &account, &e.Actor, &e.Action, &e.Outcome, &person, &e.Target,
-			&e.Details, &e.IP, &e.RequestID, &e.KeyID, &e.PrevHash, &e.Hash); err != nil {
-			tr.t.Fatal(err)
-		}
-		e.AccountID, e.PersonID = account.String, person.String
-		out = append(out, e)
-	}
-	return out
-}
+func (tr *trail) rows() []audit.Event              { return audittest.Rows(tr.t, tr.db) }
+func (tr *trail) attack(fn func(tx *sql.Tx) error) { audittest.Attack(tr.t, tr.db, fn) }
+func (tr *trail) rewrite(rows []audit.Event)       { audittest.Rewrite(tr.t, tr.db, rows) }
 
-// attack runs SQL with every protective trigger dropped, as someone with
-// the database's owner rights can.
-func (tr *trail) attack(fn func(tx *sql.Tx) error) {
-	tr.t.Helper()
-	ctx := context.Background()
-	drops := []string{`DROP TRIGGER IF EXISTS audit_events_no_update`, `DROP TRIGGER IF EXISTS audit_events_no_delete`,
-		`DROP TRIGGER IF EXISTS audit_head_forward_only`, `DROP TRIGGER IF EXISTS audit_chain_no_update`}
-	if tr.db.Dialect == store.Postgres {
-		drops = []string{`DROP TRIGGER IF EXISTS audit_events_no_change ON audit_events`,
-			`DROP TRIGGER IF EXISTS audit_head_forward_only ON audit_head`,
-			`DROP TRIGGER IF EXISTS audit_chain_no_change ON audit_chain`}
-	}
-	err := tr.db.Tx(ctx, func(tx *sql.Tx) error {
-		for _, s := range drops {
-			if _, err := tx.ExecContext(ctx, s); err != nil {
-				return fmt.Errorf("%s: %w", s, err)
-			}
-		}
-		return fn(tx)
-	})
-	if err != nil {
-		tr.t.Fatal(err)
-	}
-}
-
-// rewrite stores rows (renumbered, changed, rehashed) in place of the
-// whole trail and points audit_head at the last.
-func (tr *trail) rewrite(rows []audit.Event) {
-	tr.t.Helper()
-	tr.attack(func(tx *sql.Tx) error {
-		ctx := context.Background()
-		if _, err := tx.ExecContext(ctx, `DELETE FROM audit_events`); err != nil {
-			return err
-		}
-		for _, e := range rows {
-			_, err := tx.ExecContext(ctx, `INSERT INTO audit_events
-				(seq, at, account_id, actor, action, outcome, person_id, target, details, ip, request_id, key_id, prev_hash, hash)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-				e.Seq, e.At, store.NullIfEmpty(e.AccountID), e.Actor, e.Action, e.Outcome, store.NullIfEmpty(e.PersonID),
-				e.Target, e.Details, e.IP, e.RequestID, e.KeyID, e.PrevHash, e.Hash)
-			if err != nil {
-				return err
-			}
-		}
-		last := rows[len(rows)-1]
-		_, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2`, last.Seq, last.Hash)
-		return err
-	})
-}
-
-// The attacker's own copies of the row hashes, written from the source as
-// anyone could. rehashWithRealKey proves they are faithful: a trail
-// rehashed with the real key passes the chain check.
-func canon(fields ...string) []byte {
-	var b strings.Builder
-	for _, f := range fields {
-		b.WriteString(strconv.Itoa(len(f)) + ":" + f + ";")
-	}
-	return []byte(b.String())
-}
-
-func plainSHA256(e audit.Event) string {
-	sum := sha256.Sum256(canon(strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.AccountID, e.Actor,
-		e.Action, e.Outcome, e.PersonID, e.Target, e.Details, e.IP, e.RequestID, e.PrevHash))
-	return hex.EncodeToString(sum[:])
-}
-
-func keyedHMAC(key []byte) func(audit.Event) string {
-	return func(e audit.Event) string {
-		m := hmac.New(sha256.New, key)
-		m.Write(canon("whatmatters audit row v2", strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano),
-			e.AccountID, e.Actor, e.Action, e.Outcome, e.PersonID, e.Target, e.Details, e.IP, e.RequestID, e.KeyID, e.PrevHash))
-		return hex.EncodeToString(m.Sum(nil))
-	}
-}
-
-// rechain renumbers rows from 1 and recomputes every hash from row `from`
-// on with hash, setting key_id to keyID there when it is not nil.
-func rechain(rows []audit.Event, from int64, keyID *string, hash func(audit.Event) string) []audit.Event {
-	out := append([]audit.Event(nil), rows...)
-	for i := range out {
-		out[i].Seq = int64(i + 1)
-		if out[i].Seq < from {
-			continue
-		}
-		if i > 0 {
-			out[i].PrevHash = out[i-1].Hash
-		}
-		if keyID != nil {
-			out[i].KeyID = *keyID
-		}
-		out[i].Hash = hash(out[i])
-	}
-	return out
-}
+var (
+	plainSHA256 = audittest.PlainSHA256
+	keyedHMAC   = audittest.HMAC
+	rechain     = audittest.Rechain
+)
 
 // only asserts that the report holds exactly these problems, in any order,
 // given as kind@seq[-last][:checkpoint-kind-detail].

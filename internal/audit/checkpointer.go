@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"sync"
 	"time"
@@ -28,7 +29,7 @@ func TakeCheckpoint(ctx context.Context, r store.Reader, sink Sink, signer ed255
 	opts := Options{PublicKeys: trusted}
 	if src, ok := sink.(Source); ok {
 		files, err := src.Checkpoints(ctx)
-		if err != nil {
+		if err != nil && !errors.Is(err, fs.ErrNotExist) { // none yet is fine: Put makes the directory
 			return nil, nil, err
 		}
 		// Checkpoints no trusted key signed are not this installation's

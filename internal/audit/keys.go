@@ -2,11 +2,13 @@ package audit
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
+	"database/sql"
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
@@ -15,6 +17,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+
+	"whatmatters/internal/store"
 )
 
 // ChainKeys are the secret keys the trail's rows are chained with
@@ -279,4 +283,20 @@ func LoadPublicKeys(path string) ([]ed25519.PublicKey, error) {
 func Fingerprint(pub ed25519.PublicKey) string {
 	sum := sha256.Sum256(pub)
 	return hex.EncodeToString(sum[:])[:16]
+}
+
+// KeyInUse returns the ID of the chain key the newest keyed row was
+// written with, or "" if no row is keyed yet. A program about to write
+// checks that its keys include it, so that a wrong or freshly made key
+// file is not used on a trail chained with another key.
+func KeyInUse(ctx context.Context, r store.Reader) (string, error) {
+	var id string
+	err := r.QueryRowContext(ctx, `SELECT key_id FROM audit_events WHERE key_id <> '' ORDER BY seq DESC LIMIT 1`).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("audit: read the chain key in use: %w", err)
+	}
+	return id, nil
 }

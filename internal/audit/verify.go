@@ -302,7 +302,7 @@ func checkCheckpoints(rep *Report, pr *reporter, cps []*SignedCheckpoint, hashAt
 			reason += fmt.Sprintf("; the trail still agrees with checkpoint %s at length %d, so the change lies in rows %d–%d", agreed.Name, agreed.Length, from, cp.Length)
 		}
 		if n > 1 {
-			reason += fmt.Sprintf("; %d later checkpoints also differ", n-1)
+			reason += fmt.Sprintf("; %s also differ", checkpointsCount(n-1, "later"))
 		}
 		pr.add(Problem{Kind: KindDiverged, Seq: from, Last: cp.Length, Checkpoint: cp.Name, Reason: reason})
 	}
@@ -312,10 +312,17 @@ func checkCheckpoints(rep *Report, pr *reporter, cps []*SignedCheckpoint, hashAt
 		reason := fmt.Sprintf("the trail now ends at row %d, but this checkpoint (taken %s) recorded %d rows: rows are gone from the end (cut off, or rows removed and the rest renumbered)",
 			rep.Length, stamp(cp.Time), cp.Length)
 		if n > 1 {
-			reason += fmt.Sprintf("; %d earlier checkpoints also reach beyond the trail's end", n-1)
+			reason += fmt.Sprintf("; %s also reach beyond the trail's end", checkpointsCount(n-1, "earlier"))
 		}
 		pr.add(Problem{Kind: KindTruncated, Seq: rep.Length + 1, Last: cp.Length, Checkpoint: cp.Name, Reason: reason})
 	}
+}
+
+func checkpointsCount(n int, which string) string {
+	if n == 1 {
+		return "1 " + which + " checkpoint"
+	}
+	return fmt.Sprintf("%d %s checkpoints", n, which)
 }
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05Z") }

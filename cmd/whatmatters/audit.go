@@ -133,7 +133,11 @@ func runAuditVerify(args []string, stdout, stderr io.Writer) int {
 	if len(files) == 0 {
 		fmt.Fprintf(stdout, "  no checkpoints given (--checkpoints): rows cut from the end, or a trail rewritten with the chain key, cannot be detected\n")
 	} else {
-		fmt.Fprintf(stdout, "  %d checkpoints in %s, checked with public key %s from %s: %d agree", len(files), dir, fingerprintList(pubs), pubFrom, rep.Checkpoints)
+		noun := "checkpoints"
+		if len(files) == 1 {
+			noun = "checkpoint"
+		}
+		fmt.Fprintf(stdout, "  %d %s in %s, checked with public key %s from %s: %d agree", len(files), noun, dir, fingerprintList(pubs), pubFrom, rep.Checkpoints)
 		if rep.Newest != nil {
 			fmt.Fprintf(stdout, " (the newest: %d rows at %s)", rep.Newest.Length, rep.Newest.Time.Format(time.RFC3339))
 		}

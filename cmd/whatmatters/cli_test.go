@@ -17,13 +17,17 @@ import (
 type cli struct {
 	t       *testing.T
 	dbFlags []string
+	dataDir string // where the SQLite file, and by default the audit keys, live
+	dsn     string // the database, for tests that open it themselves
 }
 
 func newCLI(t *testing.T) *cli {
+	dir := t.TempDir()
 	if storetest.Engine() == "postgres" {
-		return &cli{t: t, dbFlags: []string{"--db", storetest.DSN(t)}}
+		dsn := storetest.DSN(t)
+		return &cli{t: t, dbFlags: []string{"--db", dsn, "--data-dir", dir}, dataDir: dir, dsn: dsn}
 	}
-	return &cli{t: t, dbFlags: []string{"--data-dir", t.TempDir()}}
+	return &cli{t: t, dbFlags: []string{"--data-dir", dir}, dataDir: dir, dsn: "sqlite:" + filepath.Join(dir, "whatmatters.db")}
 }
 
 func (c *cli) run(stdinText string, args ...string) (int, string, string) {
@@ -127,7 +131,7 @@ func TestAuditVerifyCatchesSQLite3Edit(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "intact") {
 		t.Fatalf("verify before tampering: %d %q", code, out)
 	}
-	dbPath := filepath.Join(c.dbFlags[1], "whatmatters.db")
+	dbPath := filepath.Join(c.dataDir, "whatmatters.db")
 	cmd := exec.Command(sqlite3, dbPath, "DROP TRIGGER audit_events_no_update; UPDATE audit_events SET actor = 'someone else' WHERE seq = 2;")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("sqlite3: %v %s", err, b)

@@ -56,25 +56,43 @@ func envBool(name string) bool {
 	return false
 }
 
-// dbFlags are the options every command that opens the database takes.
+// dbFlags are the options every command that opens the database takes,
+// the audit chain key among them: whatever writes to the database writes
+// to its audit trail.
 type dbFlags struct {
-	dsn     string
-	dataDir string
+	dsn          string
+	dataDir      string
+	auditKeyFile string
+	// note reports something the operator should know, such as a key
+	// made on first start; serve sends it to the log.
+	note func(string)
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.dsn, "db", env("DB", ""), "database: empty for a SQLite file under --data-dir, or postgres://… (env WHATMATTERS_DB or WHATMATTERS_DB_FILE)")
 	fs.StringVar(&d.dataDir, "data-dir", env("DATA_DIR", "data"), "where the SQLite database lives (env WHATMATTERS_DATA_DIR)")
+	registerChainKeyFlag(fs, &d.auditKeyFile)
+	out := fs.Output()
+	d.note = func(s string) { fmt.Fprintf(out, "whatmatters: %s\n", s) }
 }
 
-// open connects and brings the schema up to date, so every command sees
-// the tables it expects.
+// open connects, brings the schema up to date, so every command sees the
+// tables it expects, and sets the audit chain key (making one on first
+// start if none was named; see chainKeys).
 func (d *dbFlags) open(ctx context.Context) (*store.DB, error) {
+	named, err := loadNamedChainKeys(d.auditKeyFile)
+	if err != nil {
+		return nil, err
+	}
 	db, err := store.Open(ctx, d.dsn, d.dataDir)
 	if err != nil {
 		return nil, err
 	}
 	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if _, err := chainKeys(ctx, db, named, d.dataDir, true, d.note); err != nil {
 		db.Close()
 		return nil, err
 	}

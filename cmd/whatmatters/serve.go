@@ -31,6 +31,7 @@ type serveConfig struct {
 	demoPublic    bool
 	secureCookies bool
 	trustProxy    bool
+	checkpoints   checkpointFlags
 }
 
 func runServe(args []string, stdout, stderr io.Writer) int {
@@ -42,6 +43,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.demoPublic, "demo-public", envBool("DEMO_PUBLIC"), "allow --demo to listen beyond this machine; its passwords are public")
 	fs.BoolVar(&c.secureCookies, "secure-cookies", envBool("SECURE_COOKIES"), "send the session cookie only over HTTPS (set this behind TLS; env WHATMATTERS_SECURE_COOKIES)")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", envBool("TRUST_PROXY"), "take the client address from X-Forwarded-For (only behind your own proxy; env WHATMATTERS_TRUST_PROXY)")
+	c.checkpoints.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -73,6 +75,7 @@ func loopback(addr string) bool {
 }
 
 func serve(ctx context.Context, c serveConfig, log *slog.Logger, stdout io.Writer) error {
+	c.db.note = func(s string) { log.Warn(s) }
 	db, err := c.db.open(ctx)
 	if err != nil {
 		return err
@@ -94,6 +97,13 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger, stdout io.Write
 	pruneCtx, stopPruning := context.WithCancel(ctx)
 	defer stopPruning()
 	go account.PruneEvery(pruneCtx, db, 10*time.Minute, log.Info)
+	// Signed checkpoints of the audit trail, now, every few minutes and
+	// at shutdown (the deferred stop runs after requests have finished).
+	stopCheckpoints, err := c.checkpoints.start(ctx, db, c.db.dataDir, log)
+	if err != nil {
+		return err
+	}
+	defer stopCheckpoints()
 	httpx.TrustProxy = c.trustProxy
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {

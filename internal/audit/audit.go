@@ -3,13 +3,20 @@
 // attempt and every sign-in attempt.
 //
 // The trail is append-only (database triggers refuse UPDATE and DELETE) and
-// tamper-evident: each row carries a SHA-256 hash of its own fields and of
-// the row before it, so altering or removing any row breaks the chain from
-// that row on, and Verify names the first bad row.
+// tamper-evident: each row carries an HMAC-SHA256 of its own fields and of
+// the row before it, made with a chain key kept outside the database (see
+// SetChainKeys), so altering or removing a row breaks the chain from that
+// row on and someone who can write to the database but lacks the key
+// cannot mend it. Rows written before keyed chaining carry a plain SHA-256
+// hash and an empty KeyID. Signed checkpoints of the chain's length and
+// head, kept outside the database (checkpoint.go), catch what the chain
+// alone cannot: rows cut from the end, or a trail rewritten by someone who
+// also holds the key. Check names everything that is wrong.
 package audit
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -54,6 +61,7 @@ type Event struct {
 	Details   string
 	IP        string
 	RequestID string
+	KeyID     string // the chain key the row's HMAC was made with; "" for an older, plain SHA-256 row
 	PrevHash  string
 	Hash      string
 }
@@ -70,7 +78,12 @@ type Record struct {
 // Write appends one event inside the caller's transaction, so the change
 // and its audit row are committed together or not at all. Taking the row
 // lock on audit_head serialises writers, which keeps the chain linear.
+// Without a chain key (SetChainKeys) it refuses, and so does the change.
 func Write(ctx context.Context, q store.Querier, who Actor, r Record) error {
+	keys := current.Load()
+	if keys == nil {
+		return ErrNoChainKey
+	}
 	details := ""
 	if r.Details != nil {
 		b, err := json.Marshal(r.Details)
@@ -85,7 +98,7 @@ func Write(ctx context.Context, q store.Querier, who Actor, r Record) error {
 	e := Event{
 		At: store.Now(), AccountID: who.AccountID, Actor: who.Label, Action: r.Action,
 		Outcome: r.Outcome, PersonID: r.PersonID, Target: r.Target, Details: details,
-		IP: who.IP, RequestID: who.RequestID,
+		IP: who.IP, RequestID: who.RequestID, KeyID: keys.ID(),
 	}
 	if e.Actor == "" {
 		e.Actor = "anonymous"
@@ -95,12 +108,12 @@ func Write(ctx context.Context, q store.Querier, who Actor, r Record) error {
 	if err != nil {
 		return fmt.Errorf("audit: advance head: %w", err)
 	}
-	e.Hash = e.computeHash()
+	e.Hash = e.mac(keys.keys[0])
 	_, err = q.ExecContext(ctx, `INSERT INTO audit_events
-		(seq, at, account_id, actor, action, outcome, person_id, target, details, ip, request_id, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		(seq, at, account_id, actor, action, outcome, person_id, target, details, ip, request_id, key_id, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		e.Seq, e.At, store.NullIfEmpty(e.AccountID), e.Actor, e.Action, e.Outcome, store.NullIfEmpty(e.PersonID),
-		e.Target, e.Details, e.IP, e.RequestID, e.PrevHash, e.Hash)
+		e.Target, e.Details, e.IP, e.RequestID, e.KeyID, e.PrevHash, e.Hash)
 	if err != nil {
 		return fmt.Errorf("audit: insert: %w", err)
 	}
@@ -116,20 +129,36 @@ func WriteAlone(ctx context.Context, db *store.DB, who Actor, r Record) error {
 	return db.Tx(ctx, func(tx *sql.Tx) error { return Write(ctx, tx, who, r) })
 }
 
-// computeHash covers every field in a fixed order, each length-prefixed so
+// canonical lists every field in a fixed order, each length-prefixed so
 // that no two different rows can produce the same input.
-func (e Event) computeHash() string {
+func canonical(fields ...string) []byte {
 	var b strings.Builder
-	for _, f := range []string{
-		strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.AccountID, e.Actor,
-		e.Action, e.Outcome, e.PersonID, e.Target, e.Details, e.IP, e.RequestID, e.PrevHash,
-	} {
+	for _, f := range fields {
 		b.WriteString(strconv.Itoa(len(f)))
 		b.WriteByte(':')
 		b.WriteString(f)
 		b.WriteByte(';')
 	}
-	sum := sha256.Sum256([]byte(b.String()))
+	return []byte(b.String())
+}
+
+// mac is a keyed row's hash: HMAC-SHA256, under the chain key, of a
+// version label and the row's canonical content, which includes the key's
+// ID and the previous row's hash.
+func (e Event) mac(key []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write(canonical("whatmatters audit row v2",
+		strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.AccountID, e.Actor,
+		e.Action, e.Outcome, e.PersonID, e.Target, e.Details, e.IP, e.RequestID, e.KeyID, e.PrevHash))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// computeHash is the hash of rows written before keyed chaining: plain
+// SHA-256, which anyone can recompute. Kept only to check those rows.
+func (e Event) computeHash() string {
+	sum := sha256.Sum256(canonical(
+		strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.AccountID, e.Actor,
+		e.Action, e.Outcome, e.PersonID, e.Target, e.Details, e.IP, e.RequestID, e.PrevHash))
 	return hex.EncodeToString(sum[:])
 }
 

@@ -3,6 +3,10 @@
 // names a PostgreSQL server, a new database on it made from a migrated
 // template. The whole suite runs on both engines this way (`make check`
 // runs it twice).
+//
+// Importing it also sets a fixed audit chain key (TestChainKey), as the
+// program does at start from its key file, so that code under test can
+// write to the audit trail; a test may set keys of its own instead.
 package storetest
 
 import (
@@ -17,10 +21,20 @@ import (
 	"sync"
 	"testing"
 
-	"whatmatters/internal/store"
-
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"whatmatters/internal/audit"
+	"whatmatters/internal/store"
 )
+
+// TestChainKey is the audit chain key tests write with. It is public and
+// so protects nothing: for tests only.
+var TestChainKey = []byte("whatmatters test audit chain key, never for real use")
+
+func init() {
+	if audit.CurrentChainKeys() == nil {
+		audit.SetChainKeys(audit.NewChainKeys(TestChainKey))
+	}
+}
 
 // EnvPostgres names the environment variable holding the PostgreSQL server
 // the tests may use.

@@ -34,8 +34,8 @@ func env(name, def string) string {
 func checkSecretFiles(environ []string) error {
 	for _, kv := range environ {
 		name, path, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(name, "WHATMATTERS_") || !strings.HasSuffix(name, "_FILE") {
-			continue
+		if !strings.HasPrefix(name, "WHATMATTERS_") || !strings.HasSuffix(name, "_FILE") || path == "" {
+			continue // not ours, or set to nothing: as if unset
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {

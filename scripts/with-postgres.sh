@@ -29,8 +29,20 @@ settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 if [[ -n ${WHATMATTERS_PG_DURABLE:-${WHATMATTERS_BENCH_STORY_ROWS:-}} ]]; then
   settings=""
 fi
-if ! as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $settings -c max_connections=200" start >/dev/null; then
+# Another run may take the port between the probe above and the start
+# (two test runs side by side): try the next free port a few times.
+started=""
+for attempt in 1 2 3 4 5; do
+  if as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $settings -c max_connections=200" start >/dev/null; then
+    started=1
+    break
+  fi
+  grep -q "Address already in use" "$dir/log" 2>/dev/null || break
+  port=$((port + 1 + RANDOM % 50))
+  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+done
+if [ -z "$started" ]; then
   echo "PostgreSQL did not start:" >&2
   tail -n 30 "$dir/log" >&2 || true
   exit 1

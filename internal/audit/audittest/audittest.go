@@ -49,11 +49,16 @@ func Attack(t testing.TB, db *store.DB, fn func(tx *sql.Tx) error) {
 	t.Helper()
 	ctx := context.Background()
 	drops := []string{`DROP TRIGGER IF EXISTS audit_events_no_update`, `DROP TRIGGER IF EXISTS audit_events_no_delete`,
-		`DROP TRIGGER IF EXISTS audit_head_forward_only`, `DROP TRIGGER IF EXISTS audit_chain_no_update`}
+		`DROP TRIGGER IF EXISTS audit_head_forward_only`, `DROP TRIGGER IF EXISTS audit_head_no_delete`,
+		`DROP TRIGGER IF EXISTS audit_chain_no_update`, `DROP TRIGGER IF EXISTS audit_chain_no_delete`}
 	if db.Dialect == store.Postgres {
-		drops = []string{`DROP TRIGGER IF EXISTS audit_events_no_change ON audit_events`,
+		drops = []string{`DROP TRIGGER IF EXISTS audit_events_no_update ON audit_events`,
+			`DROP TRIGGER IF EXISTS audit_events_no_delete ON audit_events`,
+			`DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events`,
 			`DROP TRIGGER IF EXISTS audit_head_forward_only ON audit_head`,
-			`DROP TRIGGER IF EXISTS audit_chain_no_change ON audit_chain`}
+			`DROP TRIGGER IF EXISTS audit_head_no_delete ON audit_head`,
+			`DROP TRIGGER IF EXISTS audit_chain_no_update ON audit_chain`,
+			`DROP TRIGGER IF EXISTS audit_chain_no_delete ON audit_chain`}
 	}
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, s := range drops {

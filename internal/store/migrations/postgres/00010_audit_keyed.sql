@@ -32,13 +32,22 @@ $$ LANGUAGE plpgsql;
 -- +goose StatementEnd
 CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head
     FOR EACH ROW EXECUTE FUNCTION audit_head_forward_only();
-CREATE TRIGGER audit_head_no_delete BEFORE DELETE OR TRUNCATE ON audit_head
+-- Named and split as in SQLite, so the two schemas can be compared; the
+-- TRUNCATE triggers are PostgreSQL's alone (SQLite has no TRUNCATE).
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
     FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
-CREATE TRIGGER audit_chain_no_change BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_chain
+CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+CREATE TRIGGER audit_chain_no_update BEFORE UPDATE ON audit_chain
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+CREATE TRIGGER audit_chain_no_delete BEFORE DELETE ON audit_chain
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+CREATE TRIGGER audit_chain_no_truncate BEFORE TRUNCATE ON audit_chain
     FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
 
 -- +goose Down
 DROP TABLE audit_chain;
+DROP TRIGGER audit_head_no_truncate ON audit_head;
 DROP TRIGGER audit_head_no_delete ON audit_head;
 DROP TRIGGER audit_head_forward_only ON audit_head;
 DROP FUNCTION audit_head_forward_only();

@@ -106,7 +106,7 @@ func AccountForToken(ctx context.Context, db *store.DB, secret string) (*Account
 
 // RevokeToken stops a token working. Only its owner may revoke it.
 func RevokeToken(ctx context.Context, db *store.DB, s Subject, tokenID string) error {
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL`,
 			store.Now(), tokenID, s.Account.ID)
 		if err != nil {
@@ -117,6 +117,15 @@ func RevokeToken(ctx context.Context, db *store.DB, s Subject, tokenID string) e
 		}
 		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "token.revoke", Target: "api_token/" + tokenID})
 	})
+	if errors.Is(err, store.ErrNotFound) {
+		// Someone else's token, a revoked one, or none: refused, and the
+		// attempt is recorded.
+		if aerr := audit.WriteAlone(ctx, db, s.Actor, audit.Record{Action: "token.revoke", Outcome: audit.Denied,
+			Target: "api_token/" + audit.Short(strings.ToValidUTF8(tokenID, "?"))}); aerr != nil {
+			return aerr
+		}
+	}
+	return err
 }
 
 // Tokens lists an account's tokens, newest first.

@@ -266,3 +266,25 @@ func TestBadTokensAreThrottledAndCounted(t *testing.T) {
 		t.Errorf("100 bad tokens wrote %d audit rows; want at most 21", len(evs))
 	}
 }
+
+// Revoking someone else's token was refused without an audit row.
+func TestRevokingSomeoneElsesTokenIsAudited(t *testing.T) {
+	w, srv := setup(t)
+	tok, _, err := account.CreateToken(context.Background(), w.DB, audit.System, w.Alys.ID, "hers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	if resp, _ := sam.post("/account/tokens/"+tok.ID+"/revoke", url.Values{}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("revoking Alys's token as Sam: %d; want 404", resp.StatusCode)
+	}
+	var n int
+	if err := w.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM audit_events
+		WHERE action = 'token.revoke' AND outcome = 'denied' AND account_id = $1`, w.Sam.ID).Scan(&n); err != nil || n != 1 {
+		t.Errorf("refused revocations audited: %d (%v); want 1", n, err)
+	}
+	if list, _ := account.Tokens(context.Background(), w.DB.Read(), w.Alys.ID); len(list) != 1 || list[0].RevokedAt != nil {
+		t.Errorf("Alys's tokens after Sam's attempt: %+v", list)
+	}
+}

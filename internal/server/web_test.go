@@ -241,9 +241,20 @@ func TestCrossOriginPostRefused(t *testing.T) {
 	w, srv := setup(t)
 	b := newBrowser(t, srv)
 	b.signIn(w.Sam)
-	resp, _ := b.send("POST", "/people/"+w.Helen.ID+"/edit", editForm(w.Helen, "1"), "Sec-Fetch-Site", "cross-site")
+	b.get("/language/cy?next=/")
+	resp, body := b.send("POST", "/people/"+w.Helen.ID+"/edit", editForm(w.Helen, "1"), "Sec-Fetch-Site", "cross-site")
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("cross-site POST: %d, want 403", resp.StatusCode)
+	}
+	// The refusal is the service's own page in the person's language (it
+	// was Go's plain English text), and it is audited against the person.
+	if !strings.Contains(body, `lang="cy"`) || !strings.Contains(body, "govuk-heading-l") {
+		t.Errorf("cross-site refusal is not the service's Welsh page: %.200q", body)
+	}
+	var n int
+	if err := w.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM audit_events
+		WHERE action = 'request.cross_origin' AND outcome = 'denied' AND person_id = $1`, w.Helen.ID).Scan(&n); err != nil || n != 1 {
+		t.Errorf("cross-site refusals audited against Helen: %d (%v); want 1", n, err)
 	}
 }
 

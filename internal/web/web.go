@@ -12,14 +12,17 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
 	"whatmatters/internal/account"
+	"whatmatters/internal/audit"
 	"whatmatters/internal/demo"
 	"whatmatters/internal/httpx"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 //go:embed static
@@ -133,6 +136,19 @@ func (s *Shell) health(w http.ResponseWriter, r *http.Request) {
 // crossOrigin refuses a cross-site form post with the service's own page,
 // in the person's language, rather than Go's plain-text message.
 func (s *Shell) crossOrigin(w http.ResponseWriter, r *http.Request) {
+	// Audited like any refusal, with the person the address names, if any:
+	// a forged post against a record is something its owner should see.
+	rec := audit.Record{Action: "request.cross_origin", Outcome: audit.Denied, Target: audit.Short(strings.ToValidUTF8(r.URL.Path, "?")),
+		Details: map[string]string{"origin": audit.Short(r.Header.Get("Origin"))}}
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/people/"); ok {
+		if id, _, _ := strings.Cut(rest, "/"); valid.IsID(id) {
+			rec.PersonID = id
+		}
+	}
+	if err := audit.WriteAlone(r.Context(), s.DB, audit.Actor{IP: httpx.ClientIP(r), RequestID: httpx.RequestIDFrom(r.Context())}, rec); err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
 	v := s.NewView(r, "error.forbidden.title")
 	v.Data = "error.cross_origin.body"
 	s.Render(w, r, http.StatusForbidden, s.errorTpl, "error", v)

@@ -78,7 +78,7 @@ func (s *Pages) attachment(w http.ResponseWriter, r *http.Request, op *access.Op
 	h := w.Header()
 	h.Set("Content-Type", a.ContentType)
 	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": a.Filename}))
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; sandbox")
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'none'")
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Length", strconv.Itoa(len(a.Data)))
 	_, _ = w.Write(a.Data)

@@ -31,11 +31,11 @@ func (a *API) Decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	switch {
 	case errors.As(err, &typeErr):
 		a.Problem(w, r, http.StatusBadRequest, "A member has the wrong type.",
-			[]FieldIssue{{"#/" + strings.ReplaceAll(typeErr.Field, ".", "/"), "Must be a " + typeErr.Type.String() + ", not a JSON " + typeErr.Value}})
+			[]FieldIssue{{Pointer: "#/" + strings.ReplaceAll(typeErr.Field, ".", "/"), Detail: "Must be a " + typeErr.Type.String() + ", not a JSON " + typeErr.Value}})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		a.Problem(w, r, http.StatusBadRequest, "The body has a member this endpoint does not know.",
-			[]FieldIssue{{"#/" + field, "Unknown member: remove it, or check its spelling against the OpenAPI document"}})
+			[]FieldIssue{{Pointer: "#/" + field, Detail: "Unknown member: remove it, or check its spelling against the OpenAPI document"}})
 	default:
 		a.Problem(w, r, http.StatusBadRequest, "The body must be one JSON object: "+err.Error(), nil)
 	}

@@ -47,32 +47,31 @@ func (a *Address) normalise() error {
 	a.Postcode = NormalisePostcode(a.Postcode)
 	a.FromDate, a.ToDate = strings.TrimSpace(a.FromDate), strings.TrimSpace(a.ToDate)
 	var ps valid.Problems
-	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if !slices.Contains(AddressKinds, a.Kind) {
-		add("kind", "Choose what kind of address this is")
+		ps.Add("kind", "address.kind.required")
 	}
 	switch {
 	case a.Lines == "":
-		add("lines", "Enter the address")
-	case len([]rune(a.Lines)) > 500:
-		add("lines", "Keep the address to 500 characters or fewer")
+		ps.Add("lines", "address.lines.required")
+	case len([]rune(a.Lines)) > MaxAddressLines:
+		ps.Add("lines", "address.lines.too_long", MaxAddressLines)
 	}
 	if a.Postcode != "" && !postcodePattern.MatchString(a.Postcode) {
-		add("postcode", "Enter a real postcode, like CF10 1AA")
+		ps.Add("postcode", "address.postcode.real")
 	}
-	for field, v := range map[string]string{"from_date": a.FromDate, "to_date": a.ToDate} {
-		if v != "" && !validDate(v) {
-			add(field, "Enter a real date, like 2026-11-23")
+	for _, d := range []struct{ field, v string }{{"from_date", a.FromDate}, {"to_date", a.ToDate}} {
+		if d.v != "" && !validDate(d.v) {
+			ps.Add(d.field, "valid.date.real")
 		}
 	}
 	if a.FromDate != "" && a.ToDate != "" && a.ToDate < a.FromDate {
-		add("to_date", "The end date must be after the start date")
+		ps.Add("to_date", "address.to_date.before_from")
 	}
-	if len(ps) > 0 {
-		return ps
-	}
-	return nil
+	return ps.Err()
 }
+
+// MaxAddressLines bounds the address above the postcode.
+const MaxAddressLines = 500
 
 // AddAddress records an address for a person the subject may see.
 func AddAddress(ctx context.Context, db *store.DB, op *access.Opened, a *Address) error {

@@ -149,5 +149,5 @@ func TestEntryAndFilesSavedTogether(t *testing.T) {
 
 func isProblem(err error, want *valid.FieldError) bool {
 	var ps valid.Problems
-	return errors.As(err, &ps) && len(ps) == 1 && ps[0] == want
+	return errors.As(err, &ps) && len(ps) == 1 && errors.Is(ps[0], want)
 }

@@ -32,6 +32,13 @@ var outcomeStatuses = []string{"working_on_it", "achieved", "maintained", "no_lo
 // normal part of the story, not a failure.
 var movements = []string{"further_away", "no_change", "closer", "achieved"}
 
+// MaxStatement is the longest an outcome may be: the detail belongs in
+// the story. MaxNote bounds why it matters and a progress note.
+const (
+	MaxStatement = 500
+	MaxNote      = 2000
+)
+
 // Outcome is something the person wants, in the words of whoever said it.
 type Outcome struct {
 	ID              string     `json:"id"`
@@ -70,35 +77,31 @@ func (o *Outcome) normalise() error {
 		o.Status = "working_on_it"
 	}
 	var ps valid.Problems
-	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	switch {
 	case o.Statement == "":
-		add("statement", "Write the outcome in the words of whoever said it")
-	case len([]rune(o.Statement)) > 500:
-		add("statement", "Keep the outcome to 500 characters or fewer: the detail belongs in the story")
+		ps.Add("statement", "outcome.statement.required")
+	case len([]rune(o.Statement)) > MaxStatement:
+		ps.Add("statement", "outcome.statement.too_long", MaxStatement)
 	}
 	if !slices.Contains([]string{OutcomeChange, OutcomeMaintain, OutcomeProcess}, o.Kind) {
-		add("kind", "Choose whether this is about a change, keeping something going, or how support is given")
+		ps.Add("kind", "outcome.kind.required")
 	}
 	if !slices.Contains(expressers, o.ExpressedBy) {
-		add("expressed_by", "Choose who said this")
+		ps.Add("expressed_by", "outcome.expressed_by.required")
 	}
 	if o.ExpressedBy != "" && o.ExpressedBy != "person" && o.ExpressedByName == "" {
-		add("expressed_by_name", "Give the name of the person who said this")
+		ps.Add("expressed_by_name", "outcome.expressed_by_name.required")
 	}
 	if o.ExpressedBy == "worker" && o.OnBehalfReason == "" {
-		add("on_behalf_reason", "Say why the person could not express this themselves")
+		ps.Add("on_behalf_reason", "outcome.on_behalf_reason.required")
 	}
 	if !slices.Contains(outcomeStatuses, o.Status) {
-		add("status", "Choose a status")
+		ps.Add("status", "outcome.status.required")
 	}
-	if len([]rune(o.WhyItMatters)) > 2000 {
-		add("why_it_matters", "Keep why it matters to 2000 characters or fewer")
+	if len([]rune(o.WhyItMatters)) > MaxNote {
+		ps.Add("why_it_matters", "outcome.why_it_matters.too_long", MaxNote)
 	}
-	if len(ps) > 0 {
-		return ps
-	}
-	return nil
+	return ps.Err()
 }
 
 // AddOutcome records a new outcome for a person the subject may see.
@@ -163,17 +166,16 @@ func UpdateOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outc
 func AddProgress(ctx context.Context, db *store.DB, op *access.Opened, p *Progress) error {
 	p.Note, p.Contributors, p.OnDate = strings.TrimSpace(p.Note), strings.TrimSpace(p.Contributors), strings.TrimSpace(p.OnDate)
 	var ps valid.Problems
-	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if d, err := time.Parse("2006-01-02", p.OnDate); err != nil {
-		add("on_date", "Enter the date as a real date, like 2026-11-23")
+		ps.Add("on_date", "valid.date.real")
 	} else if d.After(time.Now().Add(24 * time.Hour)) {
-		add("on_date", "The date must not be in the future")
+		ps.Add("on_date", "progress.on_date.future")
 	}
 	if !slices.Contains(movements, p.Movement) {
-		add("movement", "Choose how things have moved: further away, no change, closer, or achieved")
+		ps.Add("movement", "progress.movement.required")
 	}
-	if len([]rune(p.Note)) > 2000 {
-		add("note", "Keep the note to 2000 characters or fewer")
+	if len([]rune(p.Note)) > MaxNote {
+		ps.Add("note", "progress.note.too_long", MaxNote)
 	}
 	if len(ps) > 0 {
 		return ps

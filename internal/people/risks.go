@@ -40,32 +40,28 @@ func (r *RiskAgreement) normalise() error {
 		*f = strings.TrimSpace(*f)
 	}
 	var ps valid.Problems
-	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if r.WantsTo == "" {
-		add("wants_to", "Say what the person wants to do")
+		ps.Add("wants_to", "risk.wants_to.required")
 	}
 	if r.Risk == "" {
-		add("risk", "Describe the risk")
+		ps.Add("risk", "risk.risk.required")
 	}
 	if !slices.Contains(levels, r.Likelihood) {
-		add("likelihood", "Choose how likely it is: low, medium or high")
+		ps.Add("likelihood", "risk.likelihood.required")
 	}
 	if !slices.Contains(levels, r.Impact) {
-		add("impact", "Choose how serious it would be: low, medium or high")
+		ps.Add("impact", "risk.impact.required")
 	}
 	if r.PersonsView == "" {
-		add("persons_view", "Write the person's own view, in their words")
+		ps.Add("persons_view", "risk.persons_view.required")
 	}
 	if r.AgreedBy == "" {
-		add("agreed_by", "Say who agreed this")
+		ps.Add("agreed_by", "risk.agreed_by.required")
 	}
 	if _, err := time.Parse("2006-01-02", r.ReviewOn); err != nil {
-		add("review_on", "Enter the review date as a real date, like 2027-02-23")
+		ps.Add("review_on", "valid.date.real")
 	}
-	if len(ps) > 0 {
-		return ps
-	}
-	return nil
+	return ps.Err()
 }
 
 // AddRiskAgreement records a positive risk agreement.

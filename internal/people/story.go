@@ -50,20 +50,19 @@ func (e *Entry) Current() bool { return e.SupersededBy == "" && e.RemovedAt == n
 func (e *Entry) normalise() error {
 	e.Place, e.Who, e.Body = strings.TrimSpace(e.Place), strings.TrimSpace(e.Who), strings.TrimSpace(e.Body)
 	var ps valid.Problems
-	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if !slices.Contains(EntryKinds, e.Kind) {
-		add("kind", "Choose what kind of entry this is")
+		ps.Add("kind", "story.kind.required")
 	}
 	if e.OccurredAt.IsZero() {
-		add("occurred_at", "Enter when it happened")
+		ps.Add("occurred_at", "story.occurred_at.required")
 	} else if e.OccurredAt.After(time.Now().Add(time.Hour)) {
-		add("occurred_at", "When it happened must not be in the future")
+		ps.Add("occurred_at", "story.occurred_at.future")
 	}
 	switch {
 	case e.Body == "":
-		add("body", "Write what happened")
+		ps.Add("body", "story.body.required")
 	case len([]rune(e.Body)) > MaxEntryBody:
-		add("body", fmt.Sprintf("An entry must be %d characters or fewer: split it, or attach the document", MaxEntryBody))
+		ps.Add("body", "story.body.too_long", MaxEntryBody)
 	}
 	if len(ps) > 0 {
 		return ps
@@ -116,7 +115,7 @@ func insertEntry(ctx context.Context, tx *sql.Tx, dialect store.Dialect, s accou
 		var owner string
 		err := tx.QueryRowContext(ctx, `SELECT person_id FROM outcomes WHERE id = $1`, oid).Scan(&owner)
 		if err != nil || owner != e.PersonID {
-			return valid.Problems{{Field: "outcome_ids", Code: "Choose outcomes from this person's own record"}}
+			return valid.Problems{valid.New("outcome_ids", "story.outcome_ids.not_own")}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO story_entry_outcomes (entry_id, outcome_id) VALUES ($1, $2)`, e.ID, oid); err != nil {
 			return fmt.Errorf("people: link entry to outcome: %w", err)
@@ -136,7 +135,7 @@ func CorrectEntry(ctx context.Context, db *store.DB, op *access.Opened, oldID st
 		return err
 	}
 	if reason == "" {
-		return valid.Problems{{Field: "correction_reason", Code: "Say why the entry is being corrected"}}
+		return valid.Problems{valid.New("correction_reason", "story.correction_reason.required")}
 	}
 	return access.Change(ctx, db, op, access.PartStory, func(tx *sql.Tx) (audit.Record, error) {
 		old, err := ownEntry(ctx, tx, op, oldID)
@@ -163,7 +162,7 @@ func CorrectEntry(ctx context.Context, db *store.DB, op *access.Opened, oldID st
 func RemoveEntry(ctx context.Context, db *store.DB, op *access.Opened, id, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return valid.Problems{{Field: "removed_reason", Code: "Say why the entry is being removed"}}
+		return valid.Problems{valid.New("removed_reason", "story.removed_reason.required")}
 	}
 	return access.Change(ctx, db, op, access.PartStory, func(tx *sql.Tx) (audit.Record, error) {
 		old, err := ownEntry(ctx, tx, op, id)

@@ -39,36 +39,31 @@ func (s *Strength) NeedsFreshLook(today time.Time) bool {
 func (s *Strength) normalise() error {
 	s.Strength, s.Meaning, s.NamedBy = strings.TrimSpace(s.Strength), strings.TrimSpace(s.Meaning), strings.TrimSpace(s.NamedBy)
 	var ps valid.Problems
-	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
-	if s.Strength == "" || len([]rune(s.Strength)) > 300 {
-		add("strength", "Describe the strength in 300 characters or fewer")
+	switch {
+	case s.Strength == "":
+		ps.Add("strength", "strength.strength.required")
+	case len([]rune(s.Strength)) > MaxStrength:
+		ps.Add("strength", "strength.strength.too_long", MaxStrength)
 	}
 	if s.Meaning == "" {
-		add("meaning", "Say what difference this strength makes to the person's life")
+		ps.Add("meaning", "strength.meaning.required")
 	}
 	if s.NamedBy == "" {
-		add("named_by", "Say who named this strength")
+		ps.Add("named_by", "strength.named_by.required")
 	}
-	if problem := pastDate(s.LastConfirmedOn); problem != "" {
-		add("last_confirmed_on", problem)
-	}
-	if len(ps) > 0 {
-		return ps
-	}
-	return nil
-}
-
-// pastDate checks a YYYY-MM-DD date that must not be in the future.
-func pastDate(v string) string {
-	d, err := time.Parse("2006-01-02", v)
+	d, err := time.Parse("2006-01-02", s.LastConfirmedOn)
 	switch {
 	case err != nil:
-		return "Enter a real date, like 2026-11-23"
+		ps.Add("last_confirmed_on", "valid.date.real")
 	case d.After(time.Now().Add(24 * time.Hour)):
-		return "The date must not be in the future"
+		ps.Add("last_confirmed_on", "strength.last_confirmed_on.future")
 	}
-	return ""
+	return ps.Err()
 }
+
+// MaxStrength is the longest a strength may be: a phrase, with its
+// meaning beside it.
+const MaxStrength = 300
 
 // AddStrength records a strength for a person the subject may see.
 func AddStrength(ctx context.Context, db *store.DB, op *access.Opened, st *Strength) error {

@@ -272,6 +272,14 @@ func TestBreakGlass(t *testing.T) {
 	if resp.StatusCode != 422 || !strings.Contains(body, `href="#reason"`) || !strings.Contains(body, "943 476 5919") {
 		t.Errorf("short reason: %d", resp.StatusCode)
 	}
+	// A mistyped NHS number is a problem with that box, in the page's
+	// language, with what was typed kept.
+	b.get("/language/cy?next=/")
+	resp, body = b.post("/break-glass", url.Values{"nhs_number": {"943 476 5918"}, "reason": {"Called to A&E, she cannot tell us her medication"}})
+	if resp.StatusCode != 422 || !strings.Contains(body, `href="#nhs_number"`) || !strings.Contains(body, "Nid yw hwn yn rhif GIG dilys") || !strings.Contains(body, `value="943 476 5918"`) {
+		t.Errorf("mistyped NHS number: %d\n%s", resp.StatusCode, body)
+	}
+	b.get("/language/en?next=/")
 	resp, _ = b.post("/break-glass", url.Values{"nhs_number": {"943 476 5919"}, "reason": {"Called to A&E, she cannot tell us her medication"}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/people/"+w.Helen.ID {
 		t.Fatalf("break glass: %d to %q", resp.StatusCode, resp.Header.Get("Location"))

@@ -143,10 +143,10 @@ func FromDate(d Date) DateInput {
 }
 
 // Parse checks the three boxes and returns the date, or a field error on
-// field with one of the shared codes: date.required (when required and
-// blank), date.missing_part (say which), date.real (not a real date) or
-// date.year_four (a two-digit year). A blank input that is not required
-// is the zero Date.
+// field with one of the shared codes: valid.date.required (when required
+// and blank), valid.date.missing_day, _month or _year, valid.date.real
+// (not a real date) or valid.date.year_four (a two-digit year). A blank
+// input that is not required is the zero Date.
 func (in DateInput) Parse(field string, required bool) (Date, *FieldError) {
 	day, month, year := strings.TrimSpace(in.Day), strings.TrimSpace(in.Month), strings.TrimSpace(in.Year)
 	if day == "" && month == "" && year == "" {
@@ -155,10 +155,13 @@ func (in DateInput) Parse(field string, required bool) (Date, *FieldError) {
 		}
 		return Date{}, nil
 	}
-	for _, part := range []struct{ v, name string }{{day, "day"}, {month, "month"}, {year, "year"}} {
-		if part.v == "" {
-			return Date{}, New(field, "valid.date.missing_"+part.name)
-		}
+	switch {
+	case day == "":
+		return Date{}, New(field, "valid.date.missing_day")
+	case month == "":
+		return Date{}, New(field, "valid.date.missing_month")
+	case year == "":
+		return Date{}, New(field, "valid.date.missing_year")
 	}
 	d, e1 := strconv.Atoi(day)
 	m, e2 := strconv.Atoi(month)

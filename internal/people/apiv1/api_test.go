@@ -199,12 +199,16 @@ func TestPatchPerson(t *testing.T) {
 	if resp.StatusCode != 400 {
 		t.Fatalf("bad PATCH: %d %v", resp.StatusCode, body)
 	}
-	pointers := map[string]bool{}
+	pointers := map[string]string{}
 	for _, e := range body["errors"].([]any) {
-		pointers[e.(map[string]any)["pointer"].(string)] = true
+		issue := e.(map[string]any)
+		pointers[issue["pointer"].(string)] = issue["code"].(string) + ": " + issue["detail"].(string)
 	}
-	if !pointers["#/nhs_number"] || !pointers["#/date_of_birth"] || len(pointers) != 2 {
-		t.Errorf("field paths %v, want #/nhs_number and #/date_of_birth", pointers)
+	// Each problem carries its code, the same in every language, and
+	// its English words.
+	if pointers["#/nhs_number"] != "person.nhs_number.check: This is not a valid NHS number: check each digit against the card or letter" ||
+		pointers["#/date_of_birth"] != "person.date_of_birth.future: Date of birth must be in the past" || len(pointers) != 2 {
+		t.Errorf("field problems %v, want #/nhs_number and #/date_of_birth with their codes and words", pointers)
 	}
 
 	resp, body = sam.do("PATCH", path, `{"prefered_name":"Nell"}`, "If-Match", `"1"`)

@@ -65,7 +65,7 @@ func (s *Pages) correctEntry(w http.ResponseWriter, r *http.Request, op *access.
 		OutcomeIDs: old.OutcomeIDs}
 	when, ok := parseWhen(v.Form["date"], v.Form["time"])
 	if !ok {
-		v.Problems(valid.Problems{{Field: "date", Code: "Enter a real date, like 2026-11-23"}})
+		v.Problems(valid.New("date", "story.error.when"))
 		s.render(w, r, http.StatusUnprocessableEntity, "change", v)
 		return
 	}

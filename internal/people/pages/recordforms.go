@@ -256,7 +256,7 @@ func (s *Pages) entry(w http.ResponseWriter, r *http.Request, op *access.Opened,
 	// Check the file before saving anything, so a refused file leaves no
 	// entry without it.
 	if tooBig {
-		v.Problems(valid.Problems{people.ErrAttachmentTooLarge})
+		v.Problems(people.AttachmentTooLarge())
 	} else if file != nil {
 		v.Problems(people.CheckAttachment(file))
 	}

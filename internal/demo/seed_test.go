@@ -264,17 +264,17 @@ type story struct {
 	outcomes, setbacks int // at least
 	strengths, risks   int // at least
 	relationships      int // at least
-	kinds              []string
+	kinds              []people.OutcomeKind
 }
 
 var stories = []story{
-	{"Helen", "Marsh", 1, 1, 1, 1, 2, []string{people.OutcomeMaintain}},
-	{"Rhodri", "Price", 1, 1, 1, 0, 1, []string{people.OutcomeChange}},
-	{"Hugh", "Ellis", 1, 1, 1, 0, 1, []string{people.OutcomeProcess}},
-	{"David", "Britton", 2, 1, 1, 1, 1, []string{people.OutcomeChange, people.OutcomeMaintain}},
-	{"Francis", "Doyle", 1, 0, 1, 0, 1, []string{people.OutcomeProcess}},
-	{"Geoffrey", "Young", 2, 1, 1, 0, 1, []string{people.OutcomeProcess, people.OutcomeMaintain}},
-	{"Margaret", "Exton", 1, 1, 2, 1, 2, []string{people.OutcomeChange}},
+	{"Helen", "Marsh", 1, 1, 1, 1, 2, []people.OutcomeKind{people.OutcomeMaintain}},
+	{"Rhodri", "Price", 1, 1, 1, 0, 1, []people.OutcomeKind{people.OutcomeChange}},
+	{"Hugh", "Ellis", 1, 1, 1, 0, 1, []people.OutcomeKind{people.OutcomeProcess}},
+	{"David", "Britton", 2, 1, 1, 1, 1, []people.OutcomeKind{people.OutcomeChange, people.OutcomeMaintain}},
+	{"Francis", "Doyle", 1, 0, 1, 0, 1, []people.OutcomeKind{people.OutcomeProcess}},
+	{"Geoffrey", "Young", 2, 1, 1, 0, 1, []people.OutcomeKind{people.OutcomeProcess, people.OutcomeMaintain}},
+	{"Margaret", "Exton", 1, 1, 2, 1, 2, []people.OutcomeKind{people.OutcomeChange}},
 }
 
 func TestStoriesAreRich(t *testing.T) {
@@ -290,7 +290,7 @@ func TestStoriesAreRich(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		setbacks, kinds := 0, map[string]bool{}
+		setbacks, kinds := 0, map[people.OutcomeKind]bool{}
 		for _, o := range outcomes {
 			kinds[o.Kind] = true
 			for _, p := range o.Progress {

@@ -15,18 +15,29 @@ import (
 	"whatmatters/internal/valid"
 )
 
-// AddressKinds are the kinds of address a person may have.
-var AddressKinds = []string{"home", "care_home", "correspondence", "temporary"}
+// AddressKind is what an address is to the person.
+type AddressKind string
+
+// The kinds of address a person may have.
+const (
+	AddressHome           AddressKind = "home"
+	AddressCareHome       AddressKind = "care_home"
+	AddressCorrespondence AddressKind = "correspondence" // where letters go, if not home
+	AddressTemporary      AddressKind = "temporary"
+)
+
+// AddressKinds are the kinds, in the order a form offers them.
+var AddressKinds = []AddressKind{AddressHome, AddressCareHome, AddressCorrespondence, AddressTemporary}
 
 // Address is where a person lives or gets letters, for a time.
 type Address struct {
-	ID       string `json:"id"`
-	PersonID string `json:"person_id"`
-	Kind     string `json:"kind"`
-	Lines    string `json:"lines"` // the address above the postcode, one line per line
-	Postcode string `json:"postcode"`
-	FromDate string `json:"from_date,omitempty"` // YYYY-MM-DD
-	ToDate   string `json:"to_date,omitempty"`
+	ID       string      `json:"id"`
+	PersonID string      `json:"person_id"`
+	Kind     AddressKind `json:"kind"`
+	Lines    string      `json:"lines"` // the address above the postcode, one line per line
+	Postcode string      `json:"postcode"`
+	FromDate string      `json:"from_date,omitempty"` // YYYY-MM-DD
+	ToDate   string      `json:"to_date,omitempty"`
 }
 
 // A UK postcode: outward code, space, inward code (GOV.UK's pattern).

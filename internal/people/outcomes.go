@@ -15,22 +15,64 @@ import (
 	"whatmatters/internal/valid"
 )
 
+// OutcomeKind is what an outcome is about. Its value is what is stored
+// and what the API and forms send.
+type OutcomeKind string
+
 // Kinds of personal outcome.
 const (
-	OutcomeChange   = "change"   // e.g. walk outdoors again
-	OutcomeMaintain = "maintain" // e.g. keep walking to the river every day
-	OutcomeProcess  = "process"  // how I want to be supported
+	OutcomeChange   OutcomeKind = "change"   // e.g. walk outdoors again
+	OutcomeMaintain OutcomeKind = "maintain" // e.g. keep walking to the river every day
+	OutcomeProcess  OutcomeKind = "process"  // how I want to be supported
 )
 
-// Who expressed an outcome.
-var expressers = []string{"person", "relative", "advocate", "carer", "worker"}
+// OutcomeKinds are the kinds, in the order a form offers them.
+var OutcomeKinds = []OutcomeKind{OutcomeChange, OutcomeMaintain, OutcomeProcess}
+
+// Expresser is who expressed an outcome.
+type Expresser string
+
+// Who may express an outcome: the person, or someone on their behalf.
+const (
+	ExpressedByPerson   Expresser = "person"
+	ExpressedByRelative Expresser = "relative"
+	ExpressedByAdvocate Expresser = "advocate"
+	ExpressedByCarer    Expresser = "carer"
+	ExpressedByWorker   Expresser = "worker" // only when the person could not: a reason is required
+)
+
+// Expressers are who may express an outcome, in the order a form offers them.
+var Expressers = []Expresser{ExpressedByPerson, ExpressedByRelative, ExpressedByAdvocate, ExpressedByCarer, ExpressedByWorker}
+
+// OutcomeStatus is where an outcome stands.
+type OutcomeStatus string
 
 // Outcome statuses.
-var outcomeStatuses = []string{"working_on_it", "achieved", "maintained", "no_longer_wanted"}
+const (
+	StatusWorkingOnIt    OutcomeStatus = "working_on_it"
+	StatusAchieved       OutcomeStatus = "achieved"
+	StatusMaintained     OutcomeStatus = "maintained"
+	StatusNoLongerWanted OutcomeStatus = "no_longer_wanted"
+)
 
-// Movements recorded in progress entries. "further_away" is a setback: a
-// normal part of the story, not a failure.
-var movements = []string{"further_away", "no_change", "closer", "achieved"}
+// OutcomeStatuses are the statuses, in the order a form offers them.
+var OutcomeStatuses = []OutcomeStatus{StatusWorkingOnIt, StatusAchieved, StatusMaintained, StatusNoLongerWanted}
+
+// Movement is how things moved at a step of progress.
+type Movement string
+
+// Movements recorded in progress entries. MovementFurtherAway is a
+// setback: a normal part of the story, not a failure.
+const (
+	MovementFurtherAway Movement = "further_away"
+	MovementNoChange    Movement = "no_change"
+	MovementCloser      Movement = "closer"
+	MovementAchieved    Movement = "achieved"
+)
+
+// Movements are the movements, from furthest away to achieved: the order
+// a form offers them and the progress chart climbs.
+var Movements = []Movement{MovementFurtherAway, MovementNoChange, MovementCloser, MovementAchieved}
 
 // MaxStatement is the longest an outcome may be: the detail belongs in
 // the story. MaxNote bounds why it matters and a progress note.
@@ -41,21 +83,21 @@ const (
 
 // Outcome is something the person wants, in the words of whoever said it.
 type Outcome struct {
-	ID              string     `json:"id"`
-	PersonID        string     `json:"person_id"`
-	Statement       string     `json:"statement"`
-	Kind            string     `json:"kind"`
-	ExpressedBy     string     `json:"expressed_by"`
-	ExpressedByName string     `json:"expressed_by_name,omitempty"`
-	OnBehalfReason  string     `json:"on_behalf_reason,omitempty"`
-	WhyItMatters    string     `json:"why_it_matters,omitempty"`
-	Status          string     `json:"status"`
-	Version         int        `json:"version"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
-	Progress        []Progress `json:"progress,omitempty"`
-	StrengthIDs     []string   `json:"strength_ids,omitempty"` // strengths it builds on
-	RiskIDs         []string   `json:"risk_ids,omitempty"`     // risk agreements that go with it
+	ID              string        `json:"id"`
+	PersonID        string        `json:"person_id"`
+	Statement       string        `json:"statement"`
+	Kind            OutcomeKind   `json:"kind"`
+	ExpressedBy     Expresser     `json:"expressed_by"`
+	ExpressedByName string        `json:"expressed_by_name,omitempty"`
+	OnBehalfReason  string        `json:"on_behalf_reason,omitempty"`
+	WhyItMatters    string        `json:"why_it_matters,omitempty"`
+	Status          OutcomeStatus `json:"status"`
+	Version         int           `json:"version"`
+	CreatedAt       time.Time     `json:"created_at"`
+	UpdatedAt       time.Time     `json:"updated_at"`
+	Progress        []Progress    `json:"progress,omitempty"`
+	StrengthIDs     []string      `json:"strength_ids,omitempty"` // strengths it builds on
+	RiskIDs         []string      `json:"risk_ids,omitempty"`     // risk agreements that go with it
 }
 
 // Progress is one dated step on the way to an outcome.
@@ -63,7 +105,7 @@ type Progress struct {
 	ID           string    `json:"id"`
 	OutcomeID    string    `json:"outcome_id"`
 	OnDate       string    `json:"on_date"` // YYYY-MM-DD
-	Movement     string    `json:"movement"`
+	Movement     Movement  `json:"movement"`
 	Note         string    `json:"note"`
 	Contributors string    `json:"contributors"` // who helped: the person, family, a physiotherapist…
 	CreatedAt    time.Time `json:"created_at"`
@@ -74,7 +116,7 @@ func (o *Outcome) normalise() error {
 		*f = strings.TrimSpace(*f)
 	}
 	if o.Status == "" {
-		o.Status = "working_on_it"
+		o.Status = StatusWorkingOnIt
 	}
 	var ps valid.Problems
 	switch {
@@ -83,19 +125,19 @@ func (o *Outcome) normalise() error {
 	case len([]rune(o.Statement)) > MaxStatement:
 		ps.Add("statement", "outcome.statement.too_long", MaxStatement)
 	}
-	if !slices.Contains([]string{OutcomeChange, OutcomeMaintain, OutcomeProcess}, o.Kind) {
+	if !slices.Contains(OutcomeKinds, o.Kind) {
 		ps.Add("kind", "outcome.kind.required")
 	}
-	if !slices.Contains(expressers, o.ExpressedBy) {
+	if !slices.Contains(Expressers, o.ExpressedBy) {
 		ps.Add("expressed_by", "outcome.expressed_by.required")
 	}
-	if o.ExpressedBy != "" && o.ExpressedBy != "person" && o.ExpressedByName == "" {
+	if o.ExpressedBy != "" && o.ExpressedBy != ExpressedByPerson && o.ExpressedByName == "" {
 		ps.Add("expressed_by_name", "outcome.expressed_by_name.required")
 	}
-	if o.ExpressedBy == "worker" && o.OnBehalfReason == "" {
+	if o.ExpressedBy == ExpressedByWorker && o.OnBehalfReason == "" {
 		ps.Add("on_behalf_reason", "outcome.on_behalf_reason.required")
 	}
-	if !slices.Contains(outcomeStatuses, o.Status) {
+	if !slices.Contains(OutcomeStatuses, o.Status) {
 		ps.Add("status", "outcome.status.required")
 	}
 	if len([]rune(o.WhyItMatters)) > MaxNote {
@@ -171,7 +213,7 @@ func AddProgress(ctx context.Context, db *store.DB, op *access.Opened, p *Progre
 	} else if d.After(time.Now().Add(24 * time.Hour)) {
 		ps.Add("on_date", "progress.on_date.future")
 	}
-	if !slices.Contains(movements, p.Movement) {
+	if !slices.Contains(Movements, p.Movement) {
 		ps.Add("movement", "progress.movement.required")
 	}
 	if len([]rune(p.Note)) > MaxNote {

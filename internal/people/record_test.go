@@ -208,7 +208,7 @@ func TestOutcomeWithSetback(t *testing.T) {
 	}
 	var dates []string
 	for _, p := range list[0].Progress {
-		dates = append(dates, p.OnDate+" "+p.Movement)
+		dates = append(dates, p.OnDate+" "+string(p.Movement))
 	}
 	want := []string{"2026-09-01 closer", "2026-09-15 closer", "2026-10-01 further_away"}
 	if len(dates) != 3 || dates[0] != want[0] || dates[1] != want[1] || dates[2] != want[2] {

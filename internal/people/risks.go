@@ -22,8 +22,8 @@ type RiskAgreement struct {
 	PersonID    string `json:"person_id"`
 	WantsTo     string `json:"wants_to"` // what the person wants to do
 	Risk        string `json:"risk"`
-	Likelihood  string `json:"likelihood"` // low, medium, high
-	Impact      string `json:"impact"`     // low, medium, high
+	Likelihood  Level  `json:"likelihood"`
+	Impact      Level  `json:"impact"`
 	Mitigation  string `json:"mitigation"` // how strengths and people around them reduce it
 	PersonsView string `json:"persons_view"`
 	AgreedBy    string `json:"agreed_by"`
@@ -33,7 +33,18 @@ type RiskAgreement struct {
 	PersonName string `json:"person_name,omitempty"`
 }
 
-var levels = []string{"low", "medium", "high"}
+// Level is how likely a risk is, or how serious it would be.
+type Level string
+
+// Levels of likelihood and impact.
+const (
+	LevelLow    Level = "low"
+	LevelMedium Level = "medium"
+	LevelHigh   Level = "high"
+)
+
+// Levels are the levels, lowest first: the order a form offers them.
+var Levels = []Level{LevelLow, LevelMedium, LevelHigh}
 
 func (r *RiskAgreement) normalise() error {
 	for _, f := range []*string{&r.WantsTo, &r.Risk, &r.Mitigation, &r.PersonsView, &r.AgreedBy, &r.ReviewOn} {
@@ -46,10 +57,10 @@ func (r *RiskAgreement) normalise() error {
 	if r.Risk == "" {
 		ps.Add("risk", "risk.risk.required")
 	}
-	if !slices.Contains(levels, r.Likelihood) {
+	if !slices.Contains(Levels, r.Likelihood) {
 		ps.Add("likelihood", "risk.likelihood.required")
 	}
-	if !slices.Contains(levels, r.Impact) {
+	if !slices.Contains(Levels, r.Impact) {
 		ps.Add("impact", "risk.impact.required")
 	}
 	if r.PersonsView == "" {

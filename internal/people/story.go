@@ -16,8 +16,23 @@ import (
 	"whatmatters/internal/valid"
 )
 
+// EntryKind is what kind of story entry one is. Its value is what is
+// stored and what the API and forms send.
+type EntryKind string
+
 // Kinds of story entry.
-var EntryKinds = []string{"conversation", "visit", "phone_call", "note", "letter", "photo", "drawing"}
+const (
+	KindConversation EntryKind = "conversation"
+	KindVisit        EntryKind = "visit"
+	KindPhoneCall    EntryKind = "phone_call"
+	KindNote         EntryKind = "note"
+	KindLetter       EntryKind = "letter"
+	KindPhoto        EntryKind = "photo"
+	KindDrawing      EntryKind = "drawing"
+)
+
+// EntryKinds are the kinds, in the order a form offers them.
+var EntryKinds = []EntryKind{KindConversation, KindVisit, KindPhoneCall, KindNote, KindLetter, KindPhoto, KindDrawing}
 
 // MaxEntryBody is the longest entry accepted. The recording coach nudges
 // well before this; the limit only stops accidents.
@@ -27,7 +42,7 @@ const MaxEntryBody = 20000
 type Entry struct {
 	ID               string     `json:"id"`
 	PersonID         string     `json:"person_id"`
-	Kind             string     `json:"kind"`
+	Kind             EntryKind  `json:"kind"`
 	OccurredAt       time.Time  `json:"occurred_at"`
 	Place            string     `json:"place,omitempty"`
 	Who              string     `json:"who,omitempty"` // who was there
@@ -237,11 +252,11 @@ func entry(ctx context.Context, r store.Reader, id string) (*Entry, error) {
 
 // TimelineFilter narrows a timeline.
 type TimelineFilter struct {
-	Kind      string // one of EntryKinds, or "" for all
-	OutcomeID string // only entries linked to this outcome
-	History   bool   // include corrected and removed entries
-	EntryID   string // only this entry
-	Limit     int    // at most this many, newest first (0: up to MaxTimeline)
+	Kind      EntryKind // one of EntryKinds, or "" for all
+	OutcomeID string    // only entries linked to this outcome
+	History   bool      // include corrected and removed entries
+	EntryID   string    // only this entry
+	Limit     int       // at most this many, newest first (0: up to MaxTimeline)
 }
 
 // MaxTimeline is the most entries one timeline returns.

@@ -28,7 +28,7 @@ func BenchmarkRecordPage(b *testing.B) {
 		if err := people.AddOutcome(ctx, db, sam, o); err != nil {
 			b.Fatal(err)
 		}
-		for j, m := range []string{"closer", "further_away", "closer"} {
+		for j, m := range []people.Movement{people.MovementCloser, people.MovementFurtherAway, people.MovementCloser} {
 			p := &people.Progress{OutcomeID: o.ID, OnDate: fmt.Sprintf("2026-0%d-01", j+1), Movement: m, Note: "A step"}
 			if err := people.AddProgress(ctx, db, sam, p); err != nil {
 				b.Fatal(err)

@@ -57,11 +57,10 @@ func TestEveryPageStringIsTranslated(t *testing.T) {
 	actions := auditActions(t)
 	// Keys built from a value: each value they can take.
 	families := map[string][]string{
-		"outcome.kind": {"change", "maintain", "process"}, "outcome.status": {"working_on_it", "achieved", "maintained", "no_longer_wanted"},
-		"outcome.expressed_by": {"person", "relative", "advocate", "carer", "worker"},
-		"progress.movement":    {"further_away", "no_change", "closer", "achieved"},
-		"risk.likelihood":      {"low", "medium", "high"}, "risk.impact": {"low", "medium", "high"}, "risk.level": {"low", "medium", "high"},
-		"story.kind": people.EntryKinds, "coach": {"long", "third_person"}, "address.kind": people.AddressKinds, "coachadmin.lang": {"en", "cy"}, "coachadmin.done": {"added", "removed"},
+		"outcome.kind": strs(people.OutcomeKinds), "outcome.status": strs(people.OutcomeStatuses),
+		"outcome.expressed_by": strs(people.Expressers), "progress.movement": strs(people.Movements),
+		"risk.likelihood": strs(people.Levels), "risk.impact": strs(people.Levels), "risk.level": strs(people.Levels),
+		"story.kind": strs(people.EntryKinds), "coach": {"long", "third_person"}, "address.kind": strs(people.AddressKinds), "coachadmin.lang": {"en", "cy"}, "coachadmin.done": {"added", "removed"},
 		"role": {"admin", "manager", "practitioner", "care_home_staff", "nhs_clinician", "planner", "circle_member", "person"},
 	}
 	for prefix, values := range families {
@@ -87,6 +86,15 @@ func TestEveryPageStringIsTranslated(t *testing.T) {
 			t.Errorf("cy.json has no %q", k)
 		}
 	}
+}
+
+// strs lists a domain's typed values as the strings templates print.
+func strs[T ~string](l []T) []string {
+	out := make([]string, len(l))
+	for i, v := range l {
+		out[i] = string(v)
+	}
+	return out
 }
 
 // pageFiles are the templates and Go files of the shell and every

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"reflect"
 	"strings"
 	"time"
 
@@ -138,7 +139,8 @@ func (f fieldArgs) Described() string {
 
 // field builds a form field from the view: its value as typed and its
 // error, if any. Extra arguments, in any order: an int is the textarea's
-// rows, a []string the radio options, "type=…" the input type, and
+// rows, a list of strings (or of a domain's typed values, like
+// []people.EntryKind) the radio options, "type=…" the input type, and
 // "coach=…" turns on the recording coach.
 func field(v *View, name, label, hint string, extra ...any) fieldArgs {
 	f := fieldArgs{Name: name, Label: label, Hint: hint, Value: v.Value(name), Error: v.ErrorFor(name)}
@@ -153,6 +155,12 @@ func field(v *View, name, label, hint string, extra ...any) fieldArgs {
 				f.Type = t
 			} else if c, ok := strings.CutPrefix(x, "coach="); ok {
 				f.Coach = c
+			}
+		default:
+			if l := reflect.ValueOf(x); l.Kind() == reflect.Slice && l.Type().Elem().Kind() == reflect.String {
+				for i := range l.Len() {
+					f.Options = append(f.Options, l.Index(i).String())
+				}
 			}
 		}
 	}

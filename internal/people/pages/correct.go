@@ -19,7 +19,7 @@ import (
 type changeData struct {
 	Person *people.Person
 	Entry  *people.Entry
-	Kinds  []string
+	Kinds  []people.EntryKind
 }
 
 // findEntry opens the record and finds one of its current entries.
@@ -47,7 +47,7 @@ func (s *Pages) changeEntryPage(w http.ResponseWriter, r *http.Request, op *acce
 	}
 	v := s.NewView(r, "change.title")
 	when := e.OccurredAt.In(valid.London)
-	v.Form["kind"], v.Form["date"], v.Form["time"] = e.Kind, when.Format("2006-01-02"), when.Format("15:04")
+	v.Form["kind"], v.Form["date"], v.Form["time"] = string(e.Kind), when.Format("2006-01-02"), when.Format("15:04")
 	v.Form["place"], v.Form["who"], v.Form["body"] = e.Place, e.Who, e.Body
 	v.Data = &changeData{Person: p, Entry: e, Kinds: people.EntryKinds}
 	s.render(w, r, http.StatusOK, "change", v)
@@ -61,7 +61,7 @@ func (s *Pages) correctEntry(w http.ResponseWriter, r *http.Request, op *access.
 	v := s.NewView(r, "change.title")
 	v.Data = &changeData{Person: p, Entry: old, Kinds: people.EntryKinds}
 	v.Keep(r, "kind", "date", "time", "place", "who", "body", "correction_reason")
-	e := &people.Entry{Kind: v.Form["kind"], Place: v.Form["place"], Who: v.Form["who"], Body: v.Form["body"],
+	e := &people.Entry{Kind: people.EntryKind(v.Form["kind"]), Place: v.Form["place"], Who: v.Form["who"], Body: v.Form["body"],
 		OutcomeIDs: old.OutcomeIDs}
 	when, ok := parseWhen(v.Form["date"], v.Form["time"])
 	if !ok {
@@ -83,7 +83,7 @@ func (s *Pages) removeEntry(w http.ResponseWriter, r *http.Request, op *access.O
 	v.Data = &changeData{Person: p, Entry: old, Kinds: people.EntryKinds}
 	v.Keep(r, "removed_reason")
 	when := old.OccurredAt.In(valid.London)
-	v.Form["kind"], v.Form["date"], v.Form["time"] = old.Kind, when.Format("2006-01-02"), when.Format("15:04")
+	v.Form["kind"], v.Form["date"], v.Form["time"] = string(old.Kind), when.Format("2006-01-02"), when.Format("15:04")
 	v.Form["place"], v.Form["who"], v.Form["body"] = old.Place, old.Who, old.Body
 	err := people.RemoveEntry(r.Context(), s.DB, op, old.ID, v.Form["removed_reason"])
 	s.afterChange(w, r, op, v, p.ID, err)

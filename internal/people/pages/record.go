@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"whatmatters/internal/access"
@@ -163,12 +164,9 @@ type progressChart struct {
 
 type chartDot struct {
 	X, Y     int
-	Movement string
+	Movement people.Movement
 	Date     string
 }
-
-// movementLevel places each movement on the chart's vertical scale.
-var movementLevel = map[string]int{"further_away": 0, "no_change": 1, "closer": 2, "achieved": 3}
 
 func chartFor(progress []people.Progress) progressChart {
 	c := progressChart{Width: 320, Height: 120}
@@ -182,7 +180,10 @@ func chartFor(progress []people.Progress) progressChart {
 		if n > 1 {
 			x = pad + i*(c.Width-2*pad)/(n-1)
 		}
-		y := c.Height - pad - movementLevel[p.Movement]*(c.Height-2*pad)/3
+		// Each movement's place on the vertical scale is its place in
+		// the domain's list, furthest away at the bottom.
+		level := max(slices.Index(people.Movements, p.Movement), 0)
+		y := c.Height - pad - level*(c.Height-2*pad)/(len(people.Movements)-1)
 		c.Dots = append(c.Dots, chartDot{X: x, Y: y, Movement: p.Movement, Date: p.OnDate})
 		c.Points += fmt.Sprintf("%d,%d ", x, y)
 	}

@@ -29,12 +29,25 @@ type formPage struct {
 	Risks     []people.RiskAgreement // risk agreements that may go with an outcome
 	Theirs    any                    // on a conflict: what was saved meanwhile
 	Chosen    map[string]bool        // checked boxes
-	Kinds     []string               // story entry kinds
+	Kinds     []people.EntryKind     // story entry kinds
+	Choices   *choices
 }
+
+// choices are the domain's own lists the record forms offer as radios.
+type choices struct {
+	OutcomeKinds    []people.OutcomeKind
+	OutcomeStatuses []people.OutcomeStatus
+	Expressers      []people.Expresser
+	Movements       []people.Movement
+	Levels          []people.Level
+}
+
+var recordChoices = &choices{OutcomeKinds: people.OutcomeKinds, OutcomeStatuses: people.OutcomeStatuses,
+	Expressers: people.Expressers, Movements: people.Movements, Levels: people.Levels}
 
 func (s *Pages) formView(r *http.Request, titleKey string, p *people.Person) (*web.View, *formPage) {
 	v := s.NewView(r, titleKey)
-	d := &formPage{Person: p, Chosen: map[string]bool{}, Kinds: people.EntryKinds}
+	d := &formPage{Person: p, Chosen: map[string]bool{}, Kinds: people.EntryKinds, Choices: recordChoices}
 	v.Data = d
 	return v, d
 }
@@ -153,7 +166,7 @@ func (s *Pages) progress(w http.ResponseWriter, r *http.Request, op *access.Open
 		return
 	}
 	v.Keep(r, "on_date", "movement", "note", "contributors")
-	pr := &people.Progress{OutcomeID: d.Outcome.ID, OnDate: v.Form["on_date"], Movement: v.Form["movement"],
+	pr := &people.Progress{OutcomeID: d.Outcome.ID, OnDate: v.Form["on_date"], Movement: people.Movement(v.Form["movement"]),
 		Note: v.Form["note"], Contributors: v.Form["contributors"]}
 	if err := people.AddProgress(r.Context(), s.DB, op, pr); err != nil {
 		s.refused(w, r, v, "progress", err)
@@ -208,7 +221,7 @@ func (s *Pages) addRisk(w http.ResponseWriter, r *http.Request, op *access.Opene
 	v, _ := s.formView(r, "risk.new_title", p)
 	v.Keep(r, riskFields...)
 	ra := &people.RiskAgreement{PersonID: p.ID, WantsTo: v.Form["wants_to"], Risk: v.Form["risk"],
-		Likelihood: v.Form["likelihood"], Impact: v.Form["impact"], Mitigation: v.Form["mitigation"],
+		Likelihood: people.Level(v.Form["likelihood"]), Impact: people.Level(v.Form["impact"]), Mitigation: v.Form["mitigation"],
 		PersonsView: v.Form["persons_view"], AgreedBy: v.Form["agreed_by"], ReviewOn: v.Form["review_on"]}
 	if err := people.AddRiskAgreement(r.Context(), s.DB, op, ra); err != nil {
 		s.refused(w, r, v, "risk", err)
@@ -238,13 +251,13 @@ func (s *Pages) entry(w http.ResponseWriter, r *http.Request, op *access.Opened,
 	}
 	if !post {
 		now := time.Now().In(valid.London)
-		v.Form["kind"], v.Form["date"], v.Form["time"] = "conversation", now.Format("2006-01-02"), now.Format("15:04")
+		v.Form["kind"], v.Form["date"], v.Form["time"] = string(people.KindConversation), now.Format("2006-01-02"), now.Format("15:04")
 		s.render(w, r, http.StatusOK, "story", v)
 		return
 	}
 	file, filename, tooBig := uploaded(r)
 	v.Keep(r, "kind", "date", "time", "place", "who", "body")
-	e := &people.Entry{PersonID: p.ID, Kind: v.Form["kind"], Place: v.Form["place"], Who: v.Form["who"], Body: v.Form["body"]}
+	e := &people.Entry{PersonID: p.ID, Kind: people.EntryKind(v.Form["kind"]), Place: v.Form["place"], Who: v.Form["who"], Body: v.Form["body"]}
 	for _, id := range r.PostForm["outcome_ids"] {
 		d.Chosen[id] = true
 		e.OutcomeIDs = append(e.OutcomeIDs, id)

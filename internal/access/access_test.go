@@ -114,7 +114,7 @@ func (w *world) team(t *testing.T, o *account.Organisation, name string) *accoun
 
 func (w *world) person(t *testing.T, given, family string) *people.Person {
 	t.Helper()
-	p := &people.Person{GivenName: given, FamilyName: family, DateOfBirth: "1940-06-01"}
+	p := &people.Person{GivenName: given, FamilyName: family, DateOfBirth: valid.MustDate("1940-06-01")}
 	must(t, people.Create(context.Background(), w.db, audit.System, p))
 	return p
 }

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
+
+	"whatmatters/internal/valid"
 )
 
 // Decode reads a JSON body strictly: one object, no unknown members, and
@@ -30,8 +33,12 @@ func (a *API) Decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &typeErr):
+		detail := "Must be a " + typeErr.Type.String() + ", not a JSON " + typeErr.Value
+		if typeErr.Type == reflect.TypeFor[valid.Date]() {
+			detail = `Must be a real date as a string, YYYY-MM-DD, like "2026-11-23"`
+		}
 		a.Problem(w, r, http.StatusBadRequest, "A member has the wrong type.",
-			[]FieldIssue{{Pointer: "#/" + strings.ReplaceAll(typeErr.Field, ".", "/"), Detail: "Must be a " + typeErr.Type.String() + ", not a JSON " + typeErr.Value}})
+			[]FieldIssue{{Pointer: "#/" + strings.ReplaceAll(typeErr.Field, ".", "/"), Detail: detail}})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		a.Problem(w, r, http.StatusBadRequest, "The body has a member this endpoint does not know.",

@@ -15,6 +15,7 @@ import (
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
 	"whatmatters/internal/store/storetest"
+	"whatmatters/internal/valid"
 )
 
 func seeded(t *testing.T) *store.DB {
@@ -383,7 +384,7 @@ func TestSeedDatesFollowTheClock(t *testing.T) {
 	}
 	var dates []string
 	for _, p := range outcomes[0].Progress {
-		dates = append(dates, p.OnDate)
+		dates = append(dates, p.OnDate.String())
 	}
 	sort.Strings(dates)
 	// 120, 60 and 20 days before 1 March 2026.
@@ -398,7 +399,7 @@ func TestSeedDatesFollowTheClock(t *testing.T) {
 func TestSeedFillsInAnEmptyRecord(t *testing.T) {
 	db := storetest.Open(t)
 	ctx := context.Background()
-	helen := &people.Person{GivenName: "Helen", FamilyName: "Marsh", DateOfBirth: "1951-06-12", NHSNumber: demo.NHSNumber(0)}
+	helen := &people.Person{GivenName: "Helen", FamilyName: "Marsh", DateOfBirth: valid.MustDate("1951-06-12"), NHSNumber: demo.NHSNumber(0)}
 	if err := people.Create(ctx, db, audit.System, helen); err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/audit"
@@ -36,8 +35,8 @@ type Address struct {
 	Kind     AddressKind `json:"kind"`
 	Lines    string      `json:"lines"` // the address above the postcode, one line per line
 	Postcode string      `json:"postcode"`
-	FromDate string      `json:"from_date,omitempty"` // YYYY-MM-DD
-	ToDate   string      `json:"to_date,omitempty"`
+	FromDate valid.Date  `json:"from_date,omitzero"` // YYYY-MM-DD
+	ToDate   valid.Date  `json:"to_date,omitzero"`
 }
 
 // A UK postcode: outward code, space, inward code (GOV.UK's pattern).
@@ -56,7 +55,6 @@ func NormalisePostcode(s string) string {
 func (a *Address) normalise() error {
 	a.Lines = strings.TrimSpace(a.Lines)
 	a.Postcode = NormalisePostcode(a.Postcode)
-	a.FromDate, a.ToDate = strings.TrimSpace(a.FromDate), strings.TrimSpace(a.ToDate)
 	var ps valid.Problems
 	if !slices.Contains(AddressKinds, a.Kind) {
 		ps.Add("kind", "address.kind.required")
@@ -70,12 +68,7 @@ func (a *Address) normalise() error {
 	if a.Postcode != "" && !postcodePattern.MatchString(a.Postcode) {
 		ps.Add("postcode", "address.postcode.real")
 	}
-	for _, d := range []struct{ field, v string }{{"from_date", a.FromDate}, {"to_date", a.ToDate}} {
-		if d.v != "" && !validDate(d.v) {
-			ps.Add(d.field, "valid.date.real")
-		}
-	}
-	if a.FromDate != "" && a.ToDate != "" && a.ToDate < a.FromDate {
+	if !a.FromDate.IsZero() && !a.ToDate.IsZero() && a.ToDate.Before(a.FromDate) {
 		ps.Add("to_date", "address.to_date.before_from")
 	}
 	return ps.Err()
@@ -83,6 +76,10 @@ func (a *Address) normalise() error {
 
 // MaxAddressLines bounds the address above the postcode.
 const MaxAddressLines = 500
+
+// Check tidies an address and checks it, without saving: a form whose
+// dates could not be read shows the other problems with it.
+func (a *Address) Check() error { return a.normalise() }
 
 // AddAddress records an address for a person the subject may see.
 func AddAddress(ctx context.Context, db *store.DB, op *access.Opened, a *Address) error {
@@ -93,7 +90,8 @@ func AddAddress(ctx context.Context, db *store.DB, op *access.Opened, a *Address
 	a.PersonID = op.PersonID()
 	return access.Change(ctx, db, op, access.PartAddresses, func(tx *sql.Tx) (audit.Record, error) {
 		_, err := tx.ExecContext(ctx, `INSERT INTO person_addresses (id, person_id, kind, lines, postcode, from_date, to_date, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, a.ID, a.PersonID, a.Kind, a.Lines, a.Postcode, a.FromDate, a.ToDate, store.Now())
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, a.ID, a.PersonID, a.Kind, a.Lines, a.Postcode,
+			a.FromDate.String(), a.ToDate.String(), store.Now()) // "" for a date not given: the columns are NOT NULL
 		if err != nil {
 			return audit.Record{}, fmt.Errorf("people: add address: %w", err)
 		}
@@ -126,9 +124,4 @@ func addresses(ctx context.Context, r store.Reader, personID string) ([]Address,
 		out = append(out, a)
 	}
 	return out, rows.Err()
-}
-
-func validDate(v string) bool {
-	_, err := time.Parse("2006-01-02", v)
-	return err == nil
 }

@@ -102,13 +102,13 @@ type Outcome struct {
 
 // Progress is one dated step on the way to an outcome.
 type Progress struct {
-	ID           string    `json:"id"`
-	OutcomeID    string    `json:"outcome_id"`
-	OnDate       string    `json:"on_date"` // YYYY-MM-DD
-	Movement     Movement  `json:"movement"`
-	Note         string    `json:"note"`
-	Contributors string    `json:"contributors"` // who helped: the person, family, a physiotherapist…
-	CreatedAt    time.Time `json:"created_at"`
+	ID           string     `json:"id"`
+	OutcomeID    string     `json:"outcome_id"`
+	OnDate       valid.Date `json:"on_date"` // YYYY-MM-DD
+	Movement     Movement   `json:"movement"`
+	Note         string     `json:"note"`
+	Contributors string     `json:"contributors"` // who helped: the person, family, a physiotherapist…
+	CreatedAt    time.Time  `json:"created_at"`
 }
 
 func (o *Outcome) normalise() error {
@@ -206,21 +206,8 @@ func UpdateOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outc
 
 // AddProgress records a step towards (or away from) an outcome.
 func AddProgress(ctx context.Context, db *store.DB, op *access.Opened, p *Progress) error {
-	p.Note, p.Contributors, p.OnDate = strings.TrimSpace(p.Note), strings.TrimSpace(p.Contributors), strings.TrimSpace(p.OnDate)
-	var ps valid.Problems
-	if d, err := time.Parse("2006-01-02", p.OnDate); err != nil {
-		ps.Add("on_date", "valid.date.real")
-	} else if d.After(time.Now().Add(24 * time.Hour)) {
-		ps.Add("on_date", "progress.on_date.future")
-	}
-	if !slices.Contains(Movements, p.Movement) {
-		ps.Add("movement", "progress.movement.required")
-	}
-	if len([]rune(p.Note)) > MaxNote {
-		ps.Add("note", "progress.note.too_long", MaxNote)
-	}
-	if len(ps) > 0 {
-		return ps
+	if err := p.Check(); err != nil {
+		return err
 	}
 	p.ID, p.CreatedAt = valid.NewID(), store.Now()
 	return access.Change(ctx, db, op, access.PartOutcomes, func(tx *sql.Tx) (audit.Record, error) {
@@ -237,6 +224,26 @@ func AddProgress(ctx context.Context, db *store.DB, op *access.Opened, p *Progre
 		return audit.Record{Action: "outcome.progress", PersonID: o.PersonID,
 			Target: "outcome/" + o.ID + "/progress/" + p.ID, Details: map[string]any{"after": p}}, nil
 	})
+}
+
+// Check tidies a step of progress and checks it, without saving: a form
+// whose date could not be read shows the other problems with it.
+func (p *Progress) Check() error {
+	p.Note, p.Contributors = strings.TrimSpace(p.Note), strings.TrimSpace(p.Contributors)
+	var ps valid.Problems
+	switch {
+	case p.OnDate.IsZero():
+		ps.Add("on_date", "valid.date.required")
+	case p.OnDate.After(valid.Today()):
+		ps.Add("on_date", "progress.on_date.future")
+	}
+	if !slices.Contains(Movements, p.Movement) {
+		ps.Add("movement", "progress.movement.required")
+	}
+	if len([]rune(p.Note)) > MaxNote {
+		ps.Add("note", "progress.note.too_long", MaxNote)
+	}
+	return ps.Err()
 }
 
 // Outcomes lists a person's outcomes with their progress, oldest progress

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/account"
@@ -18,17 +17,17 @@ import (
 // RiskAgreement is a positive risk the person chooses to take, agreed
 // openly through shared decision making.
 type RiskAgreement struct {
-	ID          string `json:"id"`
-	PersonID    string `json:"person_id"`
-	WantsTo     string `json:"wants_to"` // what the person wants to do
-	Risk        string `json:"risk"`
-	Likelihood  Level  `json:"likelihood"`
-	Impact      Level  `json:"impact"`
-	Mitigation  string `json:"mitigation"` // how strengths and people around them reduce it
-	PersonsView string `json:"persons_view"`
-	AgreedBy    string `json:"agreed_by"`
-	ReviewOn    string `json:"review_on"` // YYYY-MM-DD
-	Version     int    `json:"version"`
+	ID          string     `json:"id"`
+	PersonID    string     `json:"person_id"`
+	WantsTo     string     `json:"wants_to"` // what the person wants to do
+	Risk        string     `json:"risk"`
+	Likelihood  Level      `json:"likelihood"`
+	Impact      Level      `json:"impact"`
+	Mitigation  string     `json:"mitigation"` // how strengths and people around them reduce it
+	PersonsView string     `json:"persons_view"`
+	AgreedBy    string     `json:"agreed_by"`
+	ReviewOn    valid.Date `json:"review_on"` // YYYY-MM-DD
+	Version     int        `json:"version"`
 	// Filled in by OverdueReviews.
 	PersonName string `json:"person_name,omitempty"`
 }
@@ -47,7 +46,7 @@ const (
 var Levels = []Level{LevelLow, LevelMedium, LevelHigh}
 
 func (r *RiskAgreement) normalise() error {
-	for _, f := range []*string{&r.WantsTo, &r.Risk, &r.Mitigation, &r.PersonsView, &r.AgreedBy, &r.ReviewOn} {
+	for _, f := range []*string{&r.WantsTo, &r.Risk, &r.Mitigation, &r.PersonsView, &r.AgreedBy} {
 		*f = strings.TrimSpace(*f)
 	}
 	var ps valid.Problems
@@ -69,11 +68,15 @@ func (r *RiskAgreement) normalise() error {
 	if r.AgreedBy == "" {
 		ps.Add("agreed_by", "risk.agreed_by.required")
 	}
-	if _, err := time.Parse("2006-01-02", r.ReviewOn); err != nil {
-		ps.Add("review_on", "valid.date.real")
+	if r.ReviewOn.IsZero() {
+		ps.Add("review_on", "valid.date.required")
 	}
 	return ps.Err()
 }
+
+// Check tidies a risk agreement and checks it, without saving: a form
+// whose date could not be read shows the other problems with it.
+func (r *RiskAgreement) Check() error { return r.normalise() }
 
 // AddRiskAgreement records a positive risk agreement.
 func AddRiskAgreement(ctx context.Context, db *store.DB, op *access.Opened, r *RiskAgreement) error {
@@ -137,12 +140,12 @@ func riskAgreements(ctx context.Context, r store.Reader, personID string) ([]Ris
 // OverdueReviews lists the risk agreements whose review date has passed,
 // across the people the subject may see (a worker's own people; a
 // manager's team or organisation), soonest overdue first.
-func OverdueReviews(ctx context.Context, db *store.DB, s account.Subject, today time.Time) ([]RiskAgreement, error) {
+func OverdueReviews(ctx context.Context, db *store.DB, s account.Subject, today valid.Date) ([]RiskAgreement, error) {
 	var args store.Args
 	visible := access.Visible(s, "p.id", &args)
 	rows, err := db.Read().QueryContext(ctx, `SELECT `+riskColumns+`, p.given_name, p.family_name, p.preferred_name
 		FROM risk_agreements r JOIN people p ON p.id = r.person_id
-		WHERE r.review_on < `+args.Add(today.Format("2006-01-02"))+` AND `+visible+` ORDER BY r.review_on, r.id LIMIT 500`,
+		WHERE r.review_on < `+args.Add(today.String())+` AND `+visible+` ORDER BY r.review_on, r.id LIMIT 500`,
 		args.Values...)
 	if err != nil {
 		return nil, fmt.Errorf("people: overdue reviews: %w", err)

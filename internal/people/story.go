@@ -86,6 +86,10 @@ func (e *Entry) normalise() error {
 	return nil
 }
 
+// Check tidies an entry and checks it, without saving: a form whose date
+// could not be read shows the other problems with it.
+func (e *Entry) Check() error { return e.normalise() }
+
 // AddEntry adds an entry to the opened person's story, with any files
 // attached to it, in one transaction: an entry is never left without the
 // file it was saved with, nor a file without its entry.
@@ -142,15 +146,23 @@ func insertEntry(ctx context.Context, tx *sql.Tx, dialect store.Dialect, s accou
 	return err
 }
 
+// CheckCorrection tidies a correction and checks it, without saving:
+// every problem with the corrected entry and its reason at once.
+func CheckCorrection(e *Entry, reason string) error {
+	err := e.normalise()
+	ps, _ := valid.From(err)
+	if strings.TrimSpace(reason) == "" {
+		ps.Add("correction_reason", "story.correction_reason.required")
+	}
+	return ps.Err()
+}
+
 // CorrectEntry writes a corrected version of an entry. The old entry stays,
 // marked as superseded, with the reason on the new one.
 func CorrectEntry(ctx context.Context, db *store.DB, op *access.Opened, oldID string, e *Entry, reason string) error {
 	reason = strings.TrimSpace(reason)
-	if err := e.normalise(); err != nil {
+	if err := CheckCorrection(e, reason); err != nil {
 		return err
-	}
-	if reason == "" {
-		return valid.Problems{valid.New("correction_reason", "story.correction_reason.required")}
 	}
 	return access.Change(ctx, db, op, access.PartStory, func(tx *sql.Tx) (audit.Record, error) {
 		old, err := ownEntry(ctx, tx, op, oldID)

@@ -20,21 +20,24 @@ const StrengthFreshFor = 365 * 24 * time.Hour
 
 // Strength is something the person can do or has, with what it means.
 type Strength struct {
-	ID              string `json:"id"`
-	PersonID        string `json:"person_id"`
-	Strength        string `json:"strength"`
-	Meaning         string `json:"meaning"` // "so what?": what difference it makes
-	NamedBy         string `json:"named_by"`
-	LastConfirmedOn string `json:"last_confirmed_on"` // YYYY-MM-DD
-	Version         int    `json:"version"`
+	ID              string     `json:"id"`
+	PersonID        string     `json:"person_id"`
+	Strength        string     `json:"strength"`
+	Meaning         string     `json:"meaning"` // "so what?": what difference it makes
+	NamedBy         string     `json:"named_by"`
+	LastConfirmedOn valid.Date `json:"last_confirmed_on"` // YYYY-MM-DD
+	Version         int        `json:"version"`
 }
 
 // NeedsFreshLook reports whether nobody has confirmed the strength for a
 // year as of today.
-func (s *Strength) NeedsFreshLook(today time.Time) bool {
-	d, err := time.Parse("2006-01-02", s.LastConfirmedOn)
-	return err != nil || today.Sub(d) > StrengthFreshFor
+func (s *Strength) NeedsFreshLook(today valid.Date) bool {
+	return s.LastConfirmedOn.IsZero() || today.Time().Sub(s.LastConfirmedOn.Time()) > StrengthFreshFor
 }
+
+// Check tidies a strength and checks it, without saving: a form whose
+// date could not be read shows the other problems with it.
+func (s *Strength) Check() error { return s.normalise() }
 
 func (s *Strength) normalise() error {
 	s.Strength, s.Meaning, s.NamedBy = strings.TrimSpace(s.Strength), strings.TrimSpace(s.Meaning), strings.TrimSpace(s.NamedBy)
@@ -51,11 +54,10 @@ func (s *Strength) normalise() error {
 	if s.NamedBy == "" {
 		ps.Add("named_by", "strength.named_by.required")
 	}
-	d, err := time.Parse("2006-01-02", s.LastConfirmedOn)
 	switch {
-	case err != nil:
-		ps.Add("last_confirmed_on", "valid.date.real")
-	case d.After(time.Now().Add(24 * time.Hour)):
+	case s.LastConfirmedOn.IsZero():
+		ps.Add("last_confirmed_on", "valid.date.required")
+	case s.LastConfirmedOn.After(valid.Today()):
 		ps.Add("last_confirmed_on", "strength.last_confirmed_on.future")
 	}
 	return ps.Err()

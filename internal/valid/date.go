@@ -1,8 +1,11 @@
 package valid
 
 import (
+	"bytes"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +49,16 @@ func ParseDate(s string) (Date, error) {
 		return Date{}, fmt.Errorf("not a date: %q", s)
 	}
 	return Date{t}, nil
+}
+
+// MustDate reads YYYY-MM-DD and panics if it is not a date: for dates
+// written in the code itself, like a demo's or a test's.
+func MustDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
 }
 
 // IsZero reports whether no date was given.
@@ -123,6 +136,27 @@ func (d *Date) UnmarshalText(b []byte) error {
 	p, err := ParseDate(string(b))
 	*d = p
 	return err
+}
+
+// UnmarshalJSON reads "YYYY-MM-DD" ("" or null is no date). Anything
+// else is a *json.UnmarshalTypeError, so the decoder names the member at
+// fault and an API can point to it.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, []byte("null")) {
+		return nil
+	}
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		if p, err := ParseDate(s); err == nil {
+			*d = p
+			return nil
+		}
+	}
+	kind := map[byte]string{'"': "string", 't': "bool", 'f': "bool", '[': "array", '{': "object"}[b[0]]
+	if kind == "" {
+		kind = "number"
+	}
+	return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[Date]()}
 }
 
 // DateInput is what was typed into the GOV.UK date pattern's three boxes.

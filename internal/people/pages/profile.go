@@ -176,9 +176,15 @@ func (s *Pages) address(w http.ResponseWriter, r *http.Request, op *access.Opene
 		s.render(w, r, http.StatusOK, "address", v)
 		return
 	}
-	v.Keep(r, "kind", "lines", "postcode", "from_date", "to_date")
+	v.Keep(r, "kind", "lines", "postcode")
+	from, fromOK := v.Date(r, "from_date", false)
+	to, toOK := v.Date(r, "to_date", false)
 	a := &people.Address{PersonID: p.ID, Kind: people.AddressKind(v.Form["kind"]), Lines: v.Form["lines"], Postcode: v.Form["postcode"],
-		FromDate: v.Form["from_date"], ToDate: v.Form["to_date"]}
+		FromDate: from, ToDate: to}
+	if !fromOK || !toOK {
+		s.unread(w, r, v, "address", a.Check())
+		return
+	}
 	if err := people.AddAddress(r.Context(), s.DB, op, a); err != nil {
 		s.refused(w, r, v, "address", err)
 		return

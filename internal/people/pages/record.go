@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"time"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/people"
@@ -93,7 +92,7 @@ func loadRecord(ctx context.Context, s *Pages, op *access.Opened, p *people.Pers
 	if err != nil {
 		return nil, err
 	}
-	today := time.Now()
+	today := valid.Today()
 	strengths, err := people.Strengths(ctx, rd, op)
 	if err != nil {
 		return nil, err
@@ -122,9 +121,8 @@ func loadRecord(ctx context.Context, s *Pages, op *access.Opened, p *people.Pers
 	for _, st := range strengths {
 		d.Strengths = append(d.Strengths, strengthView{Strength: st, FreshLook: st.NeedsFreshLook(today)})
 	}
-	todayISO := today.In(valid.London).Format("2006-01-02")
 	for _, ra := range risks {
-		d.Risks = append(d.Risks, riskView{RiskAgreement: ra, Overdue: ra.ReviewOn < todayISO})
+		d.Risks = append(d.Risks, riskView{RiskAgreement: ra, Overdue: ra.ReviewOn.Before(today)})
 	}
 	// The page shows the newest entries and how many there are in all;
 	// the whole story is a page of its own.
@@ -165,7 +163,7 @@ type progressChart struct {
 type chartDot struct {
 	X, Y     int
 	Movement people.Movement
-	Date     string
+	Date     valid.Date
 }
 
 func chartFor(progress []people.Progress) progressChart {

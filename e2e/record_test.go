@@ -96,6 +96,16 @@ func TestRecordPagesPassAxe(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(baseURL+helen+"/outcomes/new"), chromedp.WaitVisible(chromedp.CSS(`#statement`)),
 		chromedp.Submit(chromedp.CSS(`#statement`)), chromedp.WaitVisible(chromedp.CSS(`.govuk-error-summary`)))
 	axeScan(t, ctx)
+	// A date refused: the month left out. The error summary leads to the
+	// month box, and following it puts the cursor there.
+	do(t, ctx, chromedp.Navigate(baseURL+helen+"/strengths/new"), chromedp.WaitVisible(chromedp.CSS(`#last_confirmed_on-month`)))
+	eval[string](t, ctx, `document.getElementById('last_confirmed_on-month').value = ''`)
+	do(t, ctx, chromedp.Submit(chromedp.CSS(`#strength`)), chromedp.WaitVisible(chromedp.CSS(`.govuk-error-summary`)))
+	axeScan(t, ctx)
+	do(t, ctx, chromedp.Click(chromedp.CSS(`.govuk-error-summary a[href="#last_confirmed_on-month"]`)))
+	if focused := eval[string](t, ctx, `document.activeElement.id`); focused != "last_confirmed_on-month" {
+		t.Errorf("following the date's error put the cursor on %q; want the month box", focused)
+	}
 	// The correct-or-remove page of the newest entry.
 	do(t, ctx, chromedp.Navigate(baseURL+helen+"/story"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 	change := eval[string](t, ctx, `(document.querySelector('a[href$="/change"]')||{getAttribute:()=>''}).getAttribute('href')`)

@@ -111,7 +111,7 @@ func findOrCreateOrganisation(ctx context.Context, db *store.DB, name, kind stri
 		return org, err
 	}
 	if kind == "" {
-		return nil, valid.New("organisation", "there is no organisation called %q: check the name, or add --organisation-kind to create it", name)
+		return nil, valid.New("organisation", "cli.organisation.unknown", name)
 	}
 	org = &account.Organisation{Name: name, Kind: account.OrgKind(kind)}
 	return org, account.CreateOrganisation(ctx, db, audit.System, org)
@@ -159,7 +159,7 @@ func usersSetPassword(args []string, stdout, stderr io.Writer) int {
 func accountByEmail(ctx context.Context, db *store.DB, email string) (*account.Account, error) {
 	a, err := account.AccountByEmail(ctx, db.Read(), email)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, valid.New("email", "there is no account with the email address %q", email)
+		return nil, valid.New("email", "cli.email.unknown", email)
 	}
 	return a, err
 }

@@ -44,10 +44,10 @@ const MaxBreakGlassReason = 2000
 func CheckReason(reason string) error {
 	reason = strings.TrimSpace(reason)
 	if len([]rune(reason)) < MinBreakGlassReason {
-		return valid.New("reason", "Explain why you need to see this record now, in %d characters or more", MinBreakGlassReason)
+		return valid.New("reason", "breakglass.reason.too_short", MinBreakGlassReason)
 	}
 	if len([]rune(reason)) > MaxBreakGlassReason {
-		return valid.New("reason", "The reason must be 2000 characters or fewer")
+		return valid.New("reason", "breakglass.reason.too_long", MaxBreakGlassReason)
 	}
 	return nil
 }

@@ -33,18 +33,18 @@ func AddLink(ctx context.Context, db *store.DB, who audit.Actor, l *Link) error 
 	switch l.Kind {
 	case LinkAllocatedWorker:
 		if l.AccountID == "" {
-			return valid.New("account", "Choose the worker")
+			return valid.New("account", "link.account.required")
 		}
 	case LinkAllocatedTeam, LinkNHSTeam:
 		if l.TeamID == "" {
-			return valid.New("team", "Choose the team")
+			return valid.New("team", "link.team.required")
 		}
 	case LinkCareHome:
 		if l.OrganisationID == "" {
-			return valid.New("organisation", "Choose the care home")
+			return valid.New("organisation", "link.organisation.required")
 		}
 	default:
-		return valid.New("kind", "Choose the kind of relationship")
+		return valid.New("kind", "link.kind.required")
 	}
 	if l.ID == "" {
 		l.ID = valid.NewID()

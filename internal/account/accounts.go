@@ -52,11 +52,11 @@ func CreateOrganisation(ctx context.Context, db *store.DB, who audit.Actor, o *O
 	o.ODSCode = strings.ToUpper(strings.TrimSpace(o.ODSCode))
 	switch {
 	case o.Name == "":
-		return valid.New("name", "Enter the organisation's name")
+		return valid.New("name", "organisation.name.required")
 	case !o.Kind.Valid():
-		return valid.New("kind", "Choose the kind of organisation")
+		return valid.New("kind", "organisation.kind.required")
 	case o.ODSCode != "" && !odsCode.MatchString(o.ODSCode):
-		return valid.New("ods_code", "An ODS code is 3 to 10 letters and numbers, like RXX or A12345")
+		return valid.New("ods_code", "organisation.ods_code.format")
 	}
 	if o.ID == "" {
 		o.ID = valid.NewID()
@@ -65,7 +65,7 @@ func CreateOrganisation(ctx context.Context, db *store.DB, who audit.Actor, o *O
 		_, err := tx.ExecContext(ctx, `INSERT INTO organisations (id, name, kind, ods_code, created_at) VALUES ($1,$2,$3,$4,$5)`,
 			o.ID, o.Name, string(o.Kind), store.NullIfEmpty(o.ODSCode), store.Now())
 		if store.IsUniqueViolation(err) {
-			return valid.New("ods_code", "Another organisation already has this ODS code")
+			return valid.New("ods_code", "organisation.ods_code.taken")
 		}
 		if err != nil {
 			return fmt.Errorf("access: create organisation: %w", err)
@@ -78,7 +78,7 @@ func CreateOrganisation(ctx context.Context, db *store.DB, who audit.Actor, o *O
 func CreateTeam(ctx context.Context, db *store.DB, who audit.Actor, t *Team) error {
 	t.Name = strings.TrimSpace(t.Name)
 	if t.Name == "" {
-		return valid.New("name", "Enter the team's name")
+		return valid.New("name", "team.name.required")
 	}
 	if t.ID == "" {
 		t.ID = valid.NewID()
@@ -87,7 +87,7 @@ func CreateTeam(ctx context.Context, db *store.DB, who audit.Actor, t *Team) err
 		_, err := tx.ExecContext(ctx, `INSERT INTO teams (id, organisation_id, name, created_at) VALUES ($1,$2,$3,$4)`,
 			t.ID, t.OrganisationID, t.Name, store.Now())
 		if store.IsUniqueViolation(err) {
-			return valid.New("name", "This organisation already has a team with that name")
+			return valid.New("name", "team.name.taken")
 		}
 		if err != nil {
 			return fmt.Errorf("access: create team: %w", err)
@@ -130,7 +130,7 @@ func CreateAccount(ctx context.Context, db *store.DB, who audit.Actor, a *Accoun
 			a.ID, a.OrganisationID, store.NullIfEmpty(a.TeamID), a.Email, a.DisplayName, string(a.Role),
 			store.NullIfEmpty(a.PersonID), a.passwordHash, a.Disabled, store.Now())
 		if store.IsUniqueViolation(err) {
-			return valid.New("email", "An account with this email address already exists")
+			return valid.New("email", "account.email.taken")
 		}
 		if err != nil {
 			return fmt.Errorf("access: create account: %w", err)
@@ -143,15 +143,15 @@ func CreateAccount(ctx context.Context, db *store.DB, who audit.Actor, a *Accoun
 func validateAccount(a *Account, password string) error {
 	switch {
 	case !emailShape.MatchString(a.Email):
-		return valid.New("email", "Enter an email address in the correct format, like name@example.org")
+		return valid.New("email", "account.email.format")
 	case a.DisplayName == "":
-		return valid.New("display_name", "Enter the person's name")
+		return valid.New("display_name", "account.display_name.required")
 	case !a.Role.Valid():
-		return valid.New("role", "Choose a role")
+		return valid.New("role", "account.role.required")
 	case a.OrganisationID == "":
-		return valid.New("organisation", "Choose the organisation the account belongs to")
+		return valid.New("organisation", "account.organisation.required")
 	case a.Role == RolePerson && a.PersonID == "":
-		return valid.New("person", "Choose whose record this account may read")
+		return valid.New("person", "account.person.required")
 	}
 	return checkPasswordRules(password, true)
 }
@@ -161,9 +161,9 @@ func checkPasswordRules(password string, emptyOK bool) error {
 	case password == "" && emptyOK:
 		return nil
 	case len([]rune(password)) < MinPasswordLength:
-		return valid.New("password", fmt.Sprintf("Password must be %d characters or more", MinPasswordLength))
+		return valid.New("password", "account.password.too_short", MinPasswordLength)
 	case len(password) > MaxPasswordLength:
-		return valid.New("password", fmt.Sprintf("Password must be %d characters or fewer", MaxPasswordLength))
+		return valid.New("password", "account.password.too_long", MaxPasswordLength)
 	}
 	return nil
 }

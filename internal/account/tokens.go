@@ -42,7 +42,7 @@ func hashToken(secret string) string {
 func CreateToken(ctx context.Context, db *store.DB, who audit.Actor, accountID, name string) (*Token, string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, "", valid.New("name", "Give the token a name that says what it is for")
+		return nil, "", valid.New("name", "token.name.required")
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {

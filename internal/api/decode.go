@@ -8,7 +8,10 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
+
+	"whatmatters/internal/valid"
 )
 
 // Decode reads a JSON body strictly: one object, no unknown members, and
@@ -37,12 +40,16 @@ func (a *API) Decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &typeErr):
+		detail := "Must be a " + typeErr.Type.String() + ", not a JSON " + typeErr.Value
+		if typeErr.Type == reflect.TypeFor[valid.Date]() {
+			detail = `Must be a real date as a string, YYYY-MM-DD, like "2026-11-23"`
+		}
 		a.Problem(w, r, http.StatusBadRequest, "A member has the wrong type.",
-			[]FieldIssue{{"#/" + strings.ReplaceAll(typeErr.Field, ".", "/"), "Must be a " + typeErr.Type.String() + ", not a JSON " + typeErr.Value}})
+			[]FieldIssue{{Pointer: "#/" + strings.ReplaceAll(typeErr.Field, ".", "/"), Detail: detail}})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		a.Problem(w, r, http.StatusBadRequest, "The body has a member this endpoint does not know.",
-			[]FieldIssue{{"#/" + field, "Unknown member: remove it, or check its spelling against the OpenAPI document"}})
+			[]FieldIssue{{Pointer: "#/" + field, Detail: "Unknown member: remove it, or check its spelling against the OpenAPI document"}})
 	default:
 		a.Problem(w, r, http.StatusBadRequest, "The body must be one JSON object: "+err.Error(), nil)
 	}

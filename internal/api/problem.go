@@ -26,10 +26,13 @@ type problemDetail struct {
 	Errors    []FieldIssue `json:"errors,omitempty"`
 }
 
-// FieldIssue is one field at fault, with a JSON Pointer to it.
+// FieldIssue is one field at fault, with a JSON Pointer to it. Code is
+// the problem's message code (like "person.nhs_number.check"), the same
+// for every language, for a client to act on; Detail is its English words.
 type FieldIssue struct {
 	Pointer string `json:"pointer"`
 	Detail  string `json:"detail"`
+	Code    string `json:"code,omitempty"`
 }
 
 // Problem answers with an RFC 9457 problem document.
@@ -64,7 +67,7 @@ func (a *API) Validation(w http.ResponseWriter, r *http.Request, err error) bool
 	}
 	issues := make([]FieldIssue, 0, len(ps))
 	for _, p := range ps {
-		issues = append(issues, FieldIssue{"#/" + p.Field, i18n.T(i18n.English, p.Code, p.Args...)})
+		issues = append(issues, FieldIssue{Pointer: "#/" + p.Field, Detail: i18n.T(i18n.English, p.Code, p.Args...), Code: p.Code})
 	}
 	a.Problem(w, r, http.StatusBadRequest, "Some fields need correcting. Nothing was changed.", issues)
 	return true

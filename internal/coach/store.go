@@ -47,7 +47,7 @@ func insertTerm(ctx context.Context, tx *sql.Tx, lang, term, suggestion string) 
 	_, err := tx.ExecContext(ctx, `INSERT INTO coach_terms (id, lang, term, suggestion, created_at) VALUES ($1,$2,$3,$4,$5)`,
 		uuid.Must(uuid.NewV7()).String(), lang, term, suggestion, store.Now())
 	if store.IsUniqueViolation(err) {
-		return valid.New("term", "This word or phrase is already on the list")
+		return valid.New("term", "coach.term.taken")
 	}
 	if err != nil {
 		return fmt.Errorf("coach: add term: %w", err)
@@ -74,17 +74,24 @@ func Terms(ctx context.Context, r store.Reader, lang string) ([]Term, error) {
 	return out, rows.Err()
 }
 
+// MaxTerm and MaxSuggestion bound a list's word or phrase and what to
+// write instead.
+const (
+	MaxTerm       = 100
+	MaxSuggestion = 300
+)
+
 // AddTerm puts a word or phrase on a list. Only admins may (the caller
 // checks the role); the change is audited.
 func AddTerm(ctx context.Context, db *store.DB, who audit.Actor, lang, term, suggestion string) error {
 	term, suggestion = strings.TrimSpace(term), strings.TrimSpace(suggestion)
 	switch {
 	case lang != "en" && lang != "cy":
-		return valid.New("lang", "Choose English or Welsh")
-	case term == "" || len([]rune(term)) > 100:
-		return valid.New("term", "Enter the word or phrase, in 100 characters or fewer")
-	case suggestion == "" || len([]rune(suggestion)) > 300:
-		return valid.New("suggestion", "Enter what to write instead, in 300 characters or fewer")
+		return valid.New("lang", "coach.lang.required")
+	case term == "" || len([]rune(term)) > MaxTerm:
+		return valid.New("term", "coach.term.required", MaxTerm)
+	case suggestion == "" || len([]rune(suggestion)) > MaxSuggestion:
+		return valid.New("suggestion", "coach.suggestion.required", MaxSuggestion)
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := insertTerm(ctx, tx, lang, term, suggestion); err != nil {

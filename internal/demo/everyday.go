@@ -12,7 +12,7 @@ import (
 // note of where things stand, so the lists and searches show varied lives.
 type dayToDay struct {
 	WhatMatters, GoodDay, Note string
-	Kind                       string // the story entry's kind
+	Kind                       people.EntryKind // the story entry's kind
 	DaysAgo                    int
 }
 

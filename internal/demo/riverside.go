@@ -11,6 +11,7 @@ import (
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // The organisations and teams of Riverside.
@@ -238,7 +239,7 @@ func (w *world) resident(ctx context.Context, db *store.DB, i int, r Resident) e
 	isNew := errors.Is(err, store.ErrNotFound)
 	switch {
 	case isNew:
-		p := &people.Person{GivenName: r.Given, FamilyName: r.Family, PreferredName: r.Preferred, DateOfBirth: r.DOB, NHSNumber: nhs}
+		p := &people.Person{GivenName: r.Given, FamilyName: r.Family, PreferredName: r.Preferred, DateOfBirth: valid.MustDate(r.DOB), NHSNumber: nhs}
 		if err := people.Create(ctx, db, audit.System, p); err != nil {
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
 	"whatmatters/internal/store/storetest"
+	"whatmatters/internal/valid"
 )
 
 func seeded(t *testing.T) *store.DB {
@@ -264,17 +265,17 @@ type story struct {
 	outcomes, setbacks int // at least
 	strengths, risks   int // at least
 	relationships      int // at least
-	kinds              []string
+	kinds              []people.OutcomeKind
 }
 
 var stories = []story{
-	{"Helen", "Marsh", 1, 1, 1, 1, 2, []string{people.OutcomeMaintain}},
-	{"Rhodri", "Price", 1, 1, 1, 0, 1, []string{people.OutcomeChange}},
-	{"Hugh", "Ellis", 1, 1, 1, 0, 1, []string{people.OutcomeProcess}},
-	{"David", "Britton", 2, 1, 1, 1, 1, []string{people.OutcomeChange, people.OutcomeMaintain}},
-	{"Francis", "Doyle", 1, 0, 1, 0, 1, []string{people.OutcomeProcess}},
-	{"Geoffrey", "Young", 2, 1, 1, 0, 1, []string{people.OutcomeProcess, people.OutcomeMaintain}},
-	{"Margaret", "Exton", 1, 1, 2, 1, 2, []string{people.OutcomeChange}},
+	{"Helen", "Marsh", 1, 1, 1, 1, 2, []people.OutcomeKind{people.OutcomeMaintain}},
+	{"Rhodri", "Price", 1, 1, 1, 0, 1, []people.OutcomeKind{people.OutcomeChange}},
+	{"Hugh", "Ellis", 1, 1, 1, 0, 1, []people.OutcomeKind{people.OutcomeProcess}},
+	{"David", "Britton", 2, 1, 1, 1, 1, []people.OutcomeKind{people.OutcomeChange, people.OutcomeMaintain}},
+	{"Francis", "Doyle", 1, 0, 1, 0, 1, []people.OutcomeKind{people.OutcomeProcess}},
+	{"Geoffrey", "Young", 2, 1, 1, 0, 1, []people.OutcomeKind{people.OutcomeProcess, people.OutcomeMaintain}},
+	{"Margaret", "Exton", 1, 1, 2, 1, 2, []people.OutcomeKind{people.OutcomeChange}},
 }
 
 func TestStoriesAreRich(t *testing.T) {
@@ -290,7 +291,7 @@ func TestStoriesAreRich(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		setbacks, kinds := 0, map[string]bool{}
+		setbacks, kinds := 0, map[people.OutcomeKind]bool{}
 		for _, o := range outcomes {
 			kinds[o.Kind] = true
 			for _, p := range o.Progress {
@@ -383,7 +384,7 @@ func TestSeedDatesFollowTheClock(t *testing.T) {
 	}
 	var dates []string
 	for _, p := range outcomes[0].Progress {
-		dates = append(dates, p.OnDate)
+		dates = append(dates, p.OnDate.String())
 	}
 	sort.Strings(dates)
 	// 120, 60 and 20 days before 1 March 2026.
@@ -398,7 +399,7 @@ func TestSeedDatesFollowTheClock(t *testing.T) {
 func TestSeedFillsInAnEmptyRecord(t *testing.T) {
 	db := storetest.Open(t)
 	ctx := context.Background()
-	helen := &people.Person{GivenName: "Helen", FamilyName: "Marsh", DateOfBirth: "1951-06-12", NHSNumber: demo.NHSNumber(0)}
+	helen := &people.Person{GivenName: "Helen", FamilyName: "Marsh", DateOfBirth: valid.MustDate("1951-06-12"), NHSNumber: demo.NHSNumber(0)}
 	if err := people.Create(ctx, db, audit.System, helen); err != nil {
 		t.Fatal(err)
 	}

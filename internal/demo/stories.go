@@ -8,6 +8,7 @@ import (
 	"whatmatters/internal/access"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // The records of the people modelled on the source stories, so that a
@@ -32,7 +33,8 @@ func ago(days int) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 10, 30, 0, 0, time.UTC)
 }
 
-func day(days int) string { return ago(days).Format("2006-01-02") }
+// day is the calendar date some days before now.
+func day(days int) valid.Date { return valid.DateOf(ago(days)) }
 
 // record is a builder that stops at the first error, so each story reads
 // as a list of what happened. Each worker writes through the record as

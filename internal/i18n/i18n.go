@@ -74,8 +74,7 @@ func Lang(v string) string {
 
 // T returns the message in the language, formatted with args (fmt verbs).
 // A message missing from Welsh falls back to English; one missing from
-// both is shown as given (which is how English domain sentences without a
-// Welsh entry would appear; the catalogue test stops that happening).
+// both is shown as its key (the catalogue tests stop either happening).
 func T(lang, key string, args ...any) string {
 	mu.RLock()
 	msg, ok := catalogues[Lang(lang)][key]

@@ -59,12 +59,11 @@ func (a *AboutMe) normalise() error {
 			empty = false
 		}
 		if len([]rune(*s.value)) > MaxAboutMeSection {
-			ps = append(ps, &valid.FieldError{Field: s.field,
-				Code: fmt.Sprintf("This section must be %d characters or fewer", MaxAboutMeSection)})
+			ps.Add(s.field, "aboutme.section.too_long", MaxAboutMeSection)
 		}
 	}
 	if empty {
-		ps = append(ps, &valid.FieldError{Field: "what_matters", Code: "Write at least what matters to the person"})
+		ps.Add("what_matters", "aboutme.what_matters.required")
 	}
 	if len(ps) > 0 {
 		return ps

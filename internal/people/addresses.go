@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/audit"
@@ -15,18 +14,29 @@ import (
 	"whatmatters/internal/valid"
 )
 
-// AddressKinds are the kinds of address a person may have.
-var AddressKinds = []string{"home", "care_home", "correspondence", "temporary"}
+// AddressKind is what an address is to the person.
+type AddressKind string
+
+// The kinds of address a person may have.
+const (
+	AddressHome           AddressKind = "home"
+	AddressCareHome       AddressKind = "care_home"
+	AddressCorrespondence AddressKind = "correspondence" // where letters go, if not home
+	AddressTemporary      AddressKind = "temporary"
+)
+
+// AddressKinds are the kinds, in the order a form offers them.
+var AddressKinds = []AddressKind{AddressHome, AddressCareHome, AddressCorrespondence, AddressTemporary}
 
 // Address is where a person lives or gets letters, for a time.
 type Address struct {
-	ID       string `json:"id"`
-	PersonID string `json:"person_id"`
-	Kind     string `json:"kind"`
-	Lines    string `json:"lines"` // the address above the postcode, one line per line
-	Postcode string `json:"postcode"`
-	FromDate string `json:"from_date,omitempty"` // YYYY-MM-DD
-	ToDate   string `json:"to_date,omitempty"`
+	ID       string      `json:"id"`
+	PersonID string      `json:"person_id"`
+	Kind     AddressKind `json:"kind"`
+	Lines    string      `json:"lines"` // the address above the postcode, one line per line
+	Postcode string      `json:"postcode"`
+	FromDate valid.Date  `json:"from_date,omitzero"` // YYYY-MM-DD
+	ToDate   valid.Date  `json:"to_date,omitzero"`
 }
 
 // A UK postcode: outward code, space, inward code (GOV.UK's pattern).
@@ -45,34 +55,31 @@ func NormalisePostcode(s string) string {
 func (a *Address) normalise() error {
 	a.Lines = strings.TrimSpace(a.Lines)
 	a.Postcode = NormalisePostcode(a.Postcode)
-	a.FromDate, a.ToDate = strings.TrimSpace(a.FromDate), strings.TrimSpace(a.ToDate)
 	var ps valid.Problems
-	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if !slices.Contains(AddressKinds, a.Kind) {
-		add("kind", "Choose what kind of address this is")
+		ps.Add("kind", "address.kind.required")
 	}
 	switch {
 	case a.Lines == "":
-		add("lines", "Enter the address")
-	case len([]rune(a.Lines)) > 500:
-		add("lines", "Keep the address to 500 characters or fewer")
+		ps.Add("lines", "address.lines.required")
+	case len([]rune(a.Lines)) > MaxAddressLines:
+		ps.Add("lines", "address.lines.too_long", MaxAddressLines)
 	}
 	if a.Postcode != "" && !postcodePattern.MatchString(a.Postcode) {
-		add("postcode", "Enter a real postcode, like CF10 1AA")
+		ps.Add("postcode", "address.postcode.real")
 	}
-	for field, v := range map[string]string{"from_date": a.FromDate, "to_date": a.ToDate} {
-		if v != "" && !validDate(v) {
-			add(field, "Enter a real date, like 2026-11-23")
-		}
+	if !a.FromDate.IsZero() && !a.ToDate.IsZero() && a.ToDate.Before(a.FromDate) {
+		ps.Add("to_date", "address.to_date.before_from")
 	}
-	if a.FromDate != "" && a.ToDate != "" && a.ToDate < a.FromDate {
-		add("to_date", "The end date must be after the start date")
-	}
-	if len(ps) > 0 {
-		return ps
-	}
-	return nil
+	return ps.Err()
 }
+
+// MaxAddressLines bounds the address above the postcode.
+const MaxAddressLines = 500
+
+// Check tidies an address and checks it, without saving: a form whose
+// dates could not be read shows the other problems with it.
+func (a *Address) Check() error { return a.normalise() }
 
 // AddAddress records an address for a person the subject may see.
 func AddAddress(ctx context.Context, db *store.DB, op *access.Opened, a *Address) error {
@@ -86,7 +93,8 @@ func AddAddress(ctx context.Context, db *store.DB, op *access.Opened, a *Address
 	a.PersonID = op.PersonID()
 	return access.Change(ctx, db, op, access.PartAddresses, func(tx *sql.Tx) (audit.Record, error) {
 		_, err := tx.ExecContext(ctx, `INSERT INTO person_addresses (id, person_id, kind, lines, postcode, from_date, to_date, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, a.ID, a.PersonID, a.Kind, a.Lines, a.Postcode, a.FromDate, a.ToDate, store.Now())
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, a.ID, a.PersonID, a.Kind, a.Lines, a.Postcode,
+			a.FromDate.String(), a.ToDate.String(), store.Now()) // "" for a date not given: the columns are NOT NULL
 		if err != nil {
 			return audit.Record{}, fmt.Errorf("people: add address: %w", err)
 		}
@@ -119,9 +127,4 @@ func addresses(ctx context.Context, r store.Reader, personID string) ([]Address,
 		out = append(out, a)
 	}
 	return out, rows.Err()
-}
-
-func validDate(v string) bool {
-	_, err := time.Parse("2006-01-02", v)
-	return err == nil
 }

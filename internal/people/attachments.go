@@ -136,12 +136,18 @@ func endsCleanly(ct string, data []byte) bool {
 	return false
 }
 
-// ErrAttachmentTooLarge and ErrAttachmentType are the two ways a file is
-// refused; both come back as field problems with plain messages.
+// ErrAttachmentTooLarge and ErrAttachmentType are the two ways a chosen
+// file is refused, as problems with the "file" field. CheckAttachment
+// returns a fresh copy each time; errors.Is matches it against these.
 var (
-	ErrAttachmentTooLarge = &valid.FieldError{Field: "file", Code: "The file must be smaller than 10 MB"}
-	ErrAttachmentType     = &valid.FieldError{Field: "file", Code: "The file must be a photo (JPEG, PNG, GIF or WebP) or a PDF"}
+	ErrAttachmentTooLarge = valid.New("file", "attachment.file.too_large", MaxAttachment>>20)
+	ErrAttachmentType     = valid.New("file", "attachment.file.type")
 )
+
+// AttachmentTooLarge is the problem with a file over MaxAttachment.
+func AttachmentTooLarge() *valid.FieldError {
+	return valid.New("file", "attachment.file.too_large", MaxAttachment>>20)
+}
 
 // CheckAttachment says whether a file would be accepted, so a form can
 // refuse it before saving anything else: it must be one of the kinds we
@@ -150,11 +156,11 @@ func CheckAttachment(name string, data []byte) error {
 	ct := sniff(data)
 	switch {
 	case len(data) == 0:
-		return valid.Problems{{Field: "file", Code: "Choose a file"}}
+		return valid.Problems{valid.New("file", "attachment.file.required")}
 	case len(data) > MaxAttachment:
-		return valid.Problems{ErrAttachmentTooLarge}
+		return valid.Problems{AttachmentTooLarge()}
 	case !allowedTypes[ct] || !wellFormed(ct, data):
-		return valid.Problems{ErrAttachmentType}
+		return valid.Problems{valid.New("file", "attachment.file.type")}
 	}
 	ext := strings.ToLower(filepath.Ext(cleanFilename(name)))
 	if !slices.Contains(extensions[ct], ext) {

@@ -150,7 +150,7 @@ func TestEntryAndFilesSavedTogether(t *testing.T) {
 
 func isProblem(err error, want *valid.FieldError) bool {
 	var ps valid.Problems
-	return errors.As(err, &ps) && len(ps) == 1 && ps[0] == want
+	return errors.As(err, &ps) && len(ps) == 1 && errors.Is(ps[0], want)
 }
 
 // An outside test had any file beginning %PDF- accepted as a PDF, a JPEG

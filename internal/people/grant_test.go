@@ -9,6 +9,7 @@ import (
 	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
+	"whatmatters/internal/valid"
 )
 
 // snapshot is what a refused change must leave as it was: the person's
@@ -107,7 +108,7 @@ func TestGrantsLimitWhatEachAccountChanges(t *testing.T) {
 	if err := people.Update(ctx, f.db, mine, p); !errors.Is(err, access.ErrNotAllowed) {
 		t.Fatalf("the person changing identity = %v; want not allowed", err)
 	}
-	st := &people.Strength{Strength: "Determined", Meaning: "Keeps going", NamedBy: "Rhodri", LastConfirmedOn: "2026-01-01"}
+	st := &people.Strength{Strength: "Determined", Meaning: "Keeps going", NamedBy: "Rhodri", LastConfirmedOn: valid.MustDate("2026-01-01")}
 	if err := people.AddStrength(ctx, f.db, mine, st); !errors.Is(err, access.ErrNotAllowed) {
 		t.Fatalf("the person adding a strength = %v; want not allowed", err)
 	}

@@ -3,23 +3,25 @@
 package people
 
 import (
-	"errors"
 	"strings"
+
+	"whatmatters/internal/valid"
 )
 
-// NHS number errors, worded for the person typing.
+// The two ways an NHS number is refused, as problems with the
+// "nhs_number" field. ParseNHSNumber returns a fresh copy each time;
+// errors.Is matches it against these.
 var (
-	//lint:ignore ST1005 shown to the person as a sentence
-	ErrNHSNumberLength = errors.New("An NHS number is 10 digits, like 485 777 3456")
-	//lint:ignore ST1005 shown to the person as a sentence
-	ErrNHSNumberCheck = errors.New("This is not a valid NHS number: check each digit against the card or letter")
+	ErrNHSNumberLength = valid.New("nhs_number", "person.nhs_number.length")
+	ErrNHSNumberCheck  = valid.New("nhs_number", "person.nhs_number.check")
 )
 
 // ParseNHSNumber accepts an NHS number typed with or without spaces or
 // hyphens and returns its 10 digits, after checking the modulus 11 check
 // digit (NHS Data Dictionary: weights 10 down to 2 on the first nine
 // digits; 11 minus the remainder of the sum divided by 11 is the check
-// digit; 11 means 0; 10 means the number is invalid).
+// digit; 11 means 0; 10 means the number is invalid). A refused number
+// is a *valid.FieldError.
 func ParseNHSNumber(s string) (string, error) {
 	digits := strings.Map(func(r rune) rune {
 		switch {
@@ -31,7 +33,7 @@ func ParseNHSNumber(s string) (string, error) {
 		return 'x'
 	}, strings.TrimSpace(s))
 	if len(digits) != 10 || strings.ContainsRune(digits, 'x') {
-		return "", ErrNHSNumberLength
+		return "", valid.New("nhs_number", "person.nhs_number.length")
 	}
 	sum := 0
 	for i := 0; i < 9; i++ {
@@ -42,7 +44,7 @@ func ParseNHSNumber(s string) (string, error) {
 		check = 0
 	}
 	if check == 10 || check != int(digits[9]-'0') {
-		return "", ErrNHSNumberCheck
+		return "", valid.New("nhs_number", "person.nhs_number.check")
 	}
 	return digits, nil
 }

@@ -34,7 +34,7 @@ func saveLinks(ctx context.Context, tx *sql.Tx, o *Outcome) error {
 				return err
 			}
 			if n == 0 {
-				return valid.Problems{{Field: lt.field, Code: "Choose strengths and risks from this person's own record"}}
+				return valid.Problems{valid.New(lt.field, "outcome.links.not_own")}
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO `+lt.table+` (outcome_id, `+lt.column+`) VALUES ($1, $2)`, o.ID, id); err != nil {
 				return fmt.Errorf("people: outcome links: %w", err)

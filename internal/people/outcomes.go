@@ -15,51 +15,100 @@ import (
 	"whatmatters/internal/valid"
 )
 
+// OutcomeKind is what an outcome is about. Its value is what is stored
+// and what the API and forms send.
+type OutcomeKind string
+
 // Kinds of personal outcome.
 const (
-	OutcomeChange   = "change"   // e.g. walk outdoors again
-	OutcomeMaintain = "maintain" // e.g. keep walking to the river every day
-	OutcomeProcess  = "process"  // how I want to be supported
+	OutcomeChange   OutcomeKind = "change"   // e.g. walk outdoors again
+	OutcomeMaintain OutcomeKind = "maintain" // e.g. keep walking to the river every day
+	OutcomeProcess  OutcomeKind = "process"  // how I want to be supported
 )
 
-// Who expressed an outcome.
-var expressers = []string{"person", "relative", "advocate", "carer", "worker"}
+// OutcomeKinds are the kinds, in the order a form offers them.
+var OutcomeKinds = []OutcomeKind{OutcomeChange, OutcomeMaintain, OutcomeProcess}
+
+// Expresser is who expressed an outcome.
+type Expresser string
+
+// Who may express an outcome: the person, or someone on their behalf.
+const (
+	ExpressedByPerson   Expresser = "person"
+	ExpressedByRelative Expresser = "relative"
+	ExpressedByAdvocate Expresser = "advocate"
+	ExpressedByCarer    Expresser = "carer"
+	ExpressedByWorker   Expresser = "worker" // only when the person could not: a reason is required
+)
+
+// Expressers are who may express an outcome, in the order a form offers them.
+var Expressers = []Expresser{ExpressedByPerson, ExpressedByRelative, ExpressedByAdvocate, ExpressedByCarer, ExpressedByWorker}
+
+// OutcomeStatus is where an outcome stands.
+type OutcomeStatus string
 
 // Outcome statuses.
-var outcomeStatuses = []string{"working_on_it", "achieved", "maintained", "no_longer_wanted"}
+const (
+	StatusWorkingOnIt    OutcomeStatus = "working_on_it"
+	StatusAchieved       OutcomeStatus = "achieved"
+	StatusMaintained     OutcomeStatus = "maintained"
+	StatusNoLongerWanted OutcomeStatus = "no_longer_wanted"
+)
 
-// Movements recorded in progress entries. "further_away" is a setback: a
-// normal part of the story, not a failure.
-var movements = []string{"further_away", "no_change", "closer", "achieved"}
+// OutcomeStatuses are the statuses, in the order a form offers them.
+var OutcomeStatuses = []OutcomeStatus{StatusWorkingOnIt, StatusAchieved, StatusMaintained, StatusNoLongerWanted}
+
+// Movement is how things moved at a step of progress.
+type Movement string
+
+// Movements recorded in progress entries. MovementFurtherAway is a
+// setback: a normal part of the story, not a failure.
+const (
+	MovementFurtherAway Movement = "further_away"
+	MovementNoChange    Movement = "no_change"
+	MovementCloser      Movement = "closer"
+	MovementAchieved    Movement = "achieved"
+)
+
+// Movements are the movements, from furthest away to achieved: the order
+// a form offers them and the progress chart climbs.
+var Movements = []Movement{MovementFurtherAway, MovementNoChange, MovementCloser, MovementAchieved}
+
+// MaxStatement is the longest an outcome may be: the detail belongs in
+// the story. MaxNote bounds why it matters and a progress note.
+const (
+	MaxStatement = 500
+	MaxNote      = 2000
+)
 
 // Outcome is something the person wants, in the words of whoever said it.
 type Outcome struct {
-	ID              string     `json:"id"`
-	PersonID        string     `json:"person_id"`
-	Statement       string     `json:"statement"`
-	Kind            string     `json:"kind"`
-	ExpressedBy     string     `json:"expressed_by"`
-	ExpressedByName string     `json:"expressed_by_name,omitempty"`
-	OnBehalfReason  string     `json:"on_behalf_reason,omitempty"`
-	WhyItMatters    string     `json:"why_it_matters,omitempty"`
-	Status          string     `json:"status"`
-	Version         int        `json:"version"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
-	Progress        []Progress `json:"progress,omitempty"`
-	StrengthIDs     []string   `json:"strength_ids,omitempty"` // strengths it builds on
-	RiskIDs         []string   `json:"risk_ids,omitempty"`     // risk agreements that go with it
+	ID              string        `json:"id"`
+	PersonID        string        `json:"person_id"`
+	Statement       string        `json:"statement"`
+	Kind            OutcomeKind   `json:"kind"`
+	ExpressedBy     Expresser     `json:"expressed_by"`
+	ExpressedByName string        `json:"expressed_by_name,omitempty"`
+	OnBehalfReason  string        `json:"on_behalf_reason,omitempty"`
+	WhyItMatters    string        `json:"why_it_matters,omitempty"`
+	Status          OutcomeStatus `json:"status"`
+	Version         int           `json:"version"`
+	CreatedAt       time.Time     `json:"created_at"`
+	UpdatedAt       time.Time     `json:"updated_at"`
+	Progress        []Progress    `json:"progress,omitempty"`
+	StrengthIDs     []string      `json:"strength_ids,omitempty"` // strengths it builds on
+	RiskIDs         []string      `json:"risk_ids,omitempty"`     // risk agreements that go with it
 }
 
 // Progress is one dated step on the way to an outcome.
 type Progress struct {
-	ID           string    `json:"id"`
-	OutcomeID    string    `json:"outcome_id"`
-	OnDate       string    `json:"on_date"` // YYYY-MM-DD
-	Movement     string    `json:"movement"`
-	Note         string    `json:"note"`
-	Contributors string    `json:"contributors"` // who helped: the person, family, a physiotherapist…
-	CreatedAt    time.Time `json:"created_at"`
+	ID           string     `json:"id"`
+	OutcomeID    string     `json:"outcome_id"`
+	OnDate       valid.Date `json:"on_date"` // YYYY-MM-DD
+	Movement     Movement   `json:"movement"`
+	Note         string     `json:"note"`
+	Contributors string     `json:"contributors"` // who helped: the person, family, a physiotherapist…
+	CreatedAt    time.Time  `json:"created_at"`
 }
 
 func (o *Outcome) normalise() error {
@@ -67,38 +116,34 @@ func (o *Outcome) normalise() error {
 		*f = strings.TrimSpace(*f)
 	}
 	if o.Status == "" {
-		o.Status = "working_on_it"
+		o.Status = StatusWorkingOnIt
 	}
 	var ps valid.Problems
-	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	switch {
 	case o.Statement == "":
-		add("statement", "Write the outcome in the words of whoever said it")
-	case len([]rune(o.Statement)) > 500:
-		add("statement", "Keep the outcome to 500 characters or fewer: the detail belongs in the story")
+		ps.Add("statement", "outcome.statement.required")
+	case len([]rune(o.Statement)) > MaxStatement:
+		ps.Add("statement", "outcome.statement.too_long", MaxStatement)
 	}
-	if !slices.Contains([]string{OutcomeChange, OutcomeMaintain, OutcomeProcess}, o.Kind) {
-		add("kind", "Choose whether this is about a change, keeping something going, or how support is given")
+	if !slices.Contains(OutcomeKinds, o.Kind) {
+		ps.Add("kind", "outcome.kind.required")
 	}
-	if !slices.Contains(expressers, o.ExpressedBy) {
-		add("expressed_by", "Choose who said this")
+	if !slices.Contains(Expressers, o.ExpressedBy) {
+		ps.Add("expressed_by", "outcome.expressed_by.required")
 	}
-	if o.ExpressedBy != "" && o.ExpressedBy != "person" && o.ExpressedByName == "" {
-		add("expressed_by_name", "Give the name of the person who said this")
+	if o.ExpressedBy != "" && o.ExpressedBy != ExpressedByPerson && o.ExpressedByName == "" {
+		ps.Add("expressed_by_name", "outcome.expressed_by_name.required")
 	}
-	if o.ExpressedBy == "worker" && o.OnBehalfReason == "" {
-		add("on_behalf_reason", "Say why the person could not express this themselves")
+	if o.ExpressedBy == ExpressedByWorker && o.OnBehalfReason == "" {
+		ps.Add("on_behalf_reason", "outcome.on_behalf_reason.required")
 	}
-	if !slices.Contains(outcomeStatuses, o.Status) {
-		add("status", "Choose a status")
+	if !slices.Contains(OutcomeStatuses, o.Status) {
+		ps.Add("status", "outcome.status.required")
 	}
-	if len([]rune(o.WhyItMatters)) > 2000 {
-		add("why_it_matters", "Keep why it matters to 2000 characters or fewer")
+	if len([]rune(o.WhyItMatters)) > MaxNote {
+		ps.Add("why_it_matters", "outcome.why_it_matters.too_long", MaxNote)
 	}
-	if len(ps) > 0 {
-		return ps
-	}
-	return nil
+	return ps.Err()
 }
 
 // AddOutcome records a new outcome for a person the subject may see.
@@ -172,22 +217,8 @@ func AddProgress(ctx context.Context, db *store.DB, op *access.Opened, p *Progre
 	if err := op.MayChange(access.PartOutcomes); err != nil {
 		return err
 	}
-	p.Note, p.Contributors, p.OnDate = strings.TrimSpace(p.Note), strings.TrimSpace(p.Contributors), strings.TrimSpace(p.OnDate)
-	var ps valid.Problems
-	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
-	if d, err := time.Parse("2006-01-02", p.OnDate); err != nil {
-		add("on_date", "Enter the date as a real date, like 2026-11-23")
-	} else if d.After(time.Now().Add(24 * time.Hour)) {
-		add("on_date", "The date must not be in the future")
-	}
-	if !slices.Contains(movements, p.Movement) {
-		add("movement", "Choose how things have moved: further away, no change, closer, or achieved")
-	}
-	if len([]rune(p.Note)) > 2000 {
-		add("note", "Keep the note to 2000 characters or fewer")
-	}
-	if len(ps) > 0 {
-		return ps
+	if err := p.Check(); err != nil {
+		return err
 	}
 	p.ID, p.CreatedAt = valid.NewID(), store.Now()
 	return access.Change(ctx, db, op, access.PartOutcomes, func(tx *sql.Tx) (audit.Record, error) {
@@ -204,6 +235,26 @@ func AddProgress(ctx context.Context, db *store.DB, op *access.Opened, p *Progre
 		return audit.Record{Action: "outcome.progress", PersonID: o.PersonID,
 			Target: "outcome/" + o.ID + "/progress/" + p.ID, Details: map[string]any{"after": p}}, nil
 	})
+}
+
+// Check tidies a step of progress and checks it, without saving: a form
+// whose date could not be read shows the other problems with it.
+func (p *Progress) Check() error {
+	p.Note, p.Contributors = strings.TrimSpace(p.Note), strings.TrimSpace(p.Contributors)
+	var ps valid.Problems
+	switch {
+	case p.OnDate.IsZero():
+		ps.Add("on_date", "valid.date.required")
+	case p.OnDate.After(valid.Today()):
+		ps.Add("on_date", "progress.on_date.future")
+	}
+	if !slices.Contains(Movements, p.Movement) {
+		ps.Add("movement", "progress.movement.required")
+	}
+	if len([]rune(p.Note)) > MaxNote {
+		ps.Add("note", "progress.note.too_long", MaxNote)
+	}
+	return ps.Err()
 }
 
 // Outcomes lists a person's outcomes with their progress, oldest progress

@@ -16,15 +16,15 @@ import (
 
 // Person is someone whatmatters supports.
 type Person struct {
-	ID            string    `json:"id"`
-	GivenName     string    `json:"given_name"`
-	FamilyName    string    `json:"family_name"`
-	PreferredName string    `json:"preferred_name,omitempty"`
-	DateOfBirth   string    `json:"date_of_birth,omitempty"` // YYYY-MM-DD
-	NHSNumber     string    `json:"nhs_number,omitempty"`    // 10 digits
-	Version       int       `json:"version"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	ID            string     `json:"id"`
+	GivenName     string     `json:"given_name"`
+	FamilyName    string     `json:"family_name"`
+	PreferredName string     `json:"preferred_name,omitempty"`
+	DateOfBirth   valid.Date `json:"date_of_birth,omitzero"` // YYYY-MM-DD
+	NHSNumber     string     `json:"nhs_number,omitempty"`   // 10 digits
+	Version       int        `json:"version"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
 }
 
 // Name is how the person is addressed: their preferred name if they gave
@@ -40,51 +40,49 @@ func (p *Person) Name() string {
 // NHSNumberDisplay is the NHS number in 3-3-4 form.
 func (p *Person) NHSNumberDisplay() string { return FormatNHSNumber(p.NHSNumber) }
 
+// MaxName is the longest name accepted, given, family or preferred.
+const MaxName = 100
+
+// EarliestBirthYear bounds a date of birth: an earlier year is a typing
+// slip, not someone whatmatters supports.
+const EarliestBirthYear = 1890
+
 // Normalise tidies what was typed and checks it, returning every problem at
 // once so a form can show them all.
 func (p *Person) Normalise() error {
 	p.GivenName = strings.TrimSpace(p.GivenName)
 	p.FamilyName = strings.TrimSpace(p.FamilyName)
 	p.PreferredName = strings.TrimSpace(p.PreferredName)
-	p.DateOfBirth = strings.TrimSpace(p.DateOfBirth)
 	var ps valid.Problems
-	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if p.GivenName == "" {
-		add("given_name", "Enter their first name")
+		ps.Add("given_name", "person.given_name.required")
 	}
 	if p.FamilyName == "" {
-		add("family_name", "Enter their last name")
+		ps.Add("family_name", "person.family_name.required")
 	}
-	for field, v := range map[string]string{"given_name": p.GivenName, "family_name": p.FamilyName, "preferred_name": p.PreferredName} {
-		if len([]rune(v)) > 100 {
-			add(field, "Names must be 100 characters or fewer")
+	for _, f := range []struct{ field, v string }{{"given_name", p.GivenName}, {"family_name", p.FamilyName}, {"preferred_name", p.PreferredName}} {
+		if len([]rune(f.v)) > MaxName {
+			ps.Add(f.field, "person.name.too_long", MaxName)
 		}
 	}
-	if p.DateOfBirth != "" {
-		d, err := time.Parse("2006-01-02", p.DateOfBirth)
-		switch {
-		case err != nil:
-			add("date_of_birth", "Date of birth must be a real date, like 1941-03-27")
-		case d.After(time.Now()):
-			add("date_of_birth", "Date of birth must be in the past")
-		case d.Year() < 1890:
-			add("date_of_birth", "Date of birth must be after 1890")
-		}
+	switch dob := p.DateOfBirth; {
+	case dob.IsZero(): // not known
+	case dob.After(valid.Today()):
+		ps.Add("date_of_birth", "person.date_of_birth.future")
+	case dob.Year() < EarliestBirthYear:
+		ps.Add("date_of_birth", "person.date_of_birth.too_early", EarliestBirthYear)
 	}
 	if strings.TrimSpace(p.NHSNumber) != "" {
 		n, err := ParseNHSNumber(p.NHSNumber)
-		if err != nil {
-			add("nhs_number", err.Error())
+		if fe, ok := err.(*valid.FieldError); ok {
+			ps = append(ps, fe)
 		} else {
 			p.NHSNumber = n
 		}
 	} else {
 		p.NHSNumber = ""
 	}
-	if len(ps) > 0 {
-		return ps
-	}
-	return nil
+	return ps.Err()
 }
 
 // Create records a new person. The caller makes the relationship (an
@@ -99,9 +97,9 @@ func Create(ctx context.Context, db *store.DB, who audit.Actor, p *Person) error
 		_, err := tx.ExecContext(ctx, `INSERT INTO people
 			(id, given_name, family_name, preferred_name, date_of_birth, nhs_number, version, created_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-			p.ID, p.GivenName, p.FamilyName, p.PreferredName, store.NullIfEmpty(p.DateOfBirth), store.NullIfEmpty(p.NHSNumber), p.Version, now, now)
+			p.ID, p.GivenName, p.FamilyName, p.PreferredName, p.DateOfBirth, store.NullIfEmpty(p.NHSNumber), p.Version, now, now)
 		if store.IsUniqueViolation(err) {
-			return valid.Problems{{Field: "nhs_number", Code: "Someone else already has this NHS number: check it, or find their record"}}
+			return valid.Problems{valid.New("nhs_number", "person.nhs_number.taken_new")}
 		}
 		if err != nil {
 			return fmt.Errorf("people: create: %w", err)
@@ -133,9 +131,9 @@ func Update(ctx context.Context, db *store.DB, op *access.Opened, p *Person) err
 		now := store.Now()
 		err = store.ExecOne(ctx, tx, `UPDATE people SET given_name = $1, family_name = $2, preferred_name = $3,
 			date_of_birth = $4, nhs_number = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8`,
-			p.GivenName, p.FamilyName, p.PreferredName, store.NullIfEmpty(p.DateOfBirth), store.NullIfEmpty(p.NHSNumber), now, p.ID, p.Version)
+			p.GivenName, p.FamilyName, p.PreferredName, p.DateOfBirth, store.NullIfEmpty(p.NHSNumber), now, p.ID, p.Version)
 		if store.IsUniqueViolation(err) {
-			return audit.Record{}, valid.Problems{{Field: "nhs_number", Code: "Someone else already has this NHS number: check it"}}
+			return audit.Record{}, valid.Problems{valid.New("nhs_number", "person.nhs_number.taken")}
 		}
 		if err != nil {
 			return audit.Record{}, fmt.Errorf("people: update: %w", err)
@@ -166,11 +164,11 @@ func load(ctx context.Context, r store.Reader, id string) (*Person, error) {
 
 func scan(s store.Scanner) (*Person, error) {
 	var p Person
-	var dob, nhs sql.NullString
-	if err := s.Scan(&p.ID, &p.GivenName, &p.FamilyName, &p.PreferredName, &dob, &nhs, &p.Version, &p.CreatedAt, &p.UpdatedAt); err != nil {
+	var nhs sql.NullString
+	if err := s.Scan(&p.ID, &p.GivenName, &p.FamilyName, &p.PreferredName, &p.DateOfBirth, &nhs, &p.Version, &p.CreatedAt, &p.UpdatedAt); err != nil {
 		return nil, err
 	}
-	p.DateOfBirth, p.NHSNumber = dob.String, nhs.String
+	p.NHSNumber = nhs.String
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
 	return &p, nil
 }

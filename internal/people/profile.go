@@ -32,14 +32,17 @@ type Profile struct {
 	Version            int    `json:"version"` // the person's version: details and profile change together
 }
 
+// MaxProfileField bounds each of the profile's free-text answers.
+const MaxProfileField = 2000
+
 func (p *Profile) normalise() error {
 	var ps valid.Problems
 	for field, v := range map[string]*string{"pronouns": &p.Pronouns, "first_language": &p.FirstLanguage,
 		"communication": &p.Communication, "communication_helps": &p.CommunicationHelps,
 		"communication_aids": &p.CommunicationAids, "best_time": &p.BestTime} {
 		*v = strings.TrimSpace(*v)
-		if len([]rune(*v)) > 2000 {
-			ps = append(ps, &valid.FieldError{Field: field, Code: "This must be 2000 characters or fewer"})
+		if len([]rune(*v)) > MaxProfileField {
+			ps.Add(field, "valid.too_long", MaxProfileField)
 		}
 	}
 	if len(ps) > 0 {
@@ -102,7 +105,7 @@ func UpdateProfile(ctx context.Context, db *store.DB, op *access.Opened, p *Prof
 			var kind string
 			err := tx.QueryRowContext(ctx, `SELECT kind FROM organisations WHERE id = $1`, p.GPPracticeID).Scan(&kind)
 			if err != nil || kind != string(account.OrgGPPractice) {
-				return audit.Record{}, valid.Problems{{Field: "gp_practice_id", Code: "Choose a GP practice from the list"}}
+				return audit.Record{}, valid.Problems{valid.New("gp_practice_id", "profile.gp_practice_id.unknown")}
 			}
 		}
 		err = store.ExecOne(ctx, tx, `UPDATE people SET pronouns = $1, first_language = $2, prefers_welsh = $3,

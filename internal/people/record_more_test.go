@@ -9,20 +9,21 @@ import (
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 func TestAddresses(t *testing.T) {
 	f := newRecordFixture(t)
 	ctx := context.Background()
 	op := open(t, f.db, f.worker, f.person.ID)
-	bad := &people.Address{Kind: "castle", Postcode: "NOT A POSTCODE", FromDate: "2026-02-30"}
+	bad := &people.Address{Kind: "castle", Postcode: "NOT A POSTCODE", FromDate: valid.MustDate("2026-03-01"), ToDate: valid.MustDate("2026-02-01")}
 	fields := fieldsOf(people.AddAddress(ctx, f.db, op, bad))
-	for _, want := range []string{"kind", "lines", "postcode", "from_date"} {
+	for _, want := range []string{"kind", "lines", "postcode", "to_date"} {
 		if !fields[want] {
 			t.Errorf("no problem reported for %s: %v", want, fields)
 		}
 	}
-	good := &people.Address{Kind: "home", Lines: "2 River View\nRiverside", Postcode: "cf101aa", FromDate: "2019-04-01"}
+	good := &people.Address{Kind: "home", Lines: "2 River View\nRiverside", Postcode: "cf101aa", FromDate: valid.MustDate("2019-04-01")}
 	if err := people.AddAddress(ctx, f.db, op, good); err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,8 @@ func TestAddresses(t *testing.T) {
 	// A stranger cannot open the record to add an address.
 	outOfReach(t, f.db, f.stranger, f.person.ID)
 	list, err := people.Addresses(ctx, f.db.Read(), op)
-	if err != nil || len(list) != 1 || list[0].Lines != "2 River View\nRiverside" {
+	// The date given comes back; the one not given (stored as "") is no date.
+	if err != nil || len(list) != 1 || list[0].Lines != "2 River View\nRiverside" || list[0].FromDate != valid.MustDate("2019-04-01") || !list[0].ToDate.IsZero() {
 		t.Errorf("addresses: %v %v", list, err)
 	}
 	if n := count(t, f.db, "person_addresses"); n != 1 {
@@ -48,7 +50,7 @@ func TestSearchByDateOfBirthAsTyped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.DateOfBirth = "1941-03-27"
+	p.DateOfBirth = valid.MustDate("1941-03-27")
 	if err := people.Update(ctx, f.db, op, p); err != nil {
 		t.Fatal(err)
 	}
@@ -70,12 +72,12 @@ func TestOutcomeLinksToStrengthsAndRisks(t *testing.T) {
 	f := newRecordFixture(t)
 	ctx := context.Background()
 	op := open(t, f.db, f.worker, f.person.ID)
-	st := &people.Strength{Strength: "Determined", Meaning: "Keeps going", NamedBy: "Carys", LastConfirmedOn: "2026-01-01"}
+	st := &people.Strength{Strength: "Determined", Meaning: "Keeps going", NamedBy: "Carys", LastConfirmedOn: valid.MustDate("2026-01-01")}
 	if err := people.AddStrength(ctx, f.db, op, st); err != nil {
 		t.Fatal(err)
 	}
 	ra := &people.RiskAgreement{WantsTo: "Walk alone", Risk: "A fall", Likelihood: "low", Impact: "medium",
-		PersonsView: "I'll manage", AgreedBy: "Rhodri", ReviewOn: "2027-01-01"}
+		PersonsView: "I'll manage", AgreedBy: "Rhodri", ReviewOn: valid.MustDate("2027-01-01")}
 	if err := people.AddRiskAgreement(ctx, f.db, op, ra); err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +93,7 @@ func TestOutcomeLinksToStrengthsAndRisks(t *testing.T) {
 	// Another person's strength, or no strength at all, is refused, and
 	// the outcome keeps its links.
 	other := f.another(t, "Someone")
-	theirs := &people.Strength{Strength: "Sings", Meaning: "Choir on Tuesdays", NamedBy: "Someone", LastConfirmedOn: "2026-01-01"}
+	theirs := &people.Strength{Strength: "Sings", Meaning: "Choir on Tuesdays", NamedBy: "Someone", LastConfirmedOn: valid.MustDate("2026-01-01")}
 	if err := people.AddStrength(ctx, f.db, open(t, f.db, f.worker, other.ID), theirs); err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +122,7 @@ func TestChangeRechecksTheRule(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	st := &people.Strength{Strength: "Determined", Meaning: "Keeps going", NamedBy: "Carys", LastConfirmedOn: "2026-01-01"}
+	st := &people.Strength{Strength: "Determined", Meaning: "Keeps going", NamedBy: "Carys", LastConfirmedOn: valid.MustDate("2026-01-01")}
 	if err := people.AddStrength(ctx, f.db, op, st); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("change after the link ended = %v; want not found", err)
 	}

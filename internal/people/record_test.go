@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/account"
@@ -183,9 +182,9 @@ func TestOutcomeWithSetback(t *testing.T) {
 		t.Fatal(err)
 	}
 	steps := []people.Progress{
-		{OutcomeID: o.ID, OnDate: "2026-09-01", Movement: "closer", Note: "Walked to the gate", Contributors: "Rhodri, physiotherapist"},
-		{OutcomeID: o.ID, OnDate: "2026-10-01", Movement: "further_away", Note: "A fall; lost confidence"},
-		{OutcomeID: o.ID, OnDate: "2026-09-15", Movement: "closer", Note: "Walked to the shop"},
+		{OutcomeID: o.ID, OnDate: valid.MustDate("2026-09-01"), Movement: "closer", Note: "Walked to the gate", Contributors: "Rhodri, physiotherapist"},
+		{OutcomeID: o.ID, OnDate: valid.MustDate("2026-10-01"), Movement: "further_away", Note: "A fall; lost confidence"},
+		{OutcomeID: o.ID, OnDate: valid.MustDate("2026-09-15"), Movement: "closer", Note: "Walked to the shop"},
 	}
 	for i := range steps {
 		if err := people.AddProgress(ctx, f.db, op, &steps[i]); err != nil {
@@ -196,7 +195,7 @@ func TestOutcomeWithSetback(t *testing.T) {
 	outOfReach(t, f.db, f.stranger, f.person.ID)
 	// Through another person's record, this person's outcome is not found.
 	other := open(t, f.db, f.worker, f.another(t, "Owen").ID)
-	if err := people.AddProgress(ctx, f.db, other, &people.Progress{OutcomeID: o.ID, OnDate: "2026-10-02", Movement: "closer"}); !errors.Is(err, store.ErrNotFound) {
+	if err := people.AddProgress(ctx, f.db, other, &people.Progress{OutcomeID: o.ID, OnDate: valid.MustDate("2026-10-02"), Movement: "closer"}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("progress through another person's record = %v; want not found", err)
 	}
 	if n := count(t, f.db, "outcome_progress"); n != 3 {
@@ -208,7 +207,7 @@ func TestOutcomeWithSetback(t *testing.T) {
 	}
 	var dates []string
 	for _, p := range list[0].Progress {
-		dates = append(dates, p.OnDate+" "+p.Movement)
+		dates = append(dates, p.OnDate.String()+" "+string(p.Movement))
 	}
 	want := []string{"2026-09-01 closer", "2026-09-15 closer", "2026-10-01 further_away"}
 	if len(dates) != 3 || dates[0] != want[0] || dates[1] != want[1] || dates[2] != want[2] {
@@ -242,7 +241,7 @@ func TestStrengthNeedsAFreshLookAfterAYear(t *testing.T) {
 	// The person is the opened one, whatever the strength says.
 	other := f.another(t, "Owen")
 	st := &people.Strength{PersonID: other.ID, Strength: "Can drive", Meaning: "Visits her sister on Sundays",
-		NamedBy: "Betty", LastConfirmedOn: "2024-11-01"}
+		NamedBy: "Betty", LastConfirmedOn: valid.MustDate("2024-11-01")}
 	if err := people.AddStrength(ctx, f.db, op, st); err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +255,7 @@ func TestStrengthNeedsAFreshLookAfterAYear(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].PersonID != f.person.ID {
 		t.Fatalf("strengths = %v, %v", list, err)
 	}
-	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	day := valid.MustDate
 	if list[0].NeedsFreshLook(day("2025-10-31")) {
 		t.Error("confirmed 364 days ago, but marked for a fresh look")
 	}
@@ -270,11 +269,11 @@ func TestOverdueRiskReviewsFollowTheAccessRule(t *testing.T) {
 	ctx := context.Background()
 	ra := &people.RiskAgreement{WantsTo: "Keep Cassie the cat", Risk: "Tripping over her at night",
 		Likelihood: "medium", Impact: "medium", Mitigation: "Night light; neighbour checks in", PersonsView: "She is my family",
-		AgreedBy: "David, his son, the social worker", ReviewOn: "2026-10-01"}
+		AgreedBy: "David, his son, the social worker", ReviewOn: valid.MustDate("2026-10-01")}
 	if err := people.AddRiskAgreement(ctx, f.db, open(t, f.db, f.worker, f.person.ID), ra); err != nil {
 		t.Fatal(err)
 	}
-	today, _ := time.Parse("2006-01-02", "2026-11-23")
+	today := valid.MustDate("2026-11-23")
 	mine, err := people.OverdueReviews(ctx, f.db, f.worker, today)
 	if err != nil || len(mine) != 1 || mine[0].PersonName != "Rhodri Jones" {
 		t.Fatalf("worker's overdue reviews = %+v, %v; want David's one", mine, err)
@@ -283,7 +282,7 @@ func TestOverdueRiskReviewsFollowTheAccessRule(t *testing.T) {
 	if err != nil || len(theirs) != 0 {
 		t.Fatalf("stranger's overdue reviews = %+v, %v; want none", theirs, err)
 	}
-	early, _ := time.Parse("2006-01-02", "2026-09-30")
+	early := valid.MustDate("2026-09-30")
 	if got, _ := people.OverdueReviews(ctx, f.db, f.worker, early); len(got) != 0 {
 		t.Fatalf("before the review date: %d overdue; want 0", len(got))
 	}

@@ -41,15 +41,14 @@ func AddRelationship(ctx context.Context, db *store.DB, op *access.Opened, r *Re
 	r.Name, r.Relationship, r.Contact, inverse = strings.TrimSpace(r.Name), strings.TrimSpace(r.Relationship),
 		strings.TrimSpace(r.Contact), strings.TrimSpace(inverse)
 	var ps valid.Problems
-	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if r.Name == "" && r.RelatedPersonID == "" {
-		add("name", "Enter their name")
+		ps.Add("name", "relationship.name.required")
 	}
 	if r.Relationship == "" {
-		add("relationship", "Say who they are to the person, like daughter, neighbour or friend")
+		ps.Add("relationship", "relationship.relationship.required")
 	}
 	if r.RelatedPersonID != "" && inverse == "" {
-		add("inverse", "Say who the person is to them, like mother or neighbour")
+		ps.Add("inverse", "relationship.inverse.required")
 	}
 	if r.IsMainCarer {
 		r.IsCarer = true
@@ -69,7 +68,7 @@ func AddRelationship(ctx context.Context, db *store.DB, op *access.Opened, r *Re
 				return audit.Record{}, err
 			}
 			if !g.MayChange(access.PartRelationships) || r.RelatedPersonID == r.PersonID {
-				return audit.Record{}, valid.Problems{{Field: "related_person_id", Code: "Choose someone from your list of people"}}
+				return audit.Record{}, valid.Problems{valid.New("related_person_id", "relationship.related_person_id.unknown")}
 			}
 			me, err := load(ctx, tx, r.PersonID)
 			if err != nil {

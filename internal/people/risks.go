@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/account"
@@ -18,55 +17,66 @@ import (
 // RiskAgreement is a positive risk the person chooses to take, agreed
 // openly through shared decision making.
 type RiskAgreement struct {
-	ID          string `json:"id"`
-	PersonID    string `json:"person_id"`
-	WantsTo     string `json:"wants_to"` // what the person wants to do
-	Risk        string `json:"risk"`
-	Likelihood  string `json:"likelihood"` // low, medium, high
-	Impact      string `json:"impact"`     // low, medium, high
-	Mitigation  string `json:"mitigation"` // how strengths and people around them reduce it
-	PersonsView string `json:"persons_view"`
-	AgreedBy    string `json:"agreed_by"`
-	ReviewOn    string `json:"review_on"` // YYYY-MM-DD
-	Version     int    `json:"version"`
+	ID          string     `json:"id"`
+	PersonID    string     `json:"person_id"`
+	WantsTo     string     `json:"wants_to"` // what the person wants to do
+	Risk        string     `json:"risk"`
+	Likelihood  Level      `json:"likelihood"`
+	Impact      Level      `json:"impact"`
+	Mitigation  string     `json:"mitigation"` // how strengths and people around them reduce it
+	PersonsView string     `json:"persons_view"`
+	AgreedBy    string     `json:"agreed_by"`
+	ReviewOn    valid.Date `json:"review_on"` // YYYY-MM-DD
+	Version     int        `json:"version"`
 	// Filled in by OverdueReviews.
 	PersonName string `json:"person_name,omitempty"`
 }
 
-var levels = []string{"low", "medium", "high"}
+// Level is how likely a risk is, or how serious it would be.
+type Level string
+
+// Levels of likelihood and impact.
+const (
+	LevelLow    Level = "low"
+	LevelMedium Level = "medium"
+	LevelHigh   Level = "high"
+)
+
+// Levels are the levels, lowest first: the order a form offers them.
+var Levels = []Level{LevelLow, LevelMedium, LevelHigh}
 
 func (r *RiskAgreement) normalise() error {
-	for _, f := range []*string{&r.WantsTo, &r.Risk, &r.Mitigation, &r.PersonsView, &r.AgreedBy, &r.ReviewOn} {
+	for _, f := range []*string{&r.WantsTo, &r.Risk, &r.Mitigation, &r.PersonsView, &r.AgreedBy} {
 		*f = strings.TrimSpace(*f)
 	}
 	var ps valid.Problems
-	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if r.WantsTo == "" {
-		add("wants_to", "Say what the person wants to do")
+		ps.Add("wants_to", "risk.wants_to.required")
 	}
 	if r.Risk == "" {
-		add("risk", "Describe the risk")
+		ps.Add("risk", "risk.risk.required")
 	}
-	if !slices.Contains(levels, r.Likelihood) {
-		add("likelihood", "Choose how likely it is: low, medium or high")
+	if !slices.Contains(Levels, r.Likelihood) {
+		ps.Add("likelihood", "risk.likelihood.required")
 	}
-	if !slices.Contains(levels, r.Impact) {
-		add("impact", "Choose how serious it would be: low, medium or high")
+	if !slices.Contains(Levels, r.Impact) {
+		ps.Add("impact", "risk.impact.required")
 	}
 	if r.PersonsView == "" {
-		add("persons_view", "Write the person's own view, in their words")
+		ps.Add("persons_view", "risk.persons_view.required")
 	}
 	if r.AgreedBy == "" {
-		add("agreed_by", "Say who agreed this")
+		ps.Add("agreed_by", "risk.agreed_by.required")
 	}
-	if _, err := time.Parse("2006-01-02", r.ReviewOn); err != nil {
-		add("review_on", "Enter the review date as a real date, like 2027-02-23")
+	if r.ReviewOn.IsZero() {
+		ps.Add("review_on", "valid.date.required")
 	}
-	if len(ps) > 0 {
-		return ps
-	}
-	return nil
+	return ps.Err()
 }
+
+// Check tidies a risk agreement and checks it, without saving: a form
+// whose date could not be read shows the other problems with it.
+func (r *RiskAgreement) Check() error { return r.normalise() }
 
 // AddRiskAgreement records a positive risk agreement.
 func AddRiskAgreement(ctx context.Context, db *store.DB, op *access.Opened, r *RiskAgreement) error {
@@ -133,12 +143,12 @@ func riskAgreements(ctx context.Context, r store.Reader, personID string) ([]Ris
 // OverdueReviews lists the risk agreements whose review date has passed,
 // across the people the subject may see (a worker's own people; a
 // manager's team or organisation), soonest overdue first.
-func OverdueReviews(ctx context.Context, db *store.DB, s account.Subject, today time.Time) ([]RiskAgreement, error) {
+func OverdueReviews(ctx context.Context, db *store.DB, s account.Subject, today valid.Date) ([]RiskAgreement, error) {
 	var args store.Args
 	visible := access.Visible(s, "p.id", &args)
 	rows, err := db.Read().QueryContext(ctx, `SELECT `+riskColumns+`, p.given_name, p.family_name, p.preferred_name
 		FROM risk_agreements r JOIN people p ON p.id = r.person_id
-		WHERE r.review_on < `+args.Add(today.Format("2006-01-02"))+` AND `+visible+` ORDER BY r.review_on, r.id LIMIT 500`,
+		WHERE r.review_on < `+args.Add(today.String())+` AND `+visible+` ORDER BY r.review_on, r.id LIMIT 500`,
 		args.Values...)
 	if err != nil {
 		return nil, fmt.Errorf("people: overdue reviews: %w", err)

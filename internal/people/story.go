@@ -16,8 +16,23 @@ import (
 	"whatmatters/internal/valid"
 )
 
+// EntryKind is what kind of story entry one is. Its value is what is
+// stored and what the API and forms send.
+type EntryKind string
+
 // Kinds of story entry.
-var EntryKinds = []string{"conversation", "visit", "phone_call", "note", "letter", "photo", "drawing"}
+const (
+	KindConversation EntryKind = "conversation"
+	KindVisit        EntryKind = "visit"
+	KindPhoneCall    EntryKind = "phone_call"
+	KindNote         EntryKind = "note"
+	KindLetter       EntryKind = "letter"
+	KindPhoto        EntryKind = "photo"
+	KindDrawing      EntryKind = "drawing"
+)
+
+// EntryKinds are the kinds, in the order a form offers them.
+var EntryKinds = []EntryKind{KindConversation, KindVisit, KindPhoneCall, KindNote, KindLetter, KindPhoto, KindDrawing}
 
 // MaxEntryBody is the longest entry accepted. The recording coach nudges
 // well before this; the limit only stops accidents.
@@ -27,7 +42,7 @@ const MaxEntryBody = 20000
 type Entry struct {
 	ID               string     `json:"id"`
 	PersonID         string     `json:"person_id"`
-	Kind             string     `json:"kind"`
+	Kind             EntryKind  `json:"kind"`
 	OccurredAt       time.Time  `json:"occurred_at"`
 	Place            string     `json:"place,omitempty"`
 	Who              string     `json:"who,omitempty"` // who was there
@@ -50,20 +65,19 @@ func (e *Entry) Current() bool { return e.SupersededBy == "" && e.RemovedAt == n
 func (e *Entry) normalise() error {
 	e.Place, e.Who, e.Body = strings.TrimSpace(e.Place), strings.TrimSpace(e.Who), strings.TrimSpace(e.Body)
 	var ps valid.Problems
-	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
 	if !slices.Contains(EntryKinds, e.Kind) {
-		add("kind", "Choose what kind of entry this is")
+		ps.Add("kind", "story.kind.required")
 	}
 	if e.OccurredAt.IsZero() {
-		add("occurred_at", "Enter when it happened")
+		ps.Add("occurred_at", "story.occurred_at.required")
 	} else if e.OccurredAt.After(time.Now().Add(time.Hour)) {
-		add("occurred_at", "When it happened must not be in the future")
+		ps.Add("occurred_at", "story.occurred_at.future")
 	}
 	switch {
 	case e.Body == "":
-		add("body", "Write what happened")
+		ps.Add("body", "story.body.required")
 	case len([]rune(e.Body)) > MaxEntryBody:
-		add("body", fmt.Sprintf("An entry must be %d characters or fewer: split it, or attach the document", MaxEntryBody))
+		ps.Add("body", "story.body.too_long", MaxEntryBody)
 	}
 	if len(ps) > 0 {
 		return ps
@@ -71,6 +85,10 @@ func (e *Entry) normalise() error {
 	e.OccurredAt = e.OccurredAt.UTC().Truncate(time.Microsecond)
 	return nil
 }
+
+// Check tidies an entry and checks it, without saving: a form whose date
+// could not be read shows the other problems with it.
+func (e *Entry) Check() error { return e.normalise() }
 
 // AddEntry adds an entry to the opened person's story, with any files
 // attached to it, in one transaction: an entry is never left without the
@@ -119,7 +137,7 @@ func insertEntry(ctx context.Context, tx *sql.Tx, dialect store.Dialect, s accou
 		var owner string
 		err := tx.QueryRowContext(ctx, `SELECT person_id FROM outcomes WHERE id = $1`, oid).Scan(&owner)
 		if err != nil || owner != e.PersonID {
-			return valid.Problems{{Field: "outcome_ids", Code: "Choose outcomes from this person's own record"}}
+			return valid.Problems{valid.New("outcome_ids", "story.outcome_ids.not_own")}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO story_entry_outcomes (entry_id, outcome_id) VALUES ($1, $2)`, e.ID, oid); err != nil {
 			return fmt.Errorf("people: link entry to outcome: %w", err)
@@ -131,6 +149,17 @@ func insertEntry(ctx context.Context, tx *sql.Tx, dialect store.Dialect, s accou
 	return err
 }
 
+// CheckCorrection tidies a correction and checks it, without saving:
+// every problem with the corrected entry and its reason at once.
+func CheckCorrection(e *Entry, reason string) error {
+	err := e.normalise()
+	ps, _ := valid.From(err)
+	if strings.TrimSpace(reason) == "" {
+		ps.Add("correction_reason", "story.correction_reason.required")
+	}
+	return ps.Err()
+}
+
 // CorrectEntry writes a corrected version of an entry. The old entry stays,
 // marked as superseded, with the reason on the new one.
 func CorrectEntry(ctx context.Context, db *store.DB, op *access.Opened, oldID string, e *Entry, reason string) error {
@@ -138,11 +167,8 @@ func CorrectEntry(ctx context.Context, db *store.DB, op *access.Opened, oldID st
 		return err
 	}
 	reason = strings.TrimSpace(reason)
-	if err := e.normalise(); err != nil {
+	if err := CheckCorrection(e, reason); err != nil {
 		return err
-	}
-	if reason == "" {
-		return valid.Problems{{Field: "correction_reason", Code: "Say why the entry is being corrected"}}
 	}
 	return access.Change(ctx, db, op, access.PartStory, func(tx *sql.Tx) (audit.Record, error) {
 		old, err := ownEntry(ctx, tx, op, oldID)
@@ -177,7 +203,7 @@ func RemoveEntry(ctx context.Context, db *store.DB, op *access.Opened, id, reaso
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return valid.Problems{{Field: "removed_reason", Code: "Say why the entry is being removed"}}
+		return valid.Problems{valid.New("removed_reason", "story.removed_reason.required")}
 	}
 	return access.Change(ctx, db, op, access.PartStory, func(tx *sql.Tx) (audit.Record, error) {
 		old, err := ownEntry(ctx, tx, op, id)
@@ -252,11 +278,11 @@ func entry(ctx context.Context, r store.Reader, id string) (*Entry, error) {
 
 // TimelineFilter narrows a timeline.
 type TimelineFilter struct {
-	Kind      string // one of EntryKinds, or "" for all
-	OutcomeID string // only entries linked to this outcome
-	History   bool   // include corrected and removed entries
-	EntryID   string // only this entry
-	Limit     int    // at most this many, newest first (0: up to MaxTimeline)
+	Kind      EntryKind // one of EntryKinds, or "" for all
+	OutcomeID string    // only entries linked to this outcome
+	History   bool      // include corrected and removed entries
+	EntryID   string    // only this entry
+	Limit     int       // at most this many, newest first (0: up to MaxTimeline)
 }
 
 // MaxTimeline is the most entries one timeline returns.

@@ -20,55 +20,52 @@ const StrengthFreshFor = 365 * 24 * time.Hour
 
 // Strength is something the person can do or has, with what it means.
 type Strength struct {
-	ID              string `json:"id"`
-	PersonID        string `json:"person_id"`
-	Strength        string `json:"strength"`
-	Meaning         string `json:"meaning"` // "so what?": what difference it makes
-	NamedBy         string `json:"named_by"`
-	LastConfirmedOn string `json:"last_confirmed_on"` // YYYY-MM-DD
-	Version         int    `json:"version"`
+	ID              string     `json:"id"`
+	PersonID        string     `json:"person_id"`
+	Strength        string     `json:"strength"`
+	Meaning         string     `json:"meaning"` // "so what?": what difference it makes
+	NamedBy         string     `json:"named_by"`
+	LastConfirmedOn valid.Date `json:"last_confirmed_on"` // YYYY-MM-DD
+	Version         int        `json:"version"`
 }
 
 // NeedsFreshLook reports whether nobody has confirmed the strength for a
 // year as of today.
-func (s *Strength) NeedsFreshLook(today time.Time) bool {
-	d, err := time.Parse("2006-01-02", s.LastConfirmedOn)
-	return err != nil || today.Sub(d) > StrengthFreshFor
+func (s *Strength) NeedsFreshLook(today valid.Date) bool {
+	return s.LastConfirmedOn.IsZero() || today.Time().Sub(s.LastConfirmedOn.Time()) > StrengthFreshFor
 }
+
+// Check tidies a strength and checks it, without saving: a form whose
+// date could not be read shows the other problems with it.
+func (s *Strength) Check() error { return s.normalise() }
 
 func (s *Strength) normalise() error {
 	s.Strength, s.Meaning, s.NamedBy = strings.TrimSpace(s.Strength), strings.TrimSpace(s.Meaning), strings.TrimSpace(s.NamedBy)
 	var ps valid.Problems
-	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
-	if s.Strength == "" || len([]rune(s.Strength)) > 300 {
-		add("strength", "Describe the strength in 300 characters or fewer")
+	switch {
+	case s.Strength == "":
+		ps.Add("strength", "strength.strength.required")
+	case len([]rune(s.Strength)) > MaxStrength:
+		ps.Add("strength", "strength.strength.too_long", MaxStrength)
 	}
 	if s.Meaning == "" {
-		add("meaning", "Say what difference this strength makes to the person's life")
+		ps.Add("meaning", "strength.meaning.required")
 	}
 	if s.NamedBy == "" {
-		add("named_by", "Say who named this strength")
+		ps.Add("named_by", "strength.named_by.required")
 	}
-	if problem := pastDate(s.LastConfirmedOn); problem != "" {
-		add("last_confirmed_on", problem)
+	switch {
+	case s.LastConfirmedOn.IsZero():
+		ps.Add("last_confirmed_on", "valid.date.required")
+	case s.LastConfirmedOn.After(valid.Today()):
+		ps.Add("last_confirmed_on", "strength.last_confirmed_on.future")
 	}
-	if len(ps) > 0 {
-		return ps
-	}
-	return nil
+	return ps.Err()
 }
 
-// pastDate checks a YYYY-MM-DD date that must not be in the future.
-func pastDate(v string) string {
-	d, err := time.Parse("2006-01-02", v)
-	switch {
-	case err != nil:
-		return "Enter a real date, like 2026-11-23"
-	case d.After(time.Now().Add(24 * time.Hour)):
-		return "The date must not be in the future"
-	}
-	return ""
-}
+// MaxStrength is the longest a strength may be: a phrase, with its
+// meaning beside it.
+const MaxStrength = 300
 
 // AddStrength records a strength for a person the subject may see.
 func AddStrength(ctx context.Context, db *store.DB, op *access.Opened, st *Strength) error {

@@ -32,7 +32,7 @@ func postStory(t *testing.T, b *browser, personID, body, filename string, file [
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
-	for k, v := range map[string]string{"kind": "photo", "date": "2026-10-02", "time": "10:30", "body": body} {
+	for k, v := range map[string]string{"kind": "photo", "date-day": "2", "date-month": "10", "date-year": "2026", "time": "10:30", "body": body} {
 		_ = mw.WriteField(k, v)
 	}
 	fw, _ := mw.CreateFormFile("file", filename)

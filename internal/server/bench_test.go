@@ -14,6 +14,7 @@ import (
 	"whatmatters/internal/server"
 	"whatmatters/internal/store/storetest"
 	"whatmatters/internal/testworld"
+	"whatmatters/internal/valid"
 )
 
 // BenchmarkRecordPage is the server time of a person's record page for a
@@ -28,8 +29,8 @@ func BenchmarkRecordPage(b *testing.B) {
 		if err := people.AddOutcome(ctx, db, sam, o); err != nil {
 			b.Fatal(err)
 		}
-		for j, m := range []string{"closer", "further_away", "closer"} {
-			p := &people.Progress{OutcomeID: o.ID, OnDate: fmt.Sprintf("2026-0%d-01", j+1), Movement: m, Note: "A step"}
+		for j, m := range []people.Movement{people.MovementCloser, people.MovementFurtherAway, people.MovementCloser} {
+			p := &people.Progress{OutcomeID: o.ID, OnDate: valid.NewDate(2026, time.Month(j+1), 1), Movement: m, Note: "A step"}
 			if err := people.AddProgress(ctx, db, sam, p); err != nil {
 				b.Fatal(err)
 			}

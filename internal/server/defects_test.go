@@ -13,6 +13,7 @@ import (
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
 	"whatmatters/internal/testworld"
+	"whatmatters/internal/valid"
 )
 
 // Strengths were shown as raw internal data ({01a23d49-… Determined …}) on
@@ -21,7 +22,7 @@ import (
 func TestRecordShowsStrengthsInWords(t *testing.T) {
 	w, srv := setup(t)
 	st := &people.Strength{Strength: "Determined", Meaning: "Keeps going when things are hard", NamedBy: "Helen",
-		LastConfirmedOn: "2026-10-04"}
+		LastConfirmedOn: valid.NewDate(2026, 10, 4)}
 	if err := people.AddStrength(context.Background(), w.DB, w.Open(t, w.Sam, w.Helen.ID), st); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"whatmatters/internal/audit"
 	"whatmatters/internal/coach"
 	"whatmatters/internal/people"
+	"whatmatters/internal/valid"
 )
 
 // The practitioner's journey through Helen's record: an outcome in her
@@ -36,14 +37,14 @@ func TestRecordJourney(t *testing.T) {
 	}
 	o := outcomes[0]
 	for _, p := range []url.Values{
-		{"on_date": {"2026-09-01"}, "movement": {"closer"}, "note": {"Walked to the gate"}, "contributors": {"Helen, physiotherapist"}},
-		{"on_date": {"2026-10-01"}, "movement": {"further_away"}, "note": {"A fall at home; back to the frame"}, "contributors": {"Helen"}},
+		{"on_date-day": {"1"}, "on_date-month": {"9"}, "on_date-year": {"2026"}, "movement": {"closer"}, "note": {"Walked to the gate"}, "contributors": {"Helen, physiotherapist"}},
+		{"on_date-day": {"1"}, "on_date-month": {"10"}, "on_date-year": {"2026"}, "movement": {"further_away"}, "note": {"A fall at home; back to the frame"}, "contributors": {"Helen"}},
 	} {
 		if resp, body := sam.post(base+"/outcomes/"+o.ID+"/progress", p); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("add progress: %d\n%s", resp.StatusCode, body)
 		}
 	}
-	resp, _ = sam.post(base+"/story/new", url.Values{"kind": {"conversation"}, "date": {"2026-10-02"}, "time": {"10:30"},
+	resp, _ = sam.post(base+"/story/new", url.Values{"kind": {"conversation"}, "date-day": {"2"}, "date-month": {"10"}, "date-year": {"2026"}, "time": {"10:30"},
 		"place": {"At home"}, "who": {"Helen and her son Tom"}, "outcome_ids": {o.ID},
 		"body": {"We talked about the heron by the river. Helen wants to try the path again in spring."}})
 	if resp.StatusCode != http.StatusSeeOther {
@@ -114,7 +115,7 @@ func TestStoryFormKeepsWhatWasTyped(t *testing.T) {
 	w, srv := setup(t)
 	sam := newBrowser(t, srv)
 	sam.signIn(w.Sam)
-	resp, body := sam.post("/people/"+w.Helen.ID+"/story/new", url.Values{"kind": {"visit"}, "date": {"2026-10-02"},
+	resp, body := sam.post("/people/"+w.Helen.ID+"/story/new", url.Values{"kind": {"visit"}, "date-day": {"2"}, "date-month": {"10"}, "date-year": {"2026"},
 		"time": {"10:30"}, "place": {"By the river"}, "body": {"  "}})
 	if resp.StatusCode != 422 || !strings.Contains(body, `href="#body"`) || !strings.Contains(body, `value="By the river"`) {
 		t.Errorf("empty story entry: %d; error linked %v; place kept %v", resp.StatusCode,
@@ -161,7 +162,7 @@ func TestRecordFormsOutOfReachAre404(t *testing.T) {
 			t.Errorf("GET %s as Alys: %d", path, resp.StatusCode)
 		}
 	}
-	resp, _ := alys.post(base+"/story/new", url.Values{"kind": {"note"}, "date": {"2026-10-02"}, "body": {"x"}})
+	resp, _ := alys.post(base+"/story/new", url.Values{"kind": {"note"}, "date-day": {"2"}, "date-month": {"10"}, "date-year": {"2026"}, "body": {"x"}})
 	if resp.StatusCode != 404 {
 		t.Errorf("POST a story entry as Alys: %d", resp.StatusCode)
 	}
@@ -175,13 +176,13 @@ func TestCorrectAndRemoveEntry(t *testing.T) {
 	sam := newBrowser(t, srv)
 	sam.signIn(w.Sam)
 	base := "/people/" + w.Helen.ID
-	sam.post(base+"/story/new", url.Values{"kind": {"visit"}, "date": {"2026-10-02"}, "time": {"10:30"}, "body": {"Visited on Tuesday"}})
+	sam.post(base+"/story/new", url.Values{"kind": {"visit"}, "date-day": {"2"}, "date-month": {"10"}, "date-year": {"2026"}, "time": {"10:30"}, "body": {"Visited on Tuesday"}})
 	entries, _ := people.Timeline(ctx, w.DB.Read(), w.Open(t, w.Sam, w.Helen.ID), people.TimelineFilter{})
 	if len(entries) != 1 {
 		t.Fatalf("%d entries", len(entries))
 	}
 	first := entries[0].ID
-	correction := url.Values{"kind": {"visit"}, "date": {"2026-10-01"}, "time": {"10:30"}, "body": {"Visited on Monday"}}
+	correction := url.Values{"kind": {"visit"}, "date-day": {"1"}, "date-month": {"10"}, "date-year": {"2026"}, "time": {"10:30"}, "body": {"Visited on Monday"}}
 	if resp, body := sam.post(base+"/story/"+first+"/correct", correction); resp.StatusCode != 422 || !strings.Contains(body, `href="#correction_reason"`) {
 		t.Errorf("correction without a reason: %d", resp.StatusCode)
 	}
@@ -276,7 +277,7 @@ func TestChangeOutcomeWithLinksAndConflict(t *testing.T) {
 	sam.signIn(w.Sam)
 	base := "/people/" + w.Helen.ID
 	sub := w.Open(t, w.Sam, w.Helen.ID)
-	st := &people.Strength{PersonID: w.Helen.ID, Strength: "A close family", Meaning: "They walk with her", NamedBy: "Helen", LastConfirmedOn: "2026-10-01"}
+	st := &people.Strength{PersonID: w.Helen.ID, Strength: "A close family", Meaning: "They walk with her", NamedBy: "Helen", LastConfirmedOn: valid.MustDate("2026-10-01")}
 	if err := people.AddStrength(ctx, w.DB, sub, st); err != nil {
 		t.Fatal(err)
 	}

@@ -196,6 +196,16 @@ func (wk *walker) person(id string) *people.Person {
 	return nil
 }
 
+// withDate adds the three boxes of a GOV.UK date input for the day offset
+// days from today.
+func withDate(v url.Values, name string, offset int) url.Values {
+	d := time.Now().In(valid.London).AddDate(0, 0, offset)
+	v.Set(name+"-day", strconv.Itoa(d.Day()))
+	v.Set(name+"-month", strconv.Itoa(int(d.Month())))
+	v.Set(name+"-year", strconv.Itoa(d.Year()))
+	return v
+}
+
 func day(offset int) string {
 	return time.Now().In(valid.London).AddDate(0, 0, offset).Format("2006-01-02")
 }
@@ -218,9 +228,9 @@ func (wk *walker) pageForm(r route, personID string, th things) url.Values {
 		return url.Values{}
 	case "POST /people/{id}/edit":
 		p := wk.person(personID)
-		dob := strings.Split(p.DateOfBirth, "-")
+		dob := strings.Split(p.DateOfBirth.String(), "-")
 		return url.Values{"given_name": {p.GivenName}, "family_name": {p.FamilyName}, "preferred_name": {"Nell " + n},
-			"nhs_number": {p.NHSNumber}, "dob_day": {dob[2]}, "dob_month": {dob[1]}, "dob_year": {dob[0]},
+			"nhs_number": {p.NHSNumber}, "date_of_birth-day": {dob[2]}, "date_of_birth-month": {dob[1]}, "date_of_birth-year": {dob[0]},
 			"version": {wk.personVersion(personID)}}
 	case "POST /people/{id}/about-me":
 		return url.Values{"what_matters": {"My garden, and the heron " + n}, "version": {wk.aboutMeVersion(personID)}}
@@ -237,19 +247,19 @@ func (wk *walker) pageForm(r route, personID string, th things) url.Values {
 		return url.Values{"statement": {"I want to walk to the river " + n}, "kind": {"change"}, "expressed_by": {"person"},
 			"status": {"working_on_it"}, "version": {wk.outcomeVersion(th.outcome)}}
 	case "POST /people/{id}/outcomes/{outcome}/progress":
-		return url.Values{"on_date": {day(-1)}, "movement": {"closer"}, "note": {"Walked to the gate " + n}}
+		return withDate(url.Values{"movement": {"closer"}, "note": {"Walked to the gate " + n}}, "on_date", -1)
 	case "POST /people/{id}/strengths/new":
-		return url.Values{"strength": {"Knows every bird by its song " + n}, "meaning": {"It gets her out in the garden"},
-			"named_by": {"Helen"}, "last_confirmed_on": {day(-1)}}
+		return withDate(url.Values{"strength": {"Knows every bird by its song " + n}, "meaning": {"It gets her out in the garden"},
+			"named_by": {"Helen"}}, "last_confirmed_on", -1)
 	case "POST /people/{id}/risks/new":
-		return url.Values{"wants_to": {"Walk to the river alone " + n}, "risk": {"A fall on the path"}, "likelihood": {"medium"},
+		return withDate(url.Values{"wants_to": {"Walk to the river alone " + n}, "risk": {"A fall on the path"}, "likelihood": {"medium"},
 			"impact": {"medium"}, "mitigation": {"A phone and a stick"}, "persons_view": {"I know the path"},
-			"agreed_by": {"Helen and her son"}, "review_on": {day(90)}}
+			"agreed_by": {"Helen and her son"}}, "review_on", 90)
 	case "POST /people/{id}/story/new":
-		return url.Values{"kind": {"note"}, "date": {day(-1)}, "time": {"10:30"}, "body": {"We talked about the heron " + n}}
+		return withDate(url.Values{"kind": {"note"}, "time": {"10:30"}, "body": {"We talked about the heron " + n}}, "date", -1)
 	case "POST /people/{id}/story/{entry}/correct":
-		return url.Values{"kind": {"note"}, "date": {day(-1)}, "time": {"10:30"}, "body": {"We talked about the herons " + n},
-			"correction_reason": {"More than one heron"}}
+		return withDate(url.Values{"kind": {"note"}, "time": {"10:30"}, "body": {"We talked about the herons " + n},
+			"correction_reason": {"More than one heron"}}, "date", -1)
 	case "POST /people/{id}/story/{entry}/remove":
 		return url.Values{"removed_reason": {"Written in the wrong record " + n}}
 	}
@@ -680,8 +690,8 @@ func TestGrantsByRoleThroughHTTP(t *testing.T) {
 
 	jo := newBrowser(t, wk.srv)
 	jo.signIn(w.Jo)
-	if resp, _ := jo.post(hugh+"/story/new", url.Values{"kind": {"visit"}, "date": {day(-1)}, "time": {"15:00"},
-		"body": {"Hugh showed me his allotment photographs"}}); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := jo.post(hugh+"/story/new", withDate(url.Values{"kind": {"visit"}, "time": {"15:00"},
+		"body": {"Hugh showed me his allotment photographs"}}, "date", -1)); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("Jo adding to Hugh's story: %d", resp.StatusCode)
 	}
 	if _, story := jo.get(hugh + "/story"); !strings.Contains(story, "Hugh showed me his allotment photographs") {
@@ -721,9 +731,9 @@ func TestGrantsByRoleThroughHTTP(t *testing.T) {
 		method, path string
 		form         url.Values
 	}{
-		{"POST", base + "/story/new", url.Values{"kind": {"note"}, "date": {day(-1)}, "time": {"09:00"}, "body": {"I went to the river"}}},
+		{"POST", base + "/story/new", withDate(url.Values{"kind": {"note"}, "time": {"09:00"}, "body": {"I went to the river"}}, "date", -1)},
 		{"POST", base + "/outcomes/new", url.Values{"statement": {"I want to go home"}, "kind": {"change"}, "expressed_by": {"person"}}},
-		{"POST", base + "/strengths/new", url.Values{"strength": {"Stubborn"}, "meaning": {"I keep going"}, "named_by": {"Helen"}, "last_confirmed_on": {day(-1)}}},
+		{"POST", base + "/strengths/new", withDate(url.Values{"strength": {"Stubborn"}, "meaning": {"I keep going"}, "named_by": {"Helen"}}, "last_confirmed_on", -1)},
 		{"GET", base + "/edit", nil},
 	} {
 		if resp, body := helen.send(c.method, c.path, c.form); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "You cannot do this") {

@@ -185,7 +185,7 @@ func TestPersonOutOfReachIs404(t *testing.T) {
 
 func editForm(p *people.Person, version string) url.Values {
 	return url.Values{"given_name": {p.GivenName}, "family_name": {p.FamilyName}, "preferred_name": {p.PreferredName},
-		"nhs_number": {p.NHSNumber}, "dob_day": {"4"}, "dob_month": {"5"}, "dob_year": {"1938"}, "version": {version}}
+		"nhs_number": {p.NHSNumber}, "date_of_birth-day": {"4"}, "date_of_birth-month": {"5"}, "date_of_birth-year": {"1938"}, "version": {version}}
 }
 
 func TestEditBadInputKeepsWhatWasTypedAndWritesNothing(t *testing.T) {
@@ -195,13 +195,13 @@ func TestEditBadInputKeepsWhatWasTypedAndWritesNothing(t *testing.T) {
 	form := editForm(w.Helen, "1")
 	form.Set("preferred_name", "Nell")
 	form.Set("nhs_number", "943 476 5918") // wrong check digit
-	form.Set("dob_day", "31")
-	form.Set("dob_month", "2")
+	form.Set("date_of_birth-day", "31")
+	form.Set("date_of_birth-month", "2")
 	resp, body := b.post("/people/"+w.Helen.ID+"/edit", form)
 	if resp.StatusCode != 422 {
 		t.Fatalf("bad edit: %d", resp.StatusCode)
 	}
-	for _, want := range []string{`href="#nhs_number"`, "not a valid NHS number", `href="#dob_day"`, "real date", `value="Nell"`, `value="943 476 5918"`} {
+	for _, want := range []string{`href="#nhs_number"`, "not a valid NHS number", `href="#date_of_birth-day"`, "The date must be a real date", `value="31"`, `value="Nell"`, `value="943 476 5918"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("bad-input page lacks %q", want)
 		}
@@ -283,6 +283,14 @@ func TestBreakGlass(t *testing.T) {
 	if resp.StatusCode != 422 || !strings.Contains(body, `href="#reason"`) || !strings.Contains(body, "943 476 5919") {
 		t.Errorf("short reason: %d", resp.StatusCode)
 	}
+	// A mistyped NHS number is a problem with that box, in the page's
+	// language, with what was typed kept.
+	b.get("/language/cy?next=/")
+	resp, body = b.post("/break-glass", url.Values{"nhs_number": {"943 476 5918"}, "reason": {"Called to A&E, she cannot tell us her medication"}})
+	if resp.StatusCode != 422 || !strings.Contains(body, `href="#nhs_number"`) || !strings.Contains(body, "Nid yw hwn yn rhif GIG dilys") || !strings.Contains(body, `value="943 476 5918"`) {
+		t.Errorf("mistyped NHS number: %d\n%s", resp.StatusCode, body)
+	}
+	b.get("/language/en?next=/")
 	resp, _ = b.post("/break-glass", url.Values{"nhs_number": {"943 476 5919"}, "reason": {"Called to A&E, she cannot tell us her medication"}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/people/"+w.Helen.ID {
 		t.Fatalf("break glass: %d to %q", resp.StatusCode, resp.Header.Get("Location"))

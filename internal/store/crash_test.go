@@ -17,6 +17,7 @@ import (
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
 	"whatmatters/internal/store/storetest"
+	"whatmatters/internal/valid"
 )
 
 // The crash test (issue 2): a writer process is killed with SIGKILL in the
@@ -201,7 +202,7 @@ func TestCrashWriterHelper(t *testing.T) {
 	// Stop by itself if the parent never kills it.
 	deadline := time.Now().Add(2 * time.Minute)
 	for i := 0; time.Now().Before(deadline); i++ {
-		p := &people.Person{GivenName: "Crash", FamilyName: fmt.Sprintf("Writer %d", i), DateOfBirth: "1940-01-01"}
+		p := &people.Person{GivenName: "Crash", FamilyName: fmt.Sprintf("Writer %d", i), DateOfBirth: valid.MustDate("1940-01-01")}
 		if err := people.Create(ctx, db, audit.System, p); err != nil {
 			fmt.Fprintln(os.Stderr, "write:", err)
 			os.Exit(4)

@@ -12,6 +12,7 @@ import (
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // Password is every test account's password.
@@ -71,7 +72,7 @@ func newAccount(t testing.TB, db *store.DB, email, name string, role account.Rol
 }
 
 func person(t testing.TB, db *store.DB, given, family, dob, nhs string) *people.Person {
-	p := &people.Person{GivenName: given, FamilyName: family, DateOfBirth: dob, NHSNumber: nhs}
+	p := &people.Person{GivenName: given, FamilyName: family, DateOfBirth: valid.MustDate(dob), NHSNumber: nhs}
 	must(t, people.Create(context.Background(), db, audit.System, p))
 	return p
 }

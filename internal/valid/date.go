@@ -1,8 +1,11 @@
 package valid
 
 import (
+	"bytes"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +49,16 @@ func ParseDate(s string) (Date, error) {
 		return Date{}, fmt.Errorf("not a date: %q", s)
 	}
 	return Date{t}, nil
+}
+
+// MustDate reads YYYY-MM-DD and panics if it is not a date: for dates
+// written in the code itself, like a demo's or a test's.
+func MustDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
 }
 
 // IsZero reports whether no date was given.
@@ -125,6 +138,27 @@ func (d *Date) UnmarshalText(b []byte) error {
 	return err
 }
 
+// UnmarshalJSON reads "YYYY-MM-DD" ("" or null is no date). Anything
+// else is a *json.UnmarshalTypeError, so the decoder names the member at
+// fault and an API can point to it.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, []byte("null")) {
+		return nil
+	}
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		if p, err := ParseDate(s); err == nil {
+			*d = p
+			return nil
+		}
+	}
+	kind := map[byte]string{'"': "string", 't': "bool", 'f': "bool", '[': "array", '{': "object"}[b[0]]
+	if kind == "" {
+		kind = "number"
+	}
+	return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[Date]()}
+}
+
 // DateInput is what was typed into the GOV.UK date pattern's three boxes.
 // Every date a form asks for uses it, with the same words for its errors.
 type DateInput struct{ Day, Month, Year string }
@@ -143,10 +177,10 @@ func FromDate(d Date) DateInput {
 }
 
 // Parse checks the three boxes and returns the date, or a field error on
-// field with one of the shared codes: date.required (when required and
-// blank), date.missing_part (say which), date.real (not a real date) or
-// date.year_four (a two-digit year). A blank input that is not required
-// is the zero Date.
+// field with one of the shared codes: valid.date.required (when required
+// and blank), valid.date.missing_day, _month or _year, valid.date.real
+// (not a real date) or valid.date.year_four (a two-digit year). A blank
+// input that is not required is the zero Date.
 func (in DateInput) Parse(field string, required bool) (Date, *FieldError) {
 	day, month, year := strings.TrimSpace(in.Day), strings.TrimSpace(in.Month), strings.TrimSpace(in.Year)
 	if day == "" && month == "" && year == "" {
@@ -155,10 +189,13 @@ func (in DateInput) Parse(field string, required bool) (Date, *FieldError) {
 		}
 		return Date{}, nil
 	}
-	for _, part := range []struct{ v, name string }{{day, "day"}, {month, "month"}, {year, "year"}} {
-		if part.v == "" {
-			return Date{}, New(field, "valid.date.missing_"+part.name)
-		}
+	switch {
+	case day == "":
+		return Date{}, New(field, "valid.date.missing_day")
+	case month == "":
+		return Date{}, New(field, "valid.date.missing_month")
+	case year == "":
+		return Date{}, New(field, "valid.date.missing_year")
 	}
 	// Digits only: Atoi alone would take "+3" or "-0" as numbers.
 	if !digits(day) || !digits(month) || !digits(year) {
@@ -183,10 +220,10 @@ func (in DateInput) Parse(field string, required bool) (Date, *FieldError) {
 	return date, nil
 }
 
-// digits reports whether s is one or more ASCII digits, and short enough to
-// be a day, month or year.
+// digits reports whether s is one or more ASCII digits (and not absurdly
+// many: a year's length is checked after).
 func digits(s string) bool {
-	if s == "" || len(s) > 4 {
+	if s == "" || len(s) > 8 {
 		return false
 	}
 	for _, r := range s {

@@ -41,6 +41,15 @@ func New(field, code string, args ...any) *FieldError {
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Code }
 
+// Is reports whether target is the same problem (field and code), so a
+// package's sentinel, like people.ErrAttachmentType, matches the fresh
+// error returned each time (fresh, because a page may move a problem to
+// another field and must not change the sentinel).
+func (e *FieldError) Is(target error) bool {
+	t, ok := target.(*FieldError)
+	return ok && t.Field == e.Field && t.Code == e.Code
+}
+
 // Problems lists what is wrong with an input, one entry per problem, so a
 // form can show them all at once.
 type Problems []*FieldError

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"reflect"
 	"strings"
 	"time"
 	"unicode"
@@ -75,8 +76,9 @@ func funcs(lang string) template.FuncMap {
 		"datetime": func(t time.Time) string {
 			return formatDate(lang, t) + " " + t.In(london).Format("15:04")
 		},
-		"dob":   func(iso string) string { return formatDOB(lang, iso) },
-		"age":   age,
+		// dob and age take a valid.Date or its YYYY-MM-DD text.
+		"dob":   func(d any) string { return formatDOB(lang, fmt.Sprint(d)) },
+		"age":   func(d any) int { return age(fmt.Sprint(d)) },
 		"role":  func(r any) string { return i18n.T(lang, fmt.Sprint("role.", r)) },
 		"list":  func(v ...string) []string { return v },
 		"field": field,
@@ -125,6 +127,8 @@ type fieldArgs struct {
 	Rows                                  int
 	Options                               []string
 	Coach                                 string // "story" or "outcome": check the text as it is typed
+	Day, Month, Year                      string // a date input's three boxes, as typed
+	Fault                                 string // the one date box at fault ("day", "month", "year"), or "" for the whole date
 }
 
 // Described is the aria-describedby value: the hint and the error.
@@ -141,10 +145,12 @@ func (f fieldArgs) Described() string {
 
 // field builds a form field from the view: its value as typed and its
 // error, if any. Extra arguments, in any order: an int is the textarea's
-// rows, a []string the radio options, "type=…" the input type, and
+// rows, a list of strings (or of a domain's typed values, like
+// []people.EntryKind) the radio options, "type=…" the input type, and
 // "coach=…" turns on the recording coach.
 func field(v *View, name, label, hint string, extra ...any) fieldArgs {
-	f := fieldArgs{Name: name, Label: label, Hint: hint, Value: v.Value(name), Error: v.ErrorFor(name)}
+	f := fieldArgs{Name: name, Label: label, Hint: hint, Value: v.Value(name), Error: v.ErrorFor(name),
+		Day: v.Value(name + "-day"), Month: v.Value(name + "-month"), Year: v.Value(name + "-year"), Fault: v.dateFault(name)}
 	for _, e := range extra {
 		switch x := e.(type) {
 		case int:
@@ -157,6 +163,12 @@ func field(v *View, name, label, hint string, extra ...any) fieldArgs {
 			} else if c, ok := strings.CutPrefix(x, "coach="); ok {
 				f.Coach = c
 			}
+		default:
+			if l := reflect.ValueOf(x); l.Kind() == reflect.Slice && l.Type().Elem().Kind() == reflect.String {
+				for i := range l.Len() {
+					f.Options = append(f.Options, l.Index(i).String())
+				}
+			}
 		}
 	}
 	return f
@@ -166,6 +178,7 @@ func field(v *View, name, label, hint string, extra ...any) fieldArgs {
 type FieldError struct {
 	Field   string
 	Message string
+	Code    string // the message's code, when it came from a domain problem
 }
 
 // View is what every page template receives.
@@ -209,10 +222,14 @@ func (s *Shell) NewView(r *http.Request, titleKey string) *View {
 }
 
 // Problems turns a domain validation error into translated field errors.
+// A field shows one problem: one already in error (a date that could not
+// be read, say) keeps it.
 func (v *View) Problems(err error) bool {
 	ps, ok := valid.From(err)
 	for _, p := range ps {
-		v.Errors = append(v.Errors, FieldError{p.Field, i18n.T(v.Lang, p.Code, p.Args...)})
+		if v.ErrorFor(p.Field) == "" {
+			v.Errors = append(v.Errors, FieldError{Field: p.Field, Message: i18n.T(v.Lang, p.Code, p.Args...), Code: p.Code})
+		}
 	}
 	return ok
 }

@@ -202,12 +202,16 @@ func TestPatchPerson(t *testing.T) {
 	if resp.StatusCode != 400 {
 		t.Fatalf("bad PATCH: %d %v", resp.StatusCode, body)
 	}
-	pointers := map[string]bool{}
+	pointers := map[string]string{}
 	for _, e := range body["errors"].([]any) {
-		pointers[e.(map[string]any)["pointer"].(string)] = true
+		issue := e.(map[string]any)
+		pointers[issue["pointer"].(string)] = issue["code"].(string) + ": " + issue["detail"].(string)
 	}
-	if !pointers["#/nhs_number"] || !pointers["#/date_of_birth"] || len(pointers) != 2 {
-		t.Errorf("field paths %v, want #/nhs_number and #/date_of_birth", pointers)
+	// Each problem carries its code, the same in every language, and
+	// its English words.
+	if pointers["#/nhs_number"] != "person.nhs_number.check: This is not a valid NHS number: check each digit against the card or letter" ||
+		pointers["#/date_of_birth"] != "person.date_of_birth.future: Date of birth must be in the past" || len(pointers) != 2 {
+		t.Errorf("field problems %v, want #/nhs_number and #/date_of_birth with their codes and words", pointers)
 	}
 
 	resp, body = sam.do("PATCH", path, `{"prefered_name":"Nell"}`, "If-Match", `"1"`)
@@ -215,8 +219,14 @@ func TestPatchPerson(t *testing.T) {
 		t.Errorf("unknown member: %d %v", resp.StatusCode, body)
 	}
 
+	resp, body = sam.do("PATCH", path, `{"date_of_birth":"1951-02-29"}`, "If-Match", `"1"`)
+	if resp.StatusCode != 400 || body["errors"].([]any)[0].(map[string]any)["pointer"] != "#/date_of_birth" {
+		t.Errorf("PATCH with 29 February in a common year: %d %v", resp.StatusCode, body)
+	}
+
 	resp, body = sam.do("PATCH", path, `{"preferred_name":"Nell"}`, "If-Match", `"1"`)
-	if resp.StatusCode != 200 || body["preferred_name"] != "Nell" || body["given_name"] != "Helen" || body["version"] != float64(2) {
+	if resp.StatusCode != 200 || body["preferred_name"] != "Nell" || body["given_name"] != "Helen" || body["version"] != float64(2) ||
+		body["date_of_birth"] != w.Helen.DateOfBirth.String() || len(w.Helen.DateOfBirth.String()) != 10 {
 		t.Fatalf("good PATCH: %d %v", resp.StatusCode, body)
 	}
 
@@ -299,8 +309,20 @@ func TestRecordParts(t *testing.T) {
 	if resp.StatusCode != 400 || body["errors"].([]any)[0].(map[string]any)["pointer"] != "#/movement" {
 		t.Errorf("bad progress: %d %v", resp.StatusCode, body)
 	}
-	if resp, _ := sam.do("POST", base+"/outcomes/"+o["id"].(string)+"/progress", `{"on_date":"2026-10-01","movement":"further_away","note":"a fall"}`); resp.StatusCode != 201 {
-		t.Errorf("setback: %d", resp.StatusCode)
+	// A date that is not a real YYYY-MM-DD date is refused, naming the member.
+	for _, bad := range []string{`"2026-02-30"`, `"1/10/2026"`, `20261001`} {
+		resp, body := sam.do("POST", base+"/outcomes/"+o["id"].(string)+"/progress", `{"on_date":`+bad+`,"movement":"closer"}`)
+		if issues, _ := body["errors"].([]any); resp.StatusCode != 400 || len(issues) != 1 || issues[0].(map[string]any)["pointer"] != "#/on_date" ||
+			!strings.Contains(issues[0].(map[string]any)["detail"].(string), "YYYY-MM-DD") {
+			t.Errorf("progress on %s: %d %v", bad, resp.StatusCode, body)
+		}
+	}
+	if resp, body := sam.do("POST", base+"/outcomes/"+o["id"].(string)+"/progress", `{"movement":"closer"}`); resp.StatusCode != 400 ||
+		body["errors"].([]any)[0].(map[string]any)["code"] != "valid.date.required" {
+		t.Errorf("progress without a date: %d %v", resp.StatusCode, body)
+	}
+	if resp, p := sam.do("POST", base+"/outcomes/"+o["id"].(string)+"/progress", `{"on_date":"2026-10-01","movement":"further_away","note":"a fall"}`); resp.StatusCode != 201 || p["on_date"] != "2026-10-01" {
+		t.Errorf("setback: %d %v", resp.StatusCode, p)
 	}
 	if resp, _ := sam.do("POST", base+"/story", `{"kind":"visit","occurred_at":"2026-10-02T10:30:00Z","body":"We watched the heron from the bench."}`); resp.StatusCode != 201 {
 		t.Errorf("POST story: %d", resp.StatusCode)

@@ -8,6 +8,7 @@ import (
 	"whatmatters/internal/api"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
+	"whatmatters/internal/valid"
 )
 
 // personJSON is a person as the API shows them.
@@ -26,7 +27,7 @@ type personJSON struct {
 
 func toJSON(p *people.Person) personJSON {
 	return personJSON{ID: p.ID, GivenName: p.GivenName, FamilyName: p.FamilyName, PreferredName: p.PreferredName,
-		DateOfBirth: p.DateOfBirth, NHSNumber: p.NHSNumber, NHSNumberFormated: p.NHSNumberDisplay(),
+		DateOfBirth: p.DateOfBirth.String(), NHSNumber: p.NHSNumber, NHSNumberFormated: p.NHSNumberDisplay(),
 		Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
 
@@ -56,11 +57,11 @@ func (a *Endpoints) getPerson(w http.ResponseWriter, r *http.Request, op *access
 // personPatch holds the fields a PATCH may change; absent fields keep
 // their value (JSON merge patch, RFC 7396, on these members only).
 type personPatch struct {
-	GivenName     *string `json:"given_name"`
-	FamilyName    *string `json:"family_name"`
-	PreferredName *string `json:"preferred_name"`
-	DateOfBirth   *string `json:"date_of_birth"`
-	NHSNumber     *string `json:"nhs_number"`
+	GivenName     *string     `json:"given_name"`
+	FamilyName    *string     `json:"family_name"`
+	PreferredName *string     `json:"preferred_name"`
+	DateOfBirth   *valid.Date `json:"date_of_birth"` // "" clears it
+	NHSNumber     *string     `json:"nhs_number"`
 }
 
 func (a *Endpoints) patchPerson(w http.ResponseWriter, r *http.Request, op *access.Opened) {
@@ -95,7 +96,9 @@ func apply(p *people.Person, patch *personPatch) {
 	set(&p.GivenName, patch.GivenName)
 	set(&p.FamilyName, patch.FamilyName)
 	set(&p.PreferredName, patch.PreferredName)
-	set(&p.DateOfBirth, patch.DateOfBirth)
+	if patch.DateOfBirth != nil {
+		p.DateOfBirth = *patch.DateOfBirth
+	}
 	set(&p.NHSNumber, patch.NHSNumber)
 }
 

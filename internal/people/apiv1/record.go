@@ -46,7 +46,7 @@ func (a *Endpoints) listRisks(w http.ResponseWriter, r *http.Request, op *access
 
 func (a *Endpoints) listStory(w http.ResponseWriter, r *http.Request, op *access.Opened) {
 	q := r.URL.Query()
-	l, err := people.Timeline(r.Context(), a.DB.Read(), op, people.TimelineFilter{Kind: q.Get("kind"),
+	l, err := people.Timeline(r.Context(), a.DB.Read(), op, people.TimelineFilter{Kind: people.EntryKind(q.Get("kind")),
 		OutcomeID: q.Get("outcome"), History: q.Get("history") == "true"})
 	items(a, w, r, l, err)
 }
@@ -138,12 +138,12 @@ func (a *Endpoints) postProgress(w http.ResponseWriter, r *http.Request, op *acc
 
 // entryJSON is a new story entry as the API accepts it.
 type entryJSON struct {
-	Kind       string    `json:"kind"`
-	OccurredAt time.Time `json:"occurred_at"`
-	Place      string    `json:"place"`
-	Who        string    `json:"who"`
-	Body       string    `json:"body"`
-	OutcomeIDs []string  `json:"outcome_ids"`
+	Kind       people.EntryKind `json:"kind"`
+	OccurredAt time.Time        `json:"occurred_at"`
+	Place      string           `json:"place"`
+	Who        string           `json:"who"`
+	Body       string           `json:"body"`
+	OutcomeIDs []string         `json:"outcome_ids"`
 }
 
 func (a *Endpoints) postEntry(w http.ResponseWriter, r *http.Request, op *access.Opened) {

@@ -7,7 +7,6 @@ import (
 	"whatmatters/internal/access"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
-	"whatmatters/internal/valid"
 	"whatmatters/internal/web"
 )
 
@@ -19,7 +18,7 @@ import (
 type changeData struct {
 	Person *people.Person
 	Entry  *people.Entry
-	Kinds  []string
+	Kinds  []people.EntryKind
 }
 
 // findEntry opens the record and finds one of its current entries.
@@ -46,9 +45,8 @@ func (s *Pages) changeEntryPage(w http.ResponseWriter, r *http.Request, op *acce
 		return
 	}
 	v := s.NewView(r, "change.title")
-	when := e.OccurredAt.In(valid.London)
-	v.Form["kind"], v.Form["date"], v.Form["time"] = e.Kind, when.Format("2006-01-02"), when.Format("15:04")
-	v.Form["place"], v.Form["who"], v.Form["body"] = e.Place, e.Who, e.Body
+	v.Form["kind"], v.Form["place"], v.Form["who"], v.Form["body"] = string(e.Kind), e.Place, e.Who, e.Body
+	fillWhen(v, e.OccurredAt)
 	v.Data = &changeData{Person: p, Entry: e, Kinds: people.EntryKinds}
 	s.render(w, r, http.StatusOK, "change", v)
 }
@@ -60,16 +58,16 @@ func (s *Pages) correctEntry(w http.ResponseWriter, r *http.Request, op *access.
 	}
 	v := s.NewView(r, "change.title")
 	v.Data = &changeData{Person: p, Entry: old, Kinds: people.EntryKinds}
-	v.Keep(r, "kind", "date", "time", "place", "who", "body", "correction_reason")
-	e := &people.Entry{Kind: v.Form["kind"], Place: v.Form["place"], Who: v.Form["who"], Body: v.Form["body"],
+	v.Keep(r, "kind", "time", "place", "who", "body", "correction_reason")
+	e := &people.Entry{Kind: people.EntryKind(v.Form["kind"]), Place: v.Form["place"], Who: v.Form["who"], Body: v.Form["body"],
 		OutcomeIDs: old.OutcomeIDs}
-	when, ok := parseWhen(v.Form["date"], v.Form["time"])
-	if !ok {
-		v.Problems(valid.Problems{{Field: "date", Code: "Enter a real date, like 2026-11-23"}})
-		s.render(w, r, http.StatusUnprocessableEntity, "change", v)
+	if e.OccurredAt, ok = readWhen(v, r); !ok {
+		// Nothing is saved: the correction's other problems show too.
+		err := people.CheckCorrection(e, v.Form["correction_reason"])
+		renameField(err, "occurred_at", "date")
+		s.unread(w, r, v, "change", err)
 		return
 	}
-	e.OccurredAt = when
 	err := people.CorrectEntry(r.Context(), s.DB, op, old.ID, e, v.Form["correction_reason"])
 	s.afterChange(w, r, op, v, p.ID, err)
 }
@@ -82,9 +80,8 @@ func (s *Pages) removeEntry(w http.ResponseWriter, r *http.Request, op *access.O
 	v := s.NewView(r, "change.title")
 	v.Data = &changeData{Person: p, Entry: old, Kinds: people.EntryKinds}
 	v.Keep(r, "removed_reason")
-	when := old.OccurredAt.In(valid.London)
-	v.Form["kind"], v.Form["date"], v.Form["time"] = old.Kind, when.Format("2006-01-02"), when.Format("15:04")
-	v.Form["place"], v.Form["who"], v.Form["body"] = old.Place, old.Who, old.Body
+	v.Form["kind"], v.Form["place"], v.Form["who"], v.Form["body"] = string(old.Kind), old.Place, old.Who, old.Body
+	fillWhen(v, old.OccurredAt)
 	err := people.RemoveEntry(r.Context(), s.DB, op, old.ID, v.Form["removed_reason"])
 	s.afterChange(w, r, op, v, p.ID, err)
 }

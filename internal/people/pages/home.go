@@ -3,11 +3,11 @@ package pages
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/account"
 	"whatmatters/internal/people"
+	"whatmatters/internal/valid"
 	"whatmatters/internal/web"
 )
 
@@ -43,7 +43,7 @@ func (s *Pages) home(w http.ResponseWriter, r *http.Request) {
 		d.People = list
 	}
 	if a.Role == account.RolePractitioner || a.Role == account.RoleManager {
-		overdue, err := people.OverdueReviews(r.Context(), s.DB, web.Subject(r), time.Now())
+		overdue, err := people.OverdueReviews(r.Context(), s.DB, web.Subject(r), valid.Today())
 		if err != nil {
 			s.ServerError(w, r, err)
 			return

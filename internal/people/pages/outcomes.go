@@ -65,9 +65,9 @@ func (s *Pages) outcomeForm(w http.ResponseWriter, r *http.Request, op *access.O
 		return
 	}
 	v.Keep(r, outcomeFields...)
-	o := &people.Outcome{PersonID: p.ID, Statement: v.Form["statement"], Kind: v.Form["kind"],
-		ExpressedBy: v.Form["expressed_by"], ExpressedByName: v.Form["expressed_by_name"],
-		OnBehalfReason: v.Form["on_behalf_reason"], WhyItMatters: v.Form["why_it_matters"], Status: v.Form["status"],
+	o := &people.Outcome{PersonID: p.ID, Statement: v.Form["statement"], Kind: people.OutcomeKind(v.Form["kind"]),
+		ExpressedBy: people.Expresser(v.Form["expressed_by"]), ExpressedByName: v.Form["expressed_by_name"],
+		OnBehalfReason: v.Form["on_behalf_reason"], WhyItMatters: v.Form["why_it_matters"], Status: people.OutcomeStatus(v.Form["status"]),
 		StrengthIDs: r.PostForm["strength_ids"], RiskIDs: r.PostForm["risk_ids"]}
 	for _, id := range append(append([]string{}, o.StrengthIDs...), o.RiskIDs...) {
 		d.Chosen[id] = true
@@ -102,12 +102,12 @@ func (s *Pages) outcomeForm(w http.ResponseWriter, r *http.Request, op *access.O
 func fillOutcome(v *web.View, d *formPage) {
 	o := d.Outcome
 	if o == nil {
-		v.Form["expressed_by"], v.Form["status"] = "person", "working_on_it"
+		v.Form["expressed_by"], v.Form["status"] = string(people.ExpressedByPerson), string(people.StatusWorkingOnIt)
 		return
 	}
-	v.Form["statement"], v.Form["kind"], v.Form["expressed_by"] = o.Statement, o.Kind, o.ExpressedBy
+	v.Form["statement"], v.Form["kind"], v.Form["expressed_by"] = o.Statement, string(o.Kind), string(o.ExpressedBy)
 	v.Form["expressed_by_name"], v.Form["on_behalf_reason"], v.Form["why_it_matters"] = o.ExpressedByName, o.OnBehalfReason, o.WhyItMatters
-	v.Form["status"], v.Form["version"] = o.Status, strconv.Itoa(o.Version)
+	v.Form["status"], v.Form["version"] = string(o.Status), strconv.Itoa(o.Version)
 	for _, id := range append(append([]string{}, o.StrengthIDs...), o.RiskIDs...) {
 		d.Chosen[id] = true
 	}

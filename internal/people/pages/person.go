@@ -2,10 +2,8 @@ package pages
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/audit"
@@ -77,35 +75,11 @@ func (s *Pages) editPerson(w http.ResponseWriter, r *http.Request, op *access.Op
 		return
 	}
 	v := s.NewView(r, "edit.title")
-	fillPersonForm(v.Form, p)
+	v.Form["given_name"], v.Form["family_name"], v.Form["preferred_name"] = p.GivenName, p.FamilyName, p.PreferredName
+	v.Form["nhs_number"], v.Form["version"] = p.NHSNumberDisplay(), strconv.Itoa(p.Version)
+	v.FillDate("date_of_birth", p.DateOfBirth)
 	v.Data = p
 	s.render(w, r, http.StatusOK, "edit", v)
-}
-
-func fillPersonForm(form map[string]string, p *people.Person) {
-	form["given_name"], form["family_name"], form["preferred_name"] = p.GivenName, p.FamilyName, p.PreferredName
-	form["nhs_number"] = p.NHSNumberDisplay()
-	form["version"] = strconv.Itoa(p.Version)
-	if parts := strings.Split(p.DateOfBirth, "-"); len(parts) == 3 {
-		form["dob_year"], form["dob_month"], form["dob_day"] = parts[0], strings.TrimLeft(parts[1], "0"), strings.TrimLeft(parts[2], "0")
-	}
-}
-
-// dobFromForm joins the GOV.UK date input's three boxes into YYYY-MM-DD;
-// anything that is not three numbers is passed on as typed, for the
-// validation message.
-func dobFromForm(day, month, year string) string {
-	day, month, year = strings.TrimSpace(day), strings.TrimSpace(month), strings.TrimSpace(year)
-	if day == "" && month == "" && year == "" {
-		return ""
-	}
-	d, e1 := strconv.Atoi(day)
-	m, e2 := strconv.Atoi(month)
-	y, e3 := strconv.Atoi(year)
-	if e1 != nil || e2 != nil || e3 != nil {
-		return day + "/" + month + "/" + year
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
 }
 
 func (s *Pages) savePerson(w http.ResponseWriter, r *http.Request, op *access.Opened) {
@@ -114,13 +88,19 @@ func (s *Pages) savePerson(w http.ResponseWriter, r *http.Request, op *access.Op
 		return
 	}
 	v := s.NewView(r, "edit.title")
-	for _, f := range []string{"given_name", "family_name", "preferred_name", "nhs_number", "dob_day", "dob_month", "dob_year", "version"} {
-		v.Form[f] = r.PostFormValue(f)
-	}
+	v.Keep(r, "given_name", "family_name", "preferred_name", "nhs_number", "version")
+	dob, dobOK := v.Date(r, "date_of_birth", false)
 	version, _ := strconv.Atoi(v.Form["version"])
 	p := &people.Person{ID: current.ID, GivenName: v.Form["given_name"], FamilyName: v.Form["family_name"],
-		PreferredName: v.Form["preferred_name"], NHSNumber: v.Form["nhs_number"], Version: version,
-		DateOfBirth: dobFromForm(v.Form["dob_day"], v.Form["dob_month"], v.Form["dob_year"])}
+		PreferredName: v.Form["preferred_name"], NHSNumber: v.Form["nhs_number"], Version: version, DateOfBirth: dob}
+	if !dobOK {
+		// Nothing is saved: the form shows the other problems beside the
+		// date's.
+		v.Problems(p.Normalise())
+		v.Data = current
+		s.render(w, r, http.StatusUnprocessableEntity, "edit", v)
+		return
+	}
 	err := people.Update(r.Context(), s.DB, op, p)
 	switch {
 	case err == nil:
@@ -132,11 +112,6 @@ func (s *Pages) savePerson(w http.ResponseWriter, r *http.Request, op *access.Op
 		v.Data = struct{ Theirs, Yours *people.Person }{current, p}
 		s.render(w, r, http.StatusConflict, "conflict", v)
 	case v.Problems(err):
-		for i, e := range v.Errors {
-			if e.Field == "date_of_birth" {
-				v.Errors[i].Field = "dob_day" // the first box of the date input
-			}
-		}
 		v.Data = current
 		s.render(w, r, http.StatusUnprocessableEntity, "edit", v)
 	default:

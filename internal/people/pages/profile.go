@@ -153,7 +153,7 @@ func (s *Pages) relationship(w http.ResponseWriter, r *http.Request, op *access.
 // addressData is the address form.
 type addressData struct {
 	Person *people.Person
-	Kinds  []string
+	Kinds  []people.AddressKind
 }
 
 func (s *Pages) addressPage(w http.ResponseWriter, r *http.Request, op *access.Opened) {
@@ -172,13 +172,19 @@ func (s *Pages) address(w http.ResponseWriter, r *http.Request, op *access.Opene
 	v := s.NewView(r, "address.title")
 	v.Data = &addressData{Person: p, Kinds: people.AddressKinds}
 	if !post {
-		v.Form["kind"] = "home"
+		v.Form["kind"] = string(people.AddressHome)
 		s.render(w, r, http.StatusOK, "address", v)
 		return
 	}
-	v.Keep(r, "kind", "lines", "postcode", "from_date", "to_date")
-	a := &people.Address{PersonID: p.ID, Kind: v.Form["kind"], Lines: v.Form["lines"], Postcode: v.Form["postcode"],
-		FromDate: v.Form["from_date"], ToDate: v.Form["to_date"]}
+	v.Keep(r, "kind", "lines", "postcode")
+	from, fromOK := v.Date(r, "from_date", false)
+	to, toOK := v.Date(r, "to_date", false)
+	a := &people.Address{PersonID: p.ID, Kind: people.AddressKind(v.Form["kind"]), Lines: v.Form["lines"], Postcode: v.Form["postcode"],
+		FromDate: from, ToDate: to}
+	if !fromOK || !toOK {
+		s.unread(w, r, v, "address", a.Check())
+		return
+	}
 	if err := people.AddAddress(r.Context(), s.DB, op, a); err != nil {
 		s.refused(w, r, v, "address", err)
 		return

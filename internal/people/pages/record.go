@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"time"
+	"slices"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/people"
@@ -96,7 +96,7 @@ func loadRecord(ctx context.Context, s *Pages, op *access.Opened, p *people.Pers
 	if err != nil {
 		return nil, err
 	}
-	today := time.Now()
+	today := valid.Today()
 	strengths, err := people.Strengths(ctx, rd, op)
 	if err != nil {
 		return nil, err
@@ -125,9 +125,8 @@ func loadRecord(ctx context.Context, s *Pages, op *access.Opened, p *people.Pers
 	for _, st := range strengths {
 		d.Strengths = append(d.Strengths, strengthView{Strength: st, Words: st.Strength, FreshLook: st.NeedsFreshLook(today)})
 	}
-	todayISO := today.In(valid.London).Format("2006-01-02")
 	for _, ra := range risks {
-		d.Risks = append(d.Risks, riskView{RiskAgreement: ra, Overdue: ra.ReviewOn < todayISO})
+		d.Risks = append(d.Risks, riskView{RiskAgreement: ra, Overdue: ra.ReviewOn.Before(today)})
 	}
 	// The page shows the newest entries and how many there are in all;
 	// the whole story is a page of its own.
@@ -168,12 +167,9 @@ type progressChart struct {
 
 type chartDot struct {
 	X, Y     int
-	Movement string
-	Date     string
+	Movement people.Movement
+	Date     valid.Date
 }
-
-// movementLevel places each movement on the chart's vertical scale.
-var movementLevel = map[string]int{"further_away": 0, "no_change": 1, "closer": 2, "achieved": 3}
 
 func chartFor(progress []people.Progress) progressChart {
 	c := progressChart{Width: 320, Height: 120}
@@ -187,7 +183,10 @@ func chartFor(progress []people.Progress) progressChart {
 		if n > 1 {
 			x = pad + i*(c.Width-2*pad)/(n-1)
 		}
-		y := c.Height - pad - movementLevel[p.Movement]*(c.Height-2*pad)/3
+		// Each movement's place on the vertical scale is its place in
+		// the domain's list, furthest away at the bottom.
+		level := max(slices.Index(people.Movements, p.Movement), 0)
+		y := c.Height - pad - level*(c.Height-2*pad)/(len(people.Movements)-1)
 		c.Dots = append(c.Dots, chartDot{X: x, Y: y, Movement: p.Movement, Date: p.OnDate})
 		c.Points += fmt.Sprintf("%d,%d ", x, y)
 	}

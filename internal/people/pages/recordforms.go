@@ -29,12 +29,25 @@ type formPage struct {
 	Risks     []people.RiskAgreement // risk agreements that may go with an outcome
 	Theirs    any                    // on a conflict: what was saved meanwhile
 	Chosen    map[string]bool        // checked boxes
-	Kinds     []string               // story entry kinds
+	Kinds     []people.EntryKind     // story entry kinds
+	Choices   *choices
 }
+
+// choices are the domain's own lists the record forms offer as radios.
+type choices struct {
+	OutcomeKinds    []people.OutcomeKind
+	OutcomeStatuses []people.OutcomeStatus
+	Expressers      []people.Expresser
+	Movements       []people.Movement
+	Levels          []people.Level
+}
+
+var recordChoices = &choices{OutcomeKinds: people.OutcomeKinds, OutcomeStatuses: people.OutcomeStatuses,
+	Expressers: people.Expressers, Movements: people.Movements, Levels: people.Levels}
 
 func (s *Pages) formView(r *http.Request, titleKey string, p *people.Person) (*web.View, *formPage) {
 	v := s.NewView(r, titleKey)
-	d := &formPage{Person: p, Chosen: map[string]bool{}, Kinds: people.EntryKinds}
+	d := &formPage{Person: p, Chosen: map[string]bool{}, Kinds: people.EntryKinds, Choices: recordChoices}
 	v.Data = d
 	return v, d
 }
@@ -54,6 +67,14 @@ func (s *Pages) refused(w http.ResponseWriter, r *http.Request, v *web.View, pag
 		return
 	}
 	s.Fail(w, r, err)
+}
+
+// unread shows a form again whose dates could not be read: nothing is
+// saved, and the form's other problems (the domain's own check of what
+// was typed) show beside the dates'.
+func (s *Pages) unread(w http.ResponseWriter, r *http.Request, v *web.View, page string, check error) {
+	v.Problems(check)
+	s.render(w, r, http.StatusUnprocessableEntity, page, v)
 }
 
 var aboutMeFields = []string{"what_matters", "good_day", "bad_day", "how_to_support", "important", "talk_about",
@@ -148,13 +169,18 @@ func (s *Pages) progress(w http.ResponseWriter, r *http.Request, op *access.Open
 		return
 	}
 	if !post {
-		v.Form["on_date"] = time.Now().In(valid.London).Format("2006-01-02")
+		v.FillDate("on_date", valid.Today())
 		s.render(w, r, http.StatusOK, "progress", v)
 		return
 	}
-	v.Keep(r, "on_date", "movement", "note", "contributors")
-	pr := &people.Progress{OutcomeID: d.Outcome.ID, OnDate: v.Form["on_date"], Movement: v.Form["movement"],
+	v.Keep(r, "movement", "note", "contributors")
+	on, ok := v.Date(r, "on_date", true)
+	pr := &people.Progress{OutcomeID: d.Outcome.ID, OnDate: on, Movement: people.Movement(v.Form["movement"]),
 		Note: v.Form["note"], Contributors: v.Form["contributors"]}
+	if !ok {
+		s.unread(w, r, v, "progress", pr.Check())
+		return
+	}
 	if err := people.AddProgress(r.Context(), s.DB, op, pr); err != nil {
 		s.refused(w, r, v, "progress", err)
 		return
@@ -168,7 +194,7 @@ func (s *Pages) newStrengthPage(w http.ResponseWriter, r *http.Request, op *acce
 		return
 	}
 	v, _ := s.formView(r, "strength.new_title", p)
-	v.Form["last_confirmed_on"] = time.Now().In(valid.London).Format("2006-01-02")
+	v.FillDate("last_confirmed_on", valid.Today())
 	s.render(w, r, http.StatusOK, "strength", v)
 }
 
@@ -178,9 +204,14 @@ func (s *Pages) addStrength(w http.ResponseWriter, r *http.Request, op *access.O
 		return
 	}
 	v, _ := s.formView(r, "strength.new_title", p)
-	v.Keep(r, "strength", "meaning", "named_by", "last_confirmed_on")
+	v.Keep(r, "strength", "meaning", "named_by")
+	confirmed, ok := v.Date(r, "last_confirmed_on", true)
 	st := &people.Strength{PersonID: p.ID, Strength: v.Form["strength"], Meaning: v.Form["meaning"],
-		NamedBy: v.Form["named_by"], LastConfirmedOn: v.Form["last_confirmed_on"]}
+		NamedBy: v.Form["named_by"], LastConfirmedOn: confirmed}
+	if !ok {
+		s.unread(w, r, v, "strength", st.Check())
+		return
+	}
 	if err := people.AddStrength(r.Context(), s.DB, op, st); err != nil {
 		s.refused(w, r, v, "strength", err)
 		return
@@ -188,7 +219,7 @@ func (s *Pages) addStrength(w http.ResponseWriter, r *http.Request, op *access.O
 	saved(w, r, p.ID, "strength", "strengths")
 }
 
-var riskFields = []string{"wants_to", "risk", "likelihood", "impact", "mitigation", "persons_view", "agreed_by", "review_on"}
+var riskFields = []string{"wants_to", "risk", "likelihood", "impact", "mitigation", "persons_view", "agreed_by"}
 
 func (s *Pages) newRiskPage(w http.ResponseWriter, r *http.Request, op *access.Opened) {
 	p, ok := s.load(w, r, op)
@@ -196,7 +227,8 @@ func (s *Pages) newRiskPage(w http.ResponseWriter, r *http.Request, op *access.O
 		return
 	}
 	v, _ := s.formView(r, "risk.new_title", p)
-	v.Form["review_on"] = time.Now().In(valid.London).AddDate(0, 3, 0).Format("2006-01-02")
+	today := valid.Today()
+	v.FillDate("review_on", valid.NewDate(today.Year(), today.Month()+3, today.Day())) // a first review in three months
 	s.render(w, r, http.StatusOK, "risk", v)
 }
 
@@ -207,9 +239,14 @@ func (s *Pages) addRisk(w http.ResponseWriter, r *http.Request, op *access.Opene
 	}
 	v, _ := s.formView(r, "risk.new_title", p)
 	v.Keep(r, riskFields...)
+	review, ok := v.Date(r, "review_on", true)
 	ra := &people.RiskAgreement{PersonID: p.ID, WantsTo: v.Form["wants_to"], Risk: v.Form["risk"],
-		Likelihood: v.Form["likelihood"], Impact: v.Form["impact"], Mitigation: v.Form["mitigation"],
-		PersonsView: v.Form["persons_view"], AgreedBy: v.Form["agreed_by"], ReviewOn: v.Form["review_on"]}
+		Likelihood: people.Level(v.Form["likelihood"]), Impact: people.Level(v.Form["impact"]), Mitigation: v.Form["mitigation"],
+		PersonsView: v.Form["persons_view"], AgreedBy: v.Form["agreed_by"], ReviewOn: review}
+	if !ok {
+		s.unread(w, r, v, "risk", ra.Check())
+		return
+	}
 	if err := people.AddRiskAgreement(r.Context(), s.DB, op, ra); err != nil {
 		s.refused(w, r, v, "risk", err)
 		return
@@ -237,34 +274,33 @@ func (s *Pages) entry(w http.ResponseWriter, r *http.Request, op *access.Opened,
 		return
 	}
 	if !post {
-		now := time.Now().In(valid.London)
-		v.Form["kind"], v.Form["date"], v.Form["time"] = "conversation", now.Format("2006-01-02"), now.Format("15:04")
+		v.Form["kind"] = string(people.KindConversation)
+		fillWhen(v, time.Now())
 		s.render(w, r, http.StatusOK, "story", v)
 		return
 	}
 	file, filename, tooBig := uploaded(r)
-	v.Keep(r, "kind", "date", "time", "place", "who", "body")
-	e := &people.Entry{PersonID: p.ID, Kind: v.Form["kind"], Place: v.Form["place"], Who: v.Form["who"], Body: v.Form["body"]}
+	v.Keep(r, "kind", "time", "place", "who", "body")
+	e := &people.Entry{PersonID: p.ID, Kind: people.EntryKind(v.Form["kind"]), Place: v.Form["place"], Who: v.Form["who"], Body: v.Form["body"]}
 	for _, id := range r.PostForm["outcome_ids"] {
 		d.Chosen[id] = true
 		e.OutcomeIDs = append(e.OutcomeIDs, id)
 	}
-	when, ok := parseWhen(v.Form["date"], v.Form["time"])
-	if !ok {
-		v.Errors = append(v.Errors, web.FieldError{Field: "date", Message: i18n.T(v.Lang, "story.error.when")})
-	}
+	e.OccurredAt, _ = readWhen(v, r)
 	// Check the file before saving anything, so a refused file leaves no
 	// entry without it.
 	if tooBig {
-		v.Problems(valid.Problems{people.ErrAttachmentTooLarge})
+		v.Problems(people.AttachmentTooLarge())
 	} else if file != nil {
 		v.Problems(people.CheckAttachment(filename, file))
 	}
 	if len(v.Errors) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, "story", v)
+		// Nothing is saved: the entry's other problems show too.
+		err := e.Check()
+		renameField(err, "occurred_at", "date")
+		s.unread(w, r, v, "story", err)
 		return
 	}
-	e.OccurredAt = when
 	var files []people.NewFile
 	if file != nil {
 		files = append(files, people.NewFile{Name: filename, Data: file})
@@ -300,14 +336,32 @@ func uploaded(r *http.Request) (data []byte, name string, tooBig bool) {
 	return data, h.Filename, false
 }
 
-// parseWhen reads the date and time boxes as UK local time.
-func parseWhen(date, clock string) (time.Time, bool) {
-	date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
+// readWhen reads when a story entry happened, as UK local time: the date
+// from the shared date input called "date" and the time from the "time"
+// box, like 14:30 (left empty, midday). A problem with either is added
+// to the view, on its own field, and ok is false.
+func readWhen(v *web.View, r *http.Request) (when time.Time, ok bool) {
+	day, ok := v.Date(r, "date", true)
+	clock := strings.TrimSpace(v.Form["time"])
 	if clock == "" {
 		clock = "12:00"
 	}
-	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, valid.London)
-	return t, err == nil
+	t, err := time.Parse("15:04", clock)
+	if err != nil {
+		v.Problems(valid.New("time", "story.time.real"))
+		return time.Time{}, false
+	}
+	if !ok {
+		return time.Time{}, false
+	}
+	return time.Date(day.Year(), day.Month(), day.Day(), t.Hour(), t.Minute(), 0, 0, valid.London), true
+}
+
+// fillWhen shows a time in the story form's date and time boxes.
+func fillWhen(v *web.View, when time.Time) {
+	when = when.In(valid.London)
+	v.FillDate("date", valid.DateOf(when))
+	v.Form["time"] = when.Format("15:04")
 }
 
 // renameField points a domain field error at the form field that holds it.

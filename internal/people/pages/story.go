@@ -17,8 +17,8 @@ type timelineData struct {
 	Person   *people.Person
 	Story    storyView
 	Outcomes []people.Outcome
-	Kinds    []string
-	Kind     string
+	Kinds    []people.EntryKind
+	Kind     people.EntryKind
 	Outcome  string
 	History  bool
 	Notice   string // after a correction or removal
@@ -30,7 +30,7 @@ func (s *Pages) timeline(w http.ResponseWriter, r *http.Request, op *access.Open
 		return
 	}
 	q := r.URL.Query()
-	d := &timelineData{Person: p, Kinds: people.EntryKinds, Kind: q.Get("kind"), Outcome: q.Get("outcome"), History: q.Get("history") == "1"}
+	d := &timelineData{Person: p, Kinds: people.EntryKinds, Kind: people.EntryKind(q.Get("kind")), Outcome: q.Get("outcome"), History: q.Get("history") == "1"}
 	switch {
 	case q.Get("conflict") == "1":
 		d.Notice = "change.conflict"

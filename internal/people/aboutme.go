@@ -145,7 +145,7 @@ func SaveAboutMe(ctx context.Context, db *store.DB, op *access.Opened, a *AboutM
 		if before.Version != a.Version {
 			return audit.Record{}, store.ErrConflict
 		}
-		return insertAboutMe(ctx, tx, op, before, a, nil)
+		return insertAboutMe(ctx, tx, db.Dialect, op, before, a, nil)
 	})
 	if errors.Is(err, errVersionTaken) {
 		return store.ErrConflict
@@ -197,7 +197,7 @@ func MergeAboutMe(ctx context.Context, db *store.DB, op *access.Opened, a *About
 				}
 				*a = *draft
 			}
-			return insertAboutMe(ctx, tx, op, before, a, merge)
+			return insertAboutMe(ctx, tx, db.Dialect, op, before, a, merge)
 		})
 		// Another save landed between reading the newest version and
 		// writing ours (the unique version caught it): merge again on top
@@ -216,7 +216,7 @@ func MergeAboutMe(ctx context.Context, db *store.DB, op *access.Opened, a *About
 var errVersionTaken = errors.New("people: about me version taken")
 
 // insertAboutMe writes a as the version after before, with its audit row.
-func insertAboutMe(ctx context.Context, tx *sql.Tx, op *access.Opened, before, a *AboutMe, merge *AboutMeMerge) (audit.Record, error) {
+func insertAboutMe(ctx context.Context, tx *sql.Tx, dialect store.Dialect, op *access.Opened, before, a *AboutMe, merge *AboutMeMerge) (audit.Record, error) {
 	a.Version, a.CreatedAt, a.WrittenByLabel = before.Version+1, store.Now(), op.Subject().Actor.Label
 	_, err := tx.ExecContext(ctx, `INSERT INTO about_me_versions (id, person_id, version, what_matters, good_day,
 		bad_day, how_to_support, important, talk_about, dont_talk_about, in_words_of, written_by, written_by_label, created_at)
@@ -228,6 +228,9 @@ func insertAboutMe(ctx context.Context, tx *sql.Tx, op *access.Opened, before, a
 	}
 	if err != nil {
 		return audit.Record{}, fmt.Errorf("people: save about me: %w", err)
+	}
+	if err := indexAboutMe(ctx, tx, dialect, a); err != nil {
+		return audit.Record{}, err
 	}
 	var prev any
 	if before.Version > 0 {

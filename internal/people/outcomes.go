@@ -121,6 +121,9 @@ func AddOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outcome
 		if err := saveLinks(ctx, tx, o); err != nil {
 			return audit.Record{}, err
 		}
+		if err := indexOutcome(ctx, tx, db.Dialect, o); err != nil {
+			return audit.Record{}, err
+		}
 		return audit.Record{Action: "outcome.create", PersonID: o.PersonID,
 			Target: "outcome/" + o.ID, Details: map[string]any{"after": o}}, nil
 	})
@@ -152,6 +155,9 @@ func UpdateOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outc
 		}
 		o.Version, o.CreatedAt, o.UpdatedAt = before.Version+1, before.CreatedAt, now
 		if err := saveLinks(ctx, tx, o); err != nil {
+			return audit.Record{}, err
+		}
+		if err := indexOutcome(ctx, tx, db.Dialect, o); err != nil {
 			return audit.Record{}, err
 		}
 		return audit.Record{Action: "outcome.update", PersonID: o.PersonID,

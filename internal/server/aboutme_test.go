@@ -112,12 +112,14 @@ func TestAboutMeTwoEditors(t *testing.T) {
 	}
 
 	// The same section, both from version 3.
-	megs2 := *current()
+	v3 := *current()
+	megs2 := v3
 	megs2.WhatMatters = "My garden, and Tom visiting on Sundays"
+	megs2.Important = "My son Tom, and Bryn next door"
 	if resp, _ := megB.post(path, aboutMeForm(megs2, "3")); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("Meg's second save: %d", resp.StatusCode)
 	}
-	sams2 := *current() // Sam's form: version 3, with two sections changed
+	sams2 := v3 // Sam's form: version 3, with two sections changed
 	sams2.WhatMatters = "My garden and feeding the birds"
 	sams2.TalkAbout = "Birds, and the war years"
 	resp, page := sam.post(path, aboutMeForm(sams2, "3"))
@@ -130,7 +132,8 @@ func TestAboutMeTwoEditors(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"Changed by both of you", "Saved by Meg Rees", "What you wrote",
-		"My garden, and Tom visiting on Sundays", "My garden and feeding the birds", "Changed by you", "No change"} {
+		"My garden, and Tom visiting on Sundays", "My garden and feeding the birds", "Changed by you", "No change",
+		"Changed by Meg Rees &lt;meg@riverside.test&gt;: kept", "My son Tom, and Bryn next door"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the conflict page does not say %q", want)
 		}
@@ -149,8 +152,9 @@ func TestAboutMeTwoEditors(t *testing.T) {
 	}
 	a := current()
 	for what, got := range map[string]string{"Meg's what matters": megs2.WhatMatters, "Sam's what matters": sams2.WhatMatters,
-		"Sam's talk about": sams2.TalkAbout, "Meg's don't talk about": megs.DontTalkAbout, "Sam's good day": sams.GoodDay} {
-		all := strings.Join([]string{a.WhatMatters, a.GoodDay, a.TalkAbout, a.DontTalkAbout}, "\n")
+		"Sam's talk about": sams2.TalkAbout, "Meg's don't talk about": megs.DontTalkAbout, "Sam's good day": sams.GoodDay,
+		"Meg's important": megs2.Important} {
+		all := strings.Join([]string{a.WhatMatters, a.GoodDay, a.TalkAbout, a.DontTalkAbout, a.Important}, "\n")
 		if !strings.Contains(all, got) {
 			t.Errorf("after saving the conflict page, %s (%q) is lost: %+v", what, got, a)
 		}

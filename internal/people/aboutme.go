@@ -137,18 +137,25 @@ func SaveAboutMe(ctx context.Context, db *store.DB, op *access.Opened, a *AboutM
 		return err
 	}
 	a.PersonID = op.PersonID()
+	var saved AboutMe
 	err := access.Change(ctx, db, op, access.PartAboutMe, func(tx *sql.Tx) (audit.Record, error) {
-		before, err := getAboutMe(ctx, tx, a.PersonID)
+		// A copy, so that a transaction retried after a busy database
+		// starts again from what the writer sent.
+		saved = *a
+		before, err := getAboutMe(ctx, tx, saved.PersonID)
 		if err != nil {
 			return audit.Record{}, err
 		}
-		if before.Version != a.Version {
+		if before.Version != saved.Version {
 			return audit.Record{}, store.ErrConflict
 		}
-		return insertAboutMe(ctx, tx, db.Dialect, op, before, a, nil)
+		return insertAboutMe(ctx, tx, db.Dialect, op, before, &saved, nil)
 	})
 	if errors.Is(err, errVersionTaken) {
 		return store.ErrConflict
+	}
+	if err == nil {
+		*a = saved
 	}
 	return err
 }
@@ -169,21 +176,23 @@ func MergeAboutMe(ctx context.Context, db *store.DB, op *access.Opened, a *About
 		return nil, err
 	}
 	a.PersonID = op.PersonID()
-	mine := *a
 	for attempt := 0; ; attempt++ {
-		*a = mine
 		var merge *AboutMeMerge
+		var saved AboutMe
 		err := access.Change(ctx, db, op, access.PartAboutMe, func(tx *sql.Tx) (audit.Record, error) {
-			before, err := getAboutMe(ctx, tx, a.PersonID)
+			// A copy, so that a transaction retried after a busy database
+			// starts again from what the writer sent.
+			saved, merge = *a, nil
+			before, err := getAboutMe(ctx, tx, saved.PersonID)
 			if err != nil {
 				return audit.Record{}, err
 			}
-			if before.Version != a.Version {
-				base, err := aboutMeVersion(ctx, tx, a.PersonID, a.Version)
+			if before.Version != saved.Version {
+				base, err := aboutMeVersion(ctx, tx, saved.PersonID, saved.Version)
 				if err != nil {
 					return audit.Record{}, err
 				}
-				merge = mergeAboutMe(base, before, a)
+				merge = mergeAboutMe(base, before, &saved)
 				if len(merge.Conflicts()) > 0 {
 					return audit.Record{}, &AboutMeConflict{merge}
 				}
@@ -195,22 +204,30 @@ func MergeAboutMe(ctx context.Context, db *store.DB, op *access.Opened, a *About
 					merge.conflictWhereDifferent()
 					return audit.Record{}, &AboutMeConflict{merge}
 				}
-				*a = *draft
+				saved = *draft
 			}
-			return insertAboutMe(ctx, tx, db.Dialect, op, before, a, merge)
+			return insertAboutMe(ctx, tx, db.Dialect, op, before, &saved, merge)
 		})
 		// Another save landed between reading the newest version and
 		// writing ours (the unique version caught it): merge again on top
 		// of that one.
-		if errors.Is(err, errVersionTaken) && attempt < 3 {
+		if errors.Is(err, errVersionTaken) && attempt < maxMergeAttempts {
 			continue
 		}
 		if errors.Is(err, errVersionTaken) {
 			err = store.ErrConflict
 		}
+		if err == nil {
+			*a = saved
+		}
 		return merge, err
 	}
 }
+
+// maxMergeAttempts bounds how often one save merges again because other
+// saves keep landing first; each lost race means someone else's save
+// went in, so a handful is plenty.
+const maxMergeAttempts = 8
 
 // errVersionTaken is a version number written by someone else first.
 var errVersionTaken = errors.New("people: about me version taken")

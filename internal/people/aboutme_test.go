@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"sync"
 	"testing"
 
 	"whatmatters/internal/audit"
@@ -137,5 +138,47 @@ func TestMergeAboutMeNeverSavesABlankPage(t *testing.T) {
 	}
 	if d := c.Draft(); d.WhatMatters != "My garden" {
 		t.Errorf("the draft lost what matters: %+v", d)
+	}
+}
+
+// Several people save different sections at the same moment, all from the
+// same version: every save goes in, each merged on top of the others, and
+// every change is in the newest version.
+func TestMergeAboutMeUnderConcurrentSaves(t *testing.T) {
+	f := newRecordFixture(t)
+	ctx := context.Background()
+	op := open(t, f.db, f.worker, f.person.ID)
+	base := people.AboutMe{WhatMatters: "My garden"}
+	if _, err := people.MergeAboutMe(ctx, f.db, op, &base); err != nil {
+		t.Fatal(err)
+	}
+	edits := []func(a *people.AboutMe){
+		func(a *people.AboutMe) { a.GoodDay = "Sun" },
+		func(a *people.AboutMe) { a.BadDay = "Rain" },
+		func(a *people.AboutMe) { a.Important = "Tom" },
+		func(a *people.AboutMe) { a.TalkAbout = "Birds" },
+	}
+	errs := make(chan error, len(edits))
+	var wg sync.WaitGroup
+	for _, edit := range edits {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := people.AboutMe{Version: 1, WhatMatters: "My garden"}
+			edit(&a)
+			_, err := people.MergeAboutMe(ctx, f.db, op, &a)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("a concurrent save of another section = %v; want it merged", err)
+		}
+	}
+	cur, _ := people.GetAboutMe(ctx, f.db.Read(), op)
+	if cur.Version != 1+len(edits) || cur.GoodDay != "Sun" || cur.BadDay != "Rain" || cur.Important != "Tom" || cur.TalkAbout != "Birds" {
+		t.Errorf("after concurrent saves: %+v; want version %d with every change", cur, 1+len(edits))
 	}
 }

@@ -152,6 +152,17 @@ func TestRemainingPagesPassAxe(t *testing.T) {
 	}
 	axeScan(t, ctx)
 
+	// About me written from a stale version, changing a section someone
+	// else changed: the conflict page with every section and both versions.
+	do(t, ctx, chromedp.Navigate(baseURL+helen+"/about-me"), chromedp.WaitVisible(chromedp.CSS(`#what_matters`)))
+	eval[bool](t, ctx, `(document.querySelector('input[name=version]').value = '0', document.querySelector('#what_matters').value += ' And the sea.', true)`)
+	do(t, ctx, chromedp.Submit(chromedp.CSS(`#what_matters`)), chromedp.WaitVisible(chromedp.CSS(`.wm-aboutme-conflict`)))
+	axeScan(t, ctx)
+
+	// A search too long for the box.
+	do(t, ctx, chromedp.Navigate(baseURL+"/search?q="+strings.Repeat("heron+", 40)), chromedp.WaitVisible(chromedp.CSS(`.govuk-error-summary`)))
+	axeScan(t, ctx)
+
 	do(t, ctx, chromedp.Navigate(baseURL+"/break-glass"), chromedp.WaitVisible(chromedp.CSS(`#reason`)),
 		chromedp.SendKeys(chromedp.CSS(`#nhs_number`), "999 000 0000"),
 		chromedp.Submit(chromedp.CSS(`#reason`)), chromedp.WaitVisible(chromedp.CSS(`.govuk-error-summary`)))

@@ -56,7 +56,8 @@ type Flag struct {
 const LongNoteWords = 250
 
 // Check looks at a piece of recording and returns what the coach noticed,
-// in the order it appears.
+// in the order it appears. terms should be the list of the language the
+// text is written in (DetectLanguage), not the page's.
 func Check(text string, terms []Term) []Flag {
 	flags := findTerms(text, terms)
 	if n := len(strings.Fields(text)); n > LongNoteWords {
@@ -129,7 +130,9 @@ var (
 
 // CheckOutcome is Check for an outcome statement, which should be in the
 // words of whoever said it: it also notices a statement with no first
-// person in it ("Mr Jones needs to…" rather than "I want to…").
+// person in it ("Mr Jones needs to…" rather than "I want to…"). lang is the
+// language the statement is written in (DetectLanguage), which decides
+// the first-person words looked for; it need not be the page's.
 func CheckOutcome(text, lang string, terms []Term) []Flag {
 	flags := Check(text, terms)
 	re := firstPersonEN

@@ -22,13 +22,28 @@ const MaxListed = 200
 // data), but not each person listed: opening a record is what is audited
 // as a read.
 func List(ctx context.Context, db *store.DB, s account.Subject, q string) ([]Person, error) {
-	var args store.Args
-	where := access.Visible(s, "p.id", &args)
 	q = strings.TrimSpace(q)
+	out, err := listPeople(ctx, db.Read(), s, q)
+	if err != nil {
+		return nil, err
+	}
+	if q != "" {
+		err = audit.WriteAlone(ctx, db, s.Actor, audit.Record{Action: "person.search",
+			Details: map[string]any{"q": q, "results": len(out)}})
+	}
+	return out, err
+}
+
+// listPeople is List without the audit, for Search, which audits itself.
+// A person's name is identity: only those whose identity the grant lets
+// the subject read are listed.
+func listPeople(ctx context.Context, r store.Reader, s account.Subject, q string) ([]Person, error) {
+	var args store.Args
+	where := access.Readable(s, access.PartIdentity, "p.id", &args)
 	if q != "" {
 		where += " AND " + matchClause(q, &args)
 	}
-	rows, err := db.Read().QueryContext(ctx, `SELECT `+personColumns+` FROM people p WHERE `+where+
+	rows, err := r.QueryContext(ctx, `SELECT `+personColumns+` FROM people p WHERE `+where+
 		fmt.Sprintf(` ORDER BY p.family_name, p.given_name, p.id LIMIT %d`, MaxListed), args.Values...)
 	if err != nil {
 		return nil, fmt.Errorf("people: list: %w", err)
@@ -42,14 +57,7 @@ func List(ctx context.Context, db *store.DB, s account.Subject, q string) ([]Per
 		}
 		out = append(out, *p)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if q != "" {
-		err = audit.WriteAlone(ctx, db, s.Actor, audit.Record{Action: "person.search",
-			Details: map[string]any{"q": q, "results": len(out)}})
-	}
-	return out, err
+	return out, rows.Err()
 }
 
 // matchClause matches every word of q against the names, or the whole of

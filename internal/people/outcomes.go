@@ -169,6 +169,9 @@ func AddOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outcome
 		if err := saveLinks(ctx, tx, o); err != nil {
 			return audit.Record{}, err
 		}
+		if err := indexOutcome(ctx, tx, db.Dialect, o); err != nil {
+			return audit.Record{}, err
+		}
 		return audit.Record{Action: "outcome.create", PersonID: o.PersonID,
 			Target: "outcome/" + o.ID, Details: map[string]any{"after": o}}, nil
 	})
@@ -202,6 +205,9 @@ func UpdateOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outc
 			return audit.Record{}, fmt.Errorf("people: update outcome: %w", err)
 		}
 		if err := saveLinks(ctx, tx, o); err != nil {
+			return audit.Record{}, err
+		}
+		if err := indexOutcome(ctx, tx, db.Dialect, o); err != nil {
 			return audit.Record{}, err
 		}
 		// The caller's copy takes the new version only once nothing else

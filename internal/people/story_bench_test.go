@@ -120,11 +120,11 @@ func BenchmarkStorySearch(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		hits, err := people.SearchStory(ctx, w.DB, sam, "heron")
+		res, err := people.Search(ctx, w.DB, sam, "heron")
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(hits) == 0 {
+		if len(res.In(people.FoundStory)) == 0 {
 			b.Fatal("no hits")
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
@@ -94,6 +95,16 @@ func TestStoryIsAppendOnly(t *testing.T) {
 	}
 }
 
+// storyHits searches as s and returns the story matches only.
+func storyHits(t *testing.T, db *store.DB, s account.Subject, q string) []people.Hit {
+	t.Helper()
+	res, err := people.Search(context.Background(), db, s, q)
+	if err != nil {
+		t.Fatalf("search %q: %v", q, err)
+	}
+	return res.In(people.FoundStory)
+}
+
 func TestStorySearchHidesWhatTheSearcherCannotSee(t *testing.T) {
 	f := newRecordFixture(t)
 	ctx := context.Background()
@@ -103,28 +114,28 @@ func TestStorySearchHidesWhatTheSearcherCannotSee(t *testing.T) {
 	if err := people.AddEntry(ctx, f.db, op, e); err != nil {
 		t.Fatal(err)
 	}
-	hits, err := people.SearchStory(ctx, f.db, f.worker, "heron")
-	if err != nil || len(hits) != 1 || hits[0].EntryID != e.ID || !strings.Contains(hits[0].Snippet, "heron") {
-		t.Fatalf("worker's search = %+v, %v; want Helen's entry", hits, err)
+	hits := storyHits(t, f.db, f.worker, "heron")
+	if len(hits) != 1 || hits[0].ID != e.ID || !strings.Contains(hits[0].Snippet, "heron") {
+		t.Fatalf("worker's search = %+v; want Helen's entry", hits)
 	}
-	if hits, _ := people.SearchStory(ctx, f.db, f.worker, "herons window"); len(hits) != 1 {
+	if hits := storyHits(t, f.db, f.worker, "herons window"); len(hits) != 1 {
 		t.Fatalf("stemmed two-word search found %d; want 1", len(hits))
 	}
-	if hits, _ := people.SearchStory(ctx, f.db, f.worker, `"heron*" (window)!`); len(hits) != 1 {
+	if hits := storyHits(t, f.db, f.worker, `"heron*" (window)!`); len(hits) != 1 {
 		t.Fatalf("search with FTS syntax found %d; want the entry, the syntax read as plain words", len(hits))
 	}
-	if hits, err := people.SearchStory(ctx, f.db, f.stranger, "heron"); err != nil || len(hits) != 0 {
-		t.Fatalf("stranger's search = %+v, %v; want nothing", hits, err)
+	if hits := storyHits(t, f.db, f.stranger, "heron"); len(hits) != 0 {
+		t.Fatalf("stranger's search = %+v; want nothing", hits)
 	}
 	if err := people.RemoveEntry(ctx, f.db, op, e.ID, "Duplicate of another entry"); err != nil {
 		t.Fatal(err)
 	}
-	if hits, _ := people.SearchStory(ctx, f.db, f.worker, "heron"); len(hits) != 0 {
+	if hits := storyHits(t, f.db, f.worker, "heron"); len(hits) != 0 {
 		t.Fatalf("removed entry still found: %+v", hits)
 	}
-	evs, _ := audit.ForAction(ctx, f.db.Read(), "story.search", 10)
+	evs, _ := audit.ForAction(ctx, f.db.Read(), "search", 10)
 	if len(evs) != 5 {
-		t.Fatalf("%d story.search audit rows; want 5", len(evs))
+		t.Fatalf("%d search audit rows; want 5", len(evs))
 	}
 }
 

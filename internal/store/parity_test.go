@@ -151,6 +151,14 @@ var parityExceptions = []parityException{
 	{"postgres", "index", "story_entries_search",
 		"GIN index on to_tsvector('english', body) for story search; SQLite uses the FTS5 table story_search instead"},
 
+	// About me and outcomes are searched the same two ways (00013_search_more):
+	// FTS5 tables on SQLite, kept in step by the application in the write's
+	// transaction; GIN indexes on the rows' own words on PostgreSQL.
+	{"postgres", "index", "about_me_versions_search",
+		"GIN index on to_tsvector of About me's sections; SQLite uses the FTS5 table about_me_search instead"},
+	{"postgres", "index", "outcomes_search",
+		"GIN index on to_tsvector of an outcome's statement and why it matters; SQLite uses the FTS5 table outcome_search instead"},
+
 	// The audit trail refuses UPDATE and DELETE on both engines through
 	// triggers of the same names. SQLite has no TRUNCATE statement (a DELETE
 	// without WHERE still fires audit_events_no_delete, because SQLite turns
@@ -162,6 +170,23 @@ var parityExceptions = []parityException{
 		"PostgreSQL's TRUNCATE bypasses DELETE triggers; SQLite has no TRUNCATE"},
 	{"postgres", "trigger", "audit_chain_no_truncate",
 		"PostgreSQL's TRUNCATE bypasses DELETE triggers; SQLite has no TRUNCATE"},
+}
+
+func init() {
+	parityExceptions = append(parityExceptions,
+		fts5Table("about_me_search", "FTS5 virtual table for About me search; PostgreSQL uses the GIN index about_me_versions_search instead")...)
+	parityExceptions = append(parityExceptions,
+		fts5Table("outcome_search", "FTS5 virtual table for outcome search; PostgreSQL uses the GIN index outcomes_search instead")...)
+}
+
+// fts5Table is the allow-list entries of an FTS5 virtual table on SQLite:
+// the table and the shadow tables FTS5 makes for it.
+func fts5Table(name, why string) []parityException {
+	out := []parityException{{"sqlite", "table", name, why}}
+	for _, shadow := range []string{"config", "content", "data", "docsize", "idx"} {
+		out = append(out, parityException{"sqlite", "table", name + "_" + shadow, "FTS5 shadow table of " + name + " (FTS5 internals)"})
+	}
+	return out
 }
 
 // Engine objects not written by our migrations are left out by the

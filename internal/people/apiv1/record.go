@@ -159,30 +159,32 @@ func (a *Endpoints) postEntry(w http.ResponseWriter, r *http.Request, op *access
 	api.WriteJSON(w, http.StatusCreated, e)
 }
 
-// search finds people and story entries among those the caller may see.
+// search is the one search (people.Search), as the home page and the
+// search page make it: people by name, NHS number or date of birth, and
+// the words of their story, About me and outcomes, among those the caller
+// may see. "matches" says where each was found; "story" lists the story
+// matches in the shape this endpoint has always had.
 func (a *Endpoints) search(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if q == "" {
-		a.Problem(w, r, http.StatusBadRequest, "Say what to search for.", []api.FieldIssue{{Pointer: "#/q", Detail: "Give q: a name, NHS number or words from a story"}})
+		a.Problem(w, r, http.StatusBadRequest, "Say what to search for.", []api.FieldIssue{{Pointer: "#/q", Detail: "Give q: a name, NHS number, date of birth or words from a record"}})
 		return
 	}
-	sub := api.Subject(r)
-	list, err := people.List(r.Context(), a.DB, sub, q)
+	res, err := people.Search(r.Context(), a.DB, api.Subject(r), q)
+	if a.Validation(w, r, err) {
+		return
+	}
 	if err != nil {
 		a.ServerError(w, r, err)
 		return
 	}
-	hits, err := people.SearchStory(r.Context(), a.DB, sub, q)
-	if err != nil {
-		a.ServerError(w, r, err)
-		return
+	ps := make([]personJSON, 0, len(res.People))
+	for i := range res.People {
+		ps = append(ps, toJSON(&res.People[i]))
 	}
-	ps := make([]personJSON, 0, len(list))
-	for i := range list {
-		ps = append(ps, toJSON(&list[i]))
+	matches := res.Hits
+	if matches == nil {
+		matches = []people.Hit{}
 	}
-	if hits == nil {
-		hits = []people.StoryHit{}
-	}
-	api.WriteJSON(w, http.StatusOK, map[string]any{"people": ps, "story": hits})
+	api.WriteJSON(w, http.StatusOK, map[string]any{"people": ps, "matches": matches, "story": res.StoryHits()})
 }

@@ -15,6 +15,8 @@ import (
 type homeData struct {
 	Query      string
 	People     []people.Person
+	Hits       []hitView // where the words of the search were found
+	Box        searchBox
 	SeesNobody bool // the role sees no individual records
 	ReasonKey  string
 	Unreviewed int                    // managers: break-glass uses waiting for review
@@ -34,8 +36,22 @@ func (s *Pages) home(w http.ResponseWriter, r *http.Request) {
 	v := s.NewView(r, "home.title")
 	d := &homeData{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
 	d.ReasonKey, d.SeesNobody = homeReason[a.Role], homeReason[a.Role] == ""
-	if !d.SeesNobody {
-		list, err := people.List(r.Context(), s.DB, web.Subject(r), d.Query)
+	d.Box = searchBox{Action: "/", Label: "home.search.label", Hint: "home.search.hint", Query: d.Query}
+	status := http.StatusOK
+	switch {
+	case d.SeesNobody:
+	case d.Query != "":
+		// The box on the home page is the one search, as on /search.
+		found, ok := s.runSearch(w, r, v, d.Box)
+		if !ok {
+			return
+		}
+		d.People, d.Hits, d.Box = found.People, found.Hits, found.Box
+		if len(v.Errors) > 0 {
+			status = http.StatusUnprocessableEntity
+		}
+	default:
+		list, err := people.List(r.Context(), s.DB, web.Subject(r), "")
 		if err != nil {
 			s.ServerError(w, r, err)
 			return
@@ -63,5 +79,5 @@ func (s *Pages) home(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v.Data = d
-	s.render(w, r, http.StatusOK, "home", v)
+	s.render(w, r, status, "home", v)
 }

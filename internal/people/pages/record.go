@@ -70,7 +70,7 @@ func (s *Pages) person(w http.ResponseWriter, r *http.Request, op *access.Opened
 }
 
 // savedKeys maps ?saved= values to the banner shown after a save.
-var savedKeys = map[string]string{"1": "person.saved.body", "about-me": "saved.about_me", "outcome": "saved.outcome",
+var savedKeys = map[string]string{"1": "person.saved.body", "about-me": "saved.about_me", "about-me-merged": "saved.about_me_merged", "outcome": "saved.outcome",
 	"progress": "saved.progress", "strength": "saved.strength", "risk": "saved.risk", "story": "saved.story",
 	"profile": "saved.profile", "relationship": "saved.relationship", "address": "saved.address"}
 

@@ -11,7 +11,6 @@ import (
 	"whatmatters/internal/access"
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/people"
-	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
 	"whatmatters/internal/web"
 )
@@ -113,26 +112,57 @@ func (s *Pages) saveAboutMe(w http.ResponseWriter, r *http.Request, op *access.O
 	a := &people.AboutMe{PersonID: p.ID, Version: version, WhatMatters: v.Form["what_matters"], GoodDay: v.Form["good_day"],
 		BadDay: v.Form["bad_day"], HowToSupport: v.Form["how_to_support"], Important: v.Form["important"],
 		TalkAbout: v.Form["talk_about"], DontTalkAbout: v.Form["dont_talk_about"], InWordsOf: v.Form["in_words_of"]}
-	err := people.SaveAboutMe(r.Context(), s.DB, op, a)
-	if errors.Is(err, store.ErrConflict) {
-		// Show what was saved meanwhile beside what this person typed,
-		// and let them save again on top of it.
-		theirs, lerr := people.GetAboutMe(r.Context(), s.DB.Read(), op)
-		if lerr != nil {
-			s.ServerError(w, r, lerr)
-			return
-		}
-		d.Theirs = theirs
-		v.Form["version"] = strconv.Itoa(theirs.Version)
-		v.Errors = append(v.Errors, web.FieldError{Field: "what_matters", Message: i18n.T(v.Lang, "aboutme.conflict", theirs.WrittenByLabel)})
-		s.render(w, r, http.StatusConflict, "aboutme", v)
+	merge, err := people.MergeAboutMe(r.Context(), s.DB, op, a)
+	var conflict *people.AboutMeConflict
+	if errors.As(err, &conflict) {
+		s.aboutMeConflict(w, r, v, d, conflict)
 		return
 	}
 	if err != nil {
 		s.refused(w, r, v, "aboutme", err)
 		return
 	}
+	if merge != nil && len(merge.Kept()) > 0 {
+		saved(w, r, p.ID, "about-me-merged", "about-me")
+		return
+	}
 	saved(w, r, p.ID, "about-me", "about-me")
+}
+
+// aboutMeLabels are the message keys of About me's sections, by form name.
+var aboutMeLabels = map[string]string{"what_matters": "aboutme.what_matters", "good_day": "aboutme.good_day",
+	"bad_day": "aboutme.bad_day", "how_to_support": "aboutme.how_to_support", "important": "aboutme.important",
+	"talk_about": "aboutme.talk_about", "dont_talk_about": "aboutme.dont_talk_about", "in_words_of": "aboutme.in_words_of_label"}
+
+// aboutMeConflictView is the conflict page's comparison: every section,
+// what happened to it, and both versions where both changed it.
+type aboutMeConflictView struct {
+	By       string // who saved meanwhile
+	Sections []aboutMeSectionView
+}
+
+type aboutMeSectionView struct {
+	people.SectionMerge
+	Label string // message key
+}
+
+// aboutMeConflict shows every section of About me after someone else
+// changed a section this writer changed too. The form holds the merge:
+// sections only one of them changed have that change, sections both
+// changed have both versions, and the version is the newer one, so that
+// saving the page as it stands loses nothing either person wrote.
+func (s *Pages) aboutMeConflict(w http.ResponseWriter, r *http.Request, v *web.View, d *formPage, c *people.AboutMeConflict) {
+	cv := &aboutMeConflictView{By: c.Theirs.WrittenByLabel}
+	for _, sec := range c.Sections {
+		cv.Sections = append(cv.Sections, aboutMeSectionView{SectionMerge: sec, Label: aboutMeLabels[sec.Name]})
+		if sec.State == people.SectionBoth {
+			v.Errors = append(v.Errors, web.FieldError{Field: sec.Name,
+				Message: i18n.T(v.Lang, "aboutme.conflict.section", i18n.T(v.Lang, aboutMeLabels[sec.Name]), cv.By)})
+		}
+	}
+	d.Theirs = cv
+	fillAboutMe(v.Form, c.Draft())
+	s.render(w, r, http.StatusConflict, "aboutme", v)
 }
 
 // findOutcome returns one of the person's outcomes, or nil.

@@ -9,7 +9,6 @@ import (
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/people"
-	"whatmatters/internal/web"
 )
 
 // timelineData is the whole story, filtered.
@@ -82,32 +81,4 @@ func (s *Pages) attachment(w http.ResponseWriter, r *http.Request, op *access.Op
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Length", strconv.Itoa(len(a.Data)))
 	_, _ = w.Write(a.Data)
-}
-
-// searchData is the results of searching people and their stories.
-type searchData struct {
-	Query  string
-	People []people.Person
-	Hits   []people.StoryHit
-}
-
-// search finds people by name, NHS number or date of birth, and story
-// entries by their words, only among the people the searcher may see.
-func (s *Pages) search(w http.ResponseWriter, r *http.Request) {
-	d := &searchData{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
-	if d.Query != "" {
-		sub := web.Subject(r)
-		var err error
-		if d.People, err = people.List(r.Context(), s.DB, sub, d.Query); err != nil {
-			s.ServerError(w, r, err)
-			return
-		}
-		if d.Hits, err = people.SearchStory(r.Context(), s.DB, sub, d.Query); err != nil {
-			s.ServerError(w, r, err)
-			return
-		}
-	}
-	v := s.NewView(r, "search.title")
-	v.Data = d
-	s.render(w, r, http.StatusOK, "search", v)
 }

@@ -41,6 +41,51 @@ type Entry struct {
 	RemovedReason    string     `json:"removed_reason,omitempty"`
 	CreatedBy        string     `json:"created_by"`
 	CreatedAt        time.Time  `json:"created_at"`
+
+	// Who wrote this version (for a correction, who corrected it), who
+	// removed it, and for a corrected entry who wrote the correction and
+	// when: as the story shows them, by name and organisation.
+	Writer      Author     `json:"-"`
+	Remover     Author     `json:"-"`
+	Corrector   Author     `json:"-"`
+	CorrectedAt *time.Time `json:"-"`
+}
+
+// Author is someone who wrote, corrected or removed an entry as people
+// read it: their name and organisation, never their email address. The
+// name and organisation are looked up from the account; for an entry
+// saved without one (older entries, the system) the name is the part of
+// the label kept at the time before the email address.
+type Author struct {
+	Name         string
+	Organisation string
+}
+
+// String is the author as the story shows them: "Sam Okafor, Riverside
+// Council", or the name alone when the organisation is not known.
+func (a Author) String() string {
+	if a.Organisation == "" {
+		return a.Name
+	}
+	return a.Name + ", " + a.Organisation
+}
+
+// authorOf makes an Author from the looked-up account, or from the label
+// when there is none.
+func authorOf(name, organisation sql.NullString, label string) Author {
+	if name.Valid && name.String != "" {
+		return Author{Name: name.String, Organisation: organisation.String}
+	}
+	return Author{Name: NameOfLabel(label)}
+}
+
+// NameOfLabel is the name part of an audit label "Name <email>": the
+// email address, and anything else in angle brackets, is left out.
+func NameOfLabel(label string) string {
+	if i := strings.IndexByte(label, '<'); i >= 0 {
+		label = label[:i]
+	}
+	return strings.TrimSpace(label)
 }
 
 // Current reports whether the entry is the live version: neither corrected
@@ -48,6 +93,10 @@ type Entry struct {
 func (e *Entry) Current() bool { return e.SupersededBy == "" && e.RemovedAt == nil }
 
 func (e *Entry) normalise() error {
+	// A browser sends each line break typed in a form as CR LF, while its
+	// character count (and a person) counts one character: count them as
+	// one here too, so an entry the count allowed is not refused.
+	e.Body = strings.ReplaceAll(e.Body, "\r\n", "\n")
 	e.Place, e.Who, e.Body = strings.TrimSpace(e.Place), strings.TrimSpace(e.Who), strings.TrimSpace(e.Body)
 	var ps valid.Problems
 	add := func(field, msg string) { ps = append(ps, &valid.FieldError{Field: field, Code: msg}) }
@@ -173,8 +222,9 @@ func RemoveEntry(ctx context.Context, db *store.DB, op *access.Opened, id, reaso
 		if !old.Current() {
 			return audit.Record{}, store.ErrConflict
 		}
-		if err := retire(ctx, tx, db.Dialect, id, `removed_at = $1, removed_by_label = $2, removed_reason = $3`,
-			store.Now(), op.Subject().Actor.Label, reason); err != nil {
+		s := op.Subject()
+		if err := retire(ctx, tx, db.Dialect, id, `removed_at = $1, removed_by = $2, removed_by_label = $3, removed_reason = $4`,
+			store.Now(), store.NullIfEmpty(s.Account.ID), s.Actor.Label, reason); err != nil {
 			return audit.Record{}, err
 		}
 		return audit.Record{Action: "story.remove", PersonID: old.PersonID,
@@ -202,15 +252,27 @@ func retire(ctx context.Context, tx *sql.Tx, dialect store.Dialect, id, set stri
 	return nil
 }
 
+// entryColumns and entryFrom read an entry with the names of who wrote,
+// removed and corrected it: each a primary-key lookup per entry, so the
+// cost follows the entries read, not the story's length.
 const entryColumns = `e.id, e.person_id, e.kind, e.occurred_at, e.place, e.who, e.body, e.supersedes, e.correction_reason,
-	e.superseded_by, e.removed_at, e.removed_by_label, e.removed_reason, e.created_by_label, e.created_at`
+	e.superseded_by, e.removed_at, e.removed_by_label, e.removed_reason, e.created_by_label, e.created_at,
+	wa.display_name, wo.name, ra.display_name, ro.name, c.created_at, c.created_by_label, ca.display_name, co.name`
+
+const entryFrom = `story_entries e
+	LEFT JOIN accounts wa ON wa.id = e.created_by LEFT JOIN organisations wo ON wo.id = wa.organisation_id
+	LEFT JOIN accounts ra ON ra.id = e.removed_by LEFT JOIN organisations ro ON ro.id = ra.organisation_id
+	LEFT JOIN story_entries c ON c.id = e.superseded_by
+	LEFT JOIN accounts ca ON ca.id = c.created_by LEFT JOIN organisations co ON co.id = ca.organisation_id`
 
 func scanEntry(s store.Scanner) (*Entry, error) {
 	var e Entry
-	var supersedes, supersededBy sql.NullString
-	var removed sql.NullTime
+	var supersedes, supersededBy, correctorLabel sql.NullString
+	var writer, writerOrg, remover, removerOrg, corrector, correctorOrg sql.NullString
+	var removed, corrected sql.NullTime
 	err := s.Scan(&e.ID, &e.PersonID, &e.Kind, &e.OccurredAt, &e.Place, &e.Who, &e.Body, &supersedes, &e.CorrectionReason,
-		&supersededBy, &removed, &e.RemovedBy, &e.RemovedReason, &e.CreatedBy, &e.CreatedAt)
+		&supersededBy, &removed, &e.RemovedBy, &e.RemovedReason, &e.CreatedBy, &e.CreatedAt,
+		&writer, &writerOrg, &remover, &removerOrg, &corrected, &correctorLabel, &corrector, &correctorOrg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
@@ -219,6 +281,13 @@ func scanEntry(s store.Scanner) (*Entry, error) {
 	}
 	e.Supersedes, e.SupersededBy, e.RemovedAt = supersedes.String, supersededBy.String, store.NullTime(removed)
 	e.OccurredAt, e.CreatedAt = e.OccurredAt.UTC(), e.CreatedAt.UTC()
+	e.Writer = authorOf(writer, writerOrg, e.CreatedBy)
+	if e.RemovedAt != nil {
+		e.Remover = authorOf(remover, removerOrg, e.RemovedBy)
+	}
+	if e.SupersededBy != "" {
+		e.Corrector, e.CorrectedAt = authorOf(corrector, correctorOrg, correctorLabel.String), store.NullTime(corrected)
+	}
 	return &e, nil
 }
 
@@ -233,7 +302,7 @@ func ownEntry(ctx context.Context, r store.Reader, op *access.Opened, id string)
 }
 
 func entry(ctx context.Context, r store.Reader, id string) (*Entry, error) {
-	return scanEntry(r.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM story_entries e WHERE e.id = $1`, id))
+	return scanEntry(r.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM `+entryFrom+` WHERE e.id = $1`, id))
 }
 
 // TimelineFilter narrows a timeline.
@@ -276,7 +345,7 @@ func timeline(ctx context.Context, r store.Reader, personID string, f TimelineFi
 	if f.Limit > 0 && f.Limit < limit {
 		limit = f.Limit
 	}
-	rows, err := r.QueryContext(ctx, `SELECT `+entryColumns+` FROM story_entries e WHERE `+where+
+	rows, err := r.QueryContext(ctx, `SELECT `+entryColumns+` FROM `+entryFrom+` WHERE `+where+
 		fmt.Sprintf(` ORDER BY e.occurred_at DESC, e.created_at DESC LIMIT %d`, limit), args.Values...)
 	if err != nil {
 		return nil, fmt.Errorf("people: timeline: %w", err)

@@ -3,9 +3,11 @@ package people
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -317,17 +319,28 @@ type TimelineFilter struct {
 // MaxTimeline is the most entries one timeline returns.
 const MaxTimeline = 2000
 
+// storyOrder is the story's order, newest first. occurred_at alone is not
+// enough: entries can share a moment, and a page boundary between two of
+// them must not lose or repeat one. The id settles every tie.
+const storyOrder = ` ORDER BY e.occurred_at DESC, e.created_at DESC, e.id DESC`
+
 // Timeline returns a person's story, newest first. The caller must already
 // have opened the record (Get).
 func Timeline(ctx context.Context, r store.Reader, op *access.Opened, f TimelineFilter) ([]Entry, error) {
 	if err := op.Reads(access.PartStory); err != nil {
 		return nil, err
 	}
-	return timeline(ctx, r, op.PersonID(), f)
+	var args store.Args
+	where := filterWhere(op.PersonID(), f, &args)
+	limit := MaxTimeline
+	if f.Limit > 0 && f.Limit < limit {
+		limit = f.Limit
+	}
+	return entries(ctx, r, where+storyOrder+fmt.Sprintf(` LIMIT %d`, limit), args)
 }
 
-func timeline(ctx context.Context, r store.Reader, personID string, f TimelineFilter) ([]Entry, error) {
-	var args store.Args
+// filterWhere is the WHERE clause of a person's story under a filter.
+func filterWhere(personID string, f TimelineFilter, args *store.Args) string {
 	where := `e.person_id = ` + args.Add(personID)
 	if !f.History {
 		where += ` AND e.superseded_by IS NULL AND e.removed_at IS NULL`
@@ -341,51 +354,237 @@ func timeline(ctx context.Context, r store.Reader, personID string, f TimelineFi
 	if f.EntryID != "" {
 		where += ` AND e.id = ` + args.Add(f.EntryID)
 	}
-	limit := MaxTimeline
-	if f.Limit > 0 && f.Limit < limit {
-		limit = f.Limit
-	}
-	rows, err := r.QueryContext(ctx, `SELECT `+entryColumns+` FROM `+entryFrom+` WHERE `+where+
-		fmt.Sprintf(` ORDER BY e.occurred_at DESC, e.created_at DESC LIMIT %d`, limit), args.Values...)
+	return where
+}
+
+// entries reads the entries a WHERE clause (with its ORDER BY and LIMIT)
+// picks, with their outcomes.
+func entries(ctx context.Context, r store.Reader, where string, args store.Args) ([]Entry, error) {
+	rows, err := r.QueryContext(ctx, `SELECT `+entryColumns+` FROM `+entryFrom+` WHERE `+where, args.Values...)
 	if err != nil {
 		return nil, fmt.Errorf("people: timeline: %w", err)
 	}
 	var out []Entry
-	index := map[string]int{}
 	for rows.Next() {
 		e, err := scanEntry(rows)
 		if err != nil {
 			rows.Close()
 			return nil, err
 		}
-		index[e.ID] = len(out)
 		out = append(out, *e)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return out, linkOutcomes(ctx, r, personID, out, index)
+	return out, linkOutcomes(ctx, r, out)
 }
 
-// StoryCount is how many current entries a person's story has.
-func StoryCount(ctx context.Context, r store.Reader, op *access.Opened) (int, error) {
-	if err := op.Reads(access.PartStory); err != nil {
-		return 0, err
+// StoryPageSize is how many entries a page of the story shows.
+const StoryPageSize = 50
+
+// PageRequest asks for one page of a story: the newest entries, or those
+// just older or just newer than a cursor, or the page that starts with a
+// given entry (where a link to one entry lands). At most one of Before,
+// After and At is set.
+//
+// Pages are found by keyset, not by offset: a cursor is the position of
+// an entry in the story's order (when it happened, when it was written,
+// its id), and a page is the entries either side of it, read from the
+// index. Reading page 400 costs what page 1 costs, where an offset would
+// read and throw away every entry before it; and an entry written while
+// someone pages through the story does not shift the pages under them, so
+// nothing is shown twice or skipped. What keyset cannot do is jump to
+// "page 17": the story page offers newer and older instead, and a link to
+// an entry (At) for landing anywhere.
+type PageRequest struct {
+	Before string // a cursor: entries older than it
+	After  string // a cursor: entries newer than it
+	At     string // an entry's id: the page that starts with it
+	Size   int    // entries per page; 0 (or more than MaxTimeline) is StoryPageSize
+}
+
+// StoryPage is one page of a story, newest first, with the cursors to ask
+// for the pages either side (as PageRequest.After and .Before); each is ""
+// when there is no such page.
+type StoryPage struct {
+	Entries      []Entry
+	Newer, Older string
+}
+
+// ErrBadCursor is a cursor that no page gave out.
+var ErrBadCursor = errors.New("people: not a story cursor")
+
+// cursor is a position in the story's order.
+type cursor struct {
+	occurred, created time.Time
+	id                string
+}
+
+func cursorOf(e *Entry) string {
+	raw := fmt.Sprintf("%d.%d.%s", e.OccurredAt.UnixMicro(), e.CreatedAt.UnixMicro(), e.ID)
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+func parseCursor(s string) (cursor, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return cursor{}, ErrBadCursor
 	}
-	return storyCount(ctx, r, op.PersonID())
+	parts := strings.SplitN(string(raw), ".", 3)
+	if len(parts) != 3 || parts[2] == "" {
+		return cursor{}, ErrBadCursor
+	}
+	occurred, err1 := strconv.ParseInt(parts[0], 10, 64)
+	created, err2 := strconv.ParseInt(parts[1], 10, 64)
+	if err1 != nil || err2 != nil {
+		return cursor{}, ErrBadCursor
+	}
+	return cursor{time.UnixMicro(occurred).UTC(), time.UnixMicro(created).UTC(), parts[2]}, nil
 }
 
-func storyCount(ctx context.Context, r store.Reader, personID string) (int, error) {
-	var n int
-	err := r.QueryRowContext(ctx, `SELECT COUNT(*) FROM story_entries WHERE person_id = $1
-		AND superseded_by IS NULL AND removed_at IS NULL`, personID).Scan(&n)
-	return n, err
+// beyond is the condition "after c in the direction of cmp": "<" is
+// older, ">" newer; orEqual takes c itself too. The first, redundant
+// term lets the index on (person_id, occurred_at) start at c.
+func (c cursor) beyond(cmp string, orEqual bool, args *store.Args) string {
+	o, cr, id := args.Add(c.occurred), args.Add(c.created), args.Add(c.id)
+	last := cmp
+	if orEqual {
+		last += "="
+	}
+	return fmt.Sprintf(` AND e.occurred_at %[1]s= %[2]s AND (e.occurred_at %[1]s %[2]s OR (e.occurred_at = %[2]s AND
+		(e.created_at %[1]s %[3]s OR (e.created_at = %[3]s AND e.id %[5]s %[4]s))))`, cmp, o, cr, id, last)
 }
 
-func linkOutcomes(ctx context.Context, r store.Reader, personID string, out []Entry, index map[string]int) error {
+// TimelinePage returns one page of the opened person's story under a
+// filter. Its cost follows the page's size, not the story's length.
+func TimelinePage(ctx context.Context, r store.Reader, op *access.Opened, f TimelineFilter, p PageRequest) (*StoryPage, error) {
+	if err := op.Reads(access.PartStory); err != nil {
+		return nil, err
+	}
+	size := p.Size
+	if size <= 0 || size > MaxTimeline {
+		size = StoryPageSize
+	}
+	var args store.Args
+	where := filterWhere(op.PersonID(), f, &args)
+	var at cursor
+	var err error
+	newer := p.After != ""
+	switch {
+	case p.Before != "":
+		at, err = parseCursor(p.Before)
+		where += at.beyond("<", false, &args)
+	case p.After != "":
+		at, err = parseCursor(p.After)
+		where += at.beyond(">", false, &args)
+	case p.At != "":
+		var e *Entry
+		if e, err = ownEntry(ctx, r, op, p.At); err == nil {
+			at = cursor{e.OccurredAt, e.CreatedAt, e.ID}
+			where += at.beyond("<", true, &args)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	// One more than the page, to know whether there is a page beyond it.
+	order := storyOrder
+	if newer {
+		order = ` ORDER BY e.occurred_at, e.created_at, e.id`
+	}
+	list, err := entries(ctx, r, where+order+fmt.Sprintf(` LIMIT %d`, size+1), args)
+	if err != nil {
+		return nil, err
+	}
+	page := &StoryPage{}
+	more := len(list) > size
+	if more {
+		list = list[:size]
+	}
+	if newer {
+		slices.Reverse(list)
+	}
+	page.Entries = list
+	if len(list) == 0 {
+		return page, nil
+	}
+	first, last := &list[0], &list[len(list)-1]
+	// The far side was read one over; the near side (back the way the
+	// reader came) is asked for: entries may have been removed since.
+	if newer {
+		if more {
+			page.Newer = cursorOf(first)
+		}
+		if page.Older = cursorOf(last); !hasBeyond(ctx, r, op.PersonID(), f, last, "<") {
+			page.Older = ""
+		}
+	} else {
+		if more {
+			page.Older = cursorOf(last)
+		}
+		if p.Before != "" || p.At != "" {
+			if page.Newer = cursorOf(first); !hasBeyond(ctx, r, op.PersonID(), f, first, ">") {
+				page.Newer = ""
+			}
+		}
+	}
+	return page, nil
+}
+
+// hasBeyond reports whether the filtered story has an entry beyond e in the
+// direction of cmp. A failed query counts as yes: the link it gives then
+// leads to an empty page, never to a lost one.
+func hasBeyond(ctx context.Context, r store.Reader, personID string, f TimelineFilter, e *Entry, cmp string) bool {
+	var args store.Args
+	where := filterWhere(personID, f, &args) + cursor{e.OccurredAt, e.CreatedAt, e.ID}.beyond(cmp, false, &args)
+	var one int
+	err := r.QueryRowContext(ctx, `SELECT 1 FROM story_entries e WHERE `+where+` LIMIT 1`, args.Values...).Scan(&one)
+	return !errors.Is(err, sql.ErrNoRows)
+}
+
+// StoryCountLimit is as far as a story is counted. The record page says
+// how long the story is; past this, "more than 1,000" says all a reader
+// needs, and counting stops, so the count costs the same for a story of
+// 1,001 entries as for one of 50,000. (Keeping an exact count beside each
+// person instead would make every writer of entries, including imports
+// and the demo, keep it right.)
+const StoryCountLimit = 1000
+
+// CountStory counts the entries of the opened person's story the filter
+// keeps, as far as StoryCountLimit; more says there are more than that.
+func CountStory(ctx context.Context, r store.Reader, op *access.Opened, f TimelineFilter) (n int, more bool, err error) {
+	if err := op.Reads(access.PartStory); err != nil {
+		return 0, false, err
+	}
+	var args store.Args
+	where := filterWhere(op.PersonID(), f, &args)
+	err = r.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM story_entries e WHERE %s LIMIT %d) counted`,
+		where, StoryCountLimit+1), args.Values...).Scan(&n)
+	if err != nil {
+		return 0, false, fmt.Errorf("people: count story: %w", err)
+	}
+	if n > StoryCountLimit {
+		return StoryCountLimit, true, nil
+	}
+	return n, false, nil
+}
+
+// linkOutcomes fills in the outcomes of the entries read, and only of
+// those: a page's links, never the whole story's.
+func linkOutcomes(ctx context.Context, r store.Reader, out []Entry) error {
+	if len(out) == 0 {
+		return nil
+	}
+	var args store.Args
+	index := make(map[string]int, len(out))
+	marks := make([]string, len(out))
+	for i := range out {
+		index[out[i].ID] = i
+		marks[i] = args.Add(out[i].ID)
+	}
 	rows, err := r.QueryContext(ctx, `SELECT so.entry_id, so.outcome_id FROM story_entry_outcomes so
-		JOIN story_entries e ON e.id = so.entry_id WHERE e.person_id = $1 ORDER BY so.outcome_id`, personID)
+		WHERE so.entry_id IN (`+strings.Join(marks, ", ")+`) ORDER BY so.outcome_id`, args.Values...)
 	if err != nil {
 		return fmt.Errorf("people: timeline outcomes: %w", err)
 	}

@@ -154,7 +154,7 @@ func TestTimelineLimitEntryAndCount(t *testing.T) {
 	if gone, _ := people.Timeline(ctx, f.db.Read(), op, people.TimelineFilter{EntryID: ids[0]}); len(gone) != 0 {
 		t.Errorf("a removed entry found as current: %v", gone)
 	}
-	if n, err := people.StoryCount(ctx, f.db.Read(), op); err != nil || n != 2 {
-		t.Errorf("count %d (%v), want 2", n, err)
+	if n, more, err := people.CountStory(ctx, f.db.Read(), op, people.TimelineFilter{}); err != nil || n != 2 || more {
+		t.Errorf("count %d (more %v, %v), want 2", n, more, err)
 	}
 }

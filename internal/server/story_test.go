@@ -3,8 +3,11 @@ package server_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -108,5 +111,119 @@ func mustSay(t *testing.T, what, page string, phrases ...string) {
 		if !strings.Contains(page, p) {
 			t.Errorf("%s does not say %q", what, p)
 		}
+	}
+}
+
+// rawStory writes n entries into a person's story directly (saving them
+// one by one through the form would take minutes): the newest an hour
+// ago, each an hour before the last, visits and notes in turn.
+func rawStory(t *testing.T, w *testworld.World, personID string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	newest := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+	err := w.DB.Tx(ctx, func(tx *sql.Tx) error {
+		for i := 0; i < n; i++ {
+			kind, when := []string{"visit", "note"}[i%2], newest.Add(-time.Duration(i)*time.Hour)
+			_, err := tx.ExecContext(ctx, `INSERT INTO story_entries (id, person_id, kind, occurred_at, body, created_by, created_by_label, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, valid.NewID(), personID, kind, when, fmt.Sprintf("Entry number %d.", i+1),
+				w.Sam.ID, w.Sam.Label(), when)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+var (
+	entryRE = regexp.MustCompile(`<li class="wm-entry[^"]*" id="entry-`)
+	nextRE  = regexp.MustCompile(`href="([^"]+)"\s+rel="next"`)
+	prevRE  = regexp.MustCompile(`href="([^"]+)"\s+rel="prev"`)
+)
+
+// link is the page's rel link, unescaped, or "".
+func link(re *regexp.Regexp, page string) string {
+	if m := re.FindStringSubmatch(page); m != nil {
+		return html.UnescapeString(m[1])
+	}
+	return ""
+}
+
+// A long story is counted only so far on the record page: beyond 1,000
+// entries the page says "more than 1,000" rather than counting them all.
+func TestRecordPageCountsALongStoryOnlySoFar(t *testing.T) {
+	w, srv := setup(t)
+	rawStory(t, w, w.Helen.ID, 1005)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	_, record := sam.get("/people/" + w.Helen.ID)
+	mustSay(t, "record page of a long story", record, "Showing the latest 10 of more than 1,000 entries")
+	if n := len(entryRE.FindAllString(record, -1)); n != 10 {
+		t.Errorf("record page shows %d entries; want 10", n)
+	}
+}
+
+// The whole story comes in pages of 50, newest first, with the GOV.UK
+// pagination's links to older and newer entries; the filters chosen stay
+// chosen from page to page.
+func TestStoryPageIsPaged(t *testing.T) {
+	w, srv := setup(t)
+	rawStory(t, w, w.Helen.ID, 120)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	base := "/people/" + w.Helen.ID + "/story"
+
+	var pages []string
+	for path := base; path != ""; {
+		resp, page := sam.get(path)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", path, resp.StatusCode)
+		}
+		pages = append(pages, page)
+		if len(pages) > 5 {
+			t.Fatalf("more than 5 pages of 120 entries")
+		}
+		path = link(nextRE, page)
+	}
+	var sizes []int
+	for _, p := range pages {
+		sizes = append(sizes, len(entryRE.FindAllString(p, -1)))
+	}
+	if fmt.Sprint(sizes) != "[50 50 20]" {
+		t.Fatalf("the story's pages hold %v entries; want [50 50 20]", sizes)
+	}
+	mustSay(t, "first page", pages[0], "Entry number 1.", "Entry number 50.", "Older entries", `class="govuk-pagination`)
+	mustSay(t, "second page", pages[1], "Entry number 51.", "Entry number 100.", "Newer entries", "Older entries")
+	mustSay(t, "last page", pages[2], "Entry number 120.", "Newer entries")
+	if strings.Contains(pages[0], "Newer entries") || strings.Contains(pages[2], "Older entries") {
+		t.Errorf("the first page offers newer entries, or the last older ones")
+	}
+	if strings.Contains(pages[0], "Entry number 51.") {
+		t.Errorf("the first page shows the 51st entry")
+	}
+	// Back from the last page to the second.
+	if _, back := sam.get(link(prevRE, pages[2])); !strings.Contains(back, "Entry number 51.") || !strings.Contains(back, "Entry number 100.") {
+		t.Errorf("newer entries from the last page are not the second page")
+	}
+
+	// Filtered: 60 visits, so two pages, and the link keeps the filters.
+	_, visits := sam.get(base + "?kind=visit&history=1")
+	next := link(nextRE, visits)
+	if !strings.Contains(next, "kind=visit") || !strings.Contains(next, "history=1") {
+		t.Fatalf("the next page's link %q loses the filters", next)
+	}
+	_, more := sam.get(next)
+	if n := len(entryRE.FindAllString(more, -1)); n != 10 || strings.Contains(more, "Entry number 2.") || link(nextRE, more) != "" {
+		t.Errorf("the second page of visits has %d entries; want the last 10 visits and no further page", n)
+	}
+	if !strings.Contains(more, `<option value="visit" selected>`) || !strings.Contains(more, `id="history" name="history" type="checkbox" value="1" checked`) {
+		t.Errorf("the second page of visits does not show the filters chosen")
+	}
+	// A made-up cursor shows the newest entries rather than an error.
+	if resp, page := sam.get(base + "?before=made-up"); resp.StatusCode != 200 || !strings.Contains(page, "Entry number 1.") {
+		t.Errorf("a made-up cursor: %d", resp.StatusCode)
 	}
 }

@@ -227,3 +227,83 @@ func TestStoryPageIsPaged(t *testing.T) {
 		t.Errorf("a made-up cursor: %d", resp.StatusCode)
 	}
 }
+
+// longBody is an entry of exactly n characters in words, ending with a
+// word found nowhere else.
+func longBody(n int) string {
+	var b strings.Builder
+	for b.Len() < n-len(" Kingfisher.") {
+		b.WriteString("We walked along the river and talked about the garden. ")
+	}
+	return b.String()[:n-len(" Kingfisher.")] + " Kingfisher."
+}
+
+// A long entry shows only its start on the record page, cut at a word,
+// with a link to the whole of it in the story, where it is shown whole.
+// Short entries are shown whole everywhere.
+func TestLongEntryIsShortOnTheRecordPage(t *testing.T) {
+	w, srv := setup(t)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	base := "/people/" + w.Helen.ID
+	long := longBody(people.MaxEntryBody)
+	for _, body := range []string{long, "A short visit: tea and the crossword."} {
+		if resp, page := sam.post(base+"/story/new", url.Values{"kind": {"visit"}, "date": {"2026-10-02"}, "time": {"10:30"},
+			"body": {body}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add an entry of %d characters: %d\n%s", len(body), resp.StatusCode, page)
+		}
+	}
+	entries := currentEntries(t, w, w.Helen.ID, false)
+	var longID string
+	for _, e := range entries {
+		if len(e.Body) == people.MaxEntryBody {
+			longID = e.ID
+		}
+	}
+	if longID == "" {
+		t.Fatalf("the long entry was not saved whole: %d entries", len(entries))
+	}
+	_, record := sam.get(base)
+	mustSay(t, "record page", record, "A short visit: tea and the crossword.", "We walked along the river and talked about the garden.",
+		">Read more<", `href="/people/`+w.Helen.ID+`/story?at=`+longID+`#entry-`+longID+`"`)
+	if strings.Contains(record, "Kingfisher") {
+		t.Errorf("the record page shows the whole of a %d-character entry", people.MaxEntryBody)
+	}
+	if strings.Count(record, "talked about the garden") > 12 {
+		t.Errorf("the record page shows %d sentences of the long entry; want about 600 characters", strings.Count(record, "talked about the garden"))
+	}
+	if strings.Count(record, ">Read more<") != 1 {
+		t.Errorf("the record page has %d Read more links; want one, for the long entry only", strings.Count(record, ">Read more<"))
+	}
+	_, story := sam.get("/people/" + w.Helen.ID + "/story?at=" + longID)
+	mustSay(t, "the long entry in the story", story, `id="entry-`+longID+`"`, "Kingfisher.")
+	if strings.Contains(story, ">Read more<") {
+		t.Errorf("the story page cuts entries short")
+	}
+}
+
+// The story form and the correction form count the characters of the
+// entry as it is typed (GOV.UK's character count), up to the limit the
+// server keeps, in English and in Welsh.
+func TestStoryFormsCountCharacters(t *testing.T) {
+	w, srv := setup(t)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	base := "/people/" + w.Helen.ID
+	if resp, page := sam.post(base+"/story/new", url.Values{"kind": {"visit"}, "date": {"2026-10-02"}, "time": {"10:30"},
+		"body": {"Tea and the crossword."}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add an entry: %d\n%s", resp.StatusCode, page)
+	}
+	change := base + "/story/" + currentEntries(t, w, w.Helen.ID, false)[0].ID + "/change"
+	for _, path := range []string{base + "/story/new", change} {
+		_, page := sam.get(path)
+		mustSay(t, path, page, `data-module="govuk-character-count"`, `data-maxlength="20000"`,
+			`class="govuk-textarea govuk-js-character-count"`, `id="body-info"`, "You can enter up to 20,000 characters",
+			`aria-describedby="body-info`, `data-i18n.characters-under-limit.other="You have %{count} characters remaining"`)
+	}
+	sam.get("/language/cy?next=/")
+	for _, path := range []string{base + "/story/new", change} {
+		_, cy := sam.get(path)
+		mustSay(t, path+" in Welsh", cy, `data-i18n.characters-over-limit.other="`, "Gallwch ysgrifennu hyd at 20,000 o nodau")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,11 +123,25 @@ type fieldArgs struct {
 	Rows                                  int
 	Options                               []string
 	Coach                                 string // "story" or "outcome": check the text as it is typed
+	Max                                   int    // a textarea's most characters, counted as they are typed; 0 for no count
 }
 
-// Described is the aria-describedby value: the hint and the error.
+// MaxText is Max as GOV.UK writes numbers: 20,000.
+func (f fieldArgs) MaxText() string {
+	s := strconv.Itoa(f.Max)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// Described is the aria-describedby value: the character count's
+// message, the hint and the error.
 func (f fieldArgs) Described() string {
 	var ids []string
+	if f.Max > 0 {
+		ids = append(ids, f.Name+"-info")
+	}
 	if f.Hint != "" {
 		ids = append(ids, f.Name+"-hint")
 	}
@@ -138,8 +153,9 @@ func (f fieldArgs) Described() string {
 
 // field builds a form field from the view: its value as typed and its
 // error, if any. Extra arguments, in any order: an int is the textarea's
-// rows, a []string the radio options, "type=…" the input type, and
-// "coach=…" turns on the recording coach.
+// rows, a []string the radio options, "type=…" the input type,
+// "coach=…" turns on the recording coach, and "max=N" counts a
+// textarea's characters up to N.
 func field(v *View, name, label, hint string, extra ...any) fieldArgs {
 	f := fieldArgs{Name: name, Label: label, Hint: hint, Value: v.Value(name), Error: v.ErrorFor(name)}
 	for _, e := range extra {
@@ -153,6 +169,8 @@ func field(v *View, name, label, hint string, extra ...any) fieldArgs {
 				f.Type = t
 			} else if c, ok := strings.CutPrefix(x, "coach="); ok {
 				f.Coach = c
+			} else if m, ok := strings.CutPrefix(x, "max="); ok {
+				f.Max, _ = strconv.Atoi(m)
 			}
 		}
 	}

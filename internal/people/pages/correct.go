@@ -22,6 +22,9 @@ type changeData struct {
 	Kinds  []string
 }
 
+// MaxBody is the longest story entry, for the form's character count.
+func (*changeData) MaxBody() int { return people.MaxEntryBody }
+
 // findEntry opens the record and finds one of its current entries.
 func (s *Pages) findEntry(w http.ResponseWriter, r *http.Request, op *access.Opened) (*people.Person, *people.Entry, bool) {
 	p, ok := s.load(w, r, op)

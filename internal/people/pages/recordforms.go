@@ -32,6 +32,9 @@ type formPage struct {
 	Kinds     []string               // story entry kinds
 }
 
+// MaxBody is the longest story entry, for the form's character count.
+func (*formPage) MaxBody() int { return people.MaxEntryBody }
+
 func (s *Pages) formView(r *http.Request, titleKey string, p *people.Person) (*web.View, *formPage) {
 	v := s.NewView(r, titleKey)
 	d := &formPage{Person: p, Chosen: map[string]bool{}, Kinds: people.EntryKinds}

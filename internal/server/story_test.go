@@ -307,3 +307,25 @@ func TestStoryFormsCountCharacters(t *testing.T) {
 		mustSay(t, path+" in Welsh", cy, `data-i18n.characters-over-limit.other="`, "Gallwch ysgrifennu hyd at 20,000 o nodau")
 	}
 }
+
+// A search finds an entry anywhere in a long story, and its link lands on
+// the page of the story that shows it, not only on the newest page.
+func TestSearchHitLandsOnTheEntrysPage(t *testing.T) {
+	w, srv := setup(t)
+	rawStory(t, w, w.Helen.ID, 120)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	old := &people.Entry{Kind: "visit", OccurredAt: time.Now().Add(-24 * 365 * time.Hour), Body: "We watched the kingfisher at the weir."}
+	if err := people.AddEntry(context.Background(), w.DB, w.Open(t, w.Sam, w.Helen.ID), old); err != nil {
+		t.Fatal(err)
+	}
+	_, found := sam.get("/search?q=kingfisher")
+	href := regexp.MustCompile(`href="(/people/[^"]+#entry-` + old.ID + `)"`).FindStringSubmatch(found)
+	if href == nil {
+		t.Fatalf("the search for kingfisher does not link to the entry")
+	}
+	path, _, _ := strings.Cut(html.UnescapeString(href[1]), "#")
+	if _, page := sam.get(path); !strings.Contains(page, `id="entry-`+old.ID+`"`) {
+		t.Errorf("the search hit's link %s does not land on a page with the entry", href[1])
+	}
+}

@@ -329,3 +329,27 @@ func TestSearchHitLandsOnTheEntrysPage(t *testing.T) {
 		t.Errorf("the search hit's link %s does not land on a page with the entry", href[1])
 	}
 }
+
+// After correcting or removing an entry deep in a long story, the story
+// opens at the page that shows it, with what was done.
+func TestCorrectionLandsOnTheEntrysPage(t *testing.T) {
+	w, srv := setup(t)
+	rawStory(t, w, w.Helen.ID, 120)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	all := currentEntries(t, w, w.Helen.ID, false)
+	deep := all[100]
+	resp, _ := sam.post("/people/"+w.Helen.ID+"/story/"+deep.ID+"/correct", url.Values{"kind": {"note"}, "date": {"2020-01-01"},
+		"time": {"10:00"}, "body": {"Entry number 101, corrected."}, "correction_reason": {"The wrong words"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("correct an entry: %d", resp.StatusCode)
+	}
+	_, page := sam.get(resp.Header.Get("Location"))
+	mustSay(t, "the story after a correction", page, "Entry number 101, corrected.", "The wrong words", "Done.")
+	resp, _ = sam.post("/people/"+w.Helen.ID+"/story/"+all[110].ID+"/remove", url.Values{"removed_reason": {"A duplicate"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remove an entry: %d", resp.StatusCode)
+	}
+	_, page = sam.get(resp.Header.Get("Location"))
+	mustSay(t, "the story after a removal", page, "Entry number 111.", "A duplicate", "Done.")
+}

@@ -3,6 +3,7 @@ package pages
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/people"
@@ -74,7 +75,11 @@ func (s *Pages) correctEntry(w http.ResponseWriter, r *http.Request, op *access.
 	}
 	e.OccurredAt = when
 	err := people.CorrectEntry(r.Context(), s.DB, op, old.ID, e, v.Form["correction_reason"])
-	s.afterChange(w, r, op, v, p.ID, err)
+	shown := e.ID // the correction; on a conflict, the entry as it was
+	if err != nil {
+		shown = old.ID
+	}
+	s.afterChange(w, r, op, v, p.ID, shown, err)
 }
 
 func (s *Pages) removeEntry(w http.ResponseWriter, r *http.Request, op *access.Opened) {
@@ -89,18 +94,20 @@ func (s *Pages) removeEntry(w http.ResponseWriter, r *http.Request, op *access.O
 	v.Form["kind"], v.Form["date"], v.Form["time"] = old.Kind, when.Format("2006-01-02"), when.Format("15:04")
 	v.Form["place"], v.Form["who"], v.Form["body"] = old.Place, old.Who, old.Body
 	err := people.RemoveEntry(r.Context(), s.DB, op, old.ID, v.Form["removed_reason"])
-	s.afterChange(w, r, op, v, p.ID, err)
+	s.afterChange(w, r, op, v, p.ID, old.ID, err)
 }
 
 // afterChange answers a correction or removal. If someone else corrected
 // or removed the entry first, nothing is written and the story says what
-// happened.
-func (s *Pages) afterChange(w http.ResponseWriter, r *http.Request, op *access.Opened, v *web.View, personID string, err error) {
+// happened. Either way the story opens at the page that shows the entry
+// (entryID), wherever it is in a long story.
+func (s *Pages) afterChange(w http.ResponseWriter, r *http.Request, op *access.Opened, v *web.View, personID, entryID string, err error) {
+	at := "&at=" + url.QueryEscape(entryID) + "#entry-" + url.QueryEscape(entryID)
 	switch {
 	case err == nil:
-		http.Redirect(w, r, "/people/"+personID+"/story?history=1&saved=1", http.StatusSeeOther)
+		http.Redirect(w, r, "/people/"+personID+"/story?history=1&saved=1"+at, http.StatusSeeOther)
 	case errors.Is(err, store.ErrConflict):
-		http.Redirect(w, r, "/people/"+personID+"/story?history=1&conflict=1", http.StatusSeeOther)
+		http.Redirect(w, r, "/people/"+personID+"/story?history=1&conflict=1"+at, http.StatusSeeOther)
 	default:
 		renameField(err, "occurred_at", "date")
 		s.refused(w, r, v, "change", err)

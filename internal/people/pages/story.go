@@ -125,6 +125,45 @@ type pager struct {
 	PrevHref, NextHref      string
 }
 
+// numberedPager is what the numbered pagination partial shows: the page
+// before and after, and a link to each page near this one, the first and
+// the last, with a gap (…) between.
+type numberedPager struct {
+	PrevHref, NextHref string
+	Items              []pageItem
+}
+
+type pageItem struct {
+	Number   int
+	Href     string
+	Current  bool
+	Ellipsis bool
+}
+
+// numbered makes the pager for page of pages, each at base?page=N.
+func numbered(page, pages int, base string) numberedPager {
+	var p numberedPager
+	if pages <= 1 {
+		return p
+	}
+	href := func(n int) string { return base + "?page=" + strconv.Itoa(n) }
+	if page > 1 {
+		p.PrevHref = href(page - 1)
+	}
+	if page < pages {
+		p.NextHref = href(page + 1)
+	}
+	for n := 1; n <= pages; n++ {
+		switch {
+		case n == 1 || n == pages || (n >= page-1 && n <= page+1):
+			p.Items = append(p.Items, pageItem{Number: n, Href: href(n), Current: n == page})
+		case len(p.Items) > 0 && !p.Items[len(p.Items)-1].Ellipsis:
+			p.Items = append(p.Items, pageItem{Ellipsis: true})
+		}
+	}
+	return p
+}
+
 // attachment sends a file attached to a story entry, after the access
 // rule and a read audit. Images are shown in the page; anything else is a
 // download. The sandbox CSP stops a crafted file from running anything

@@ -61,7 +61,7 @@ func TestAccessLogSumsUpEachVisitor(t *testing.T) {
 	}
 	mustSay(t, "Sam's summary", card(log, "Sam Okafor, Riverside Council"), "Looked at the record", "61 times", "First time", "Most recent")
 	alysCard := card(log, "Alys Pryce, Hillside Council")
-	mustSay(t, "Alys's summary", alysCard, "Used emergency access", "Refused", "2 times", "Looked at the record", "Once")
+	mustSay(t, "Alys's summary", alysCard, "Used emergency access", "Refused", "2 times", "Looked at the record", "1 time")
 	if strings.Contains(card(log, "Sam Okafor, Riverside Council"), "emergency") {
 		t.Errorf("Sam's summary mentions emergency access")
 	}

@@ -104,9 +104,13 @@ func TestStoryOlderEntriesShowTheNameWithoutTheEmail(t *testing.T) {
 	}
 }
 
-// mustSay fails the test for each phrase the page does not contain.
+// mustSay fails the test for each phrase the page does not contain, and
+// if a message on it was given the wrong arguments.
 func mustSay(t *testing.T, what, page string, phrases ...string) {
 	t.Helper()
+	if i := strings.Index(page, "%!"); i >= 0 {
+		t.Errorf("%s has a message with the wrong arguments: %q", what, page[i:min(i+40, len(page))])
+	}
 	for _, p := range phrases {
 		if !strings.Contains(page, p) {
 			t.Errorf("%s does not say %q", what, p)

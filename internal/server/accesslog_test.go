@@ -136,3 +136,19 @@ func TestAccessLogSummaryIsPaged(t *testing.T) {
 		t.Errorf("a page past the end: %d", resp.StatusCode)
 	}
 }
+
+// The summary, a visitor's times and the story's pages in Welsh.
+func TestAccessLogAndStoryInWelsh(t *testing.T) {
+	w, srv := setup(t)
+	rawStory(t, w, w.Helen.ID, 60)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	sam.get("/language/cy?next=/")
+	base := "/people/" + w.Helen.ID
+	_, log := sam.get(base + "/access-log")
+	mustSay(t, "the access log in Welsh", log, "Pwy sydd wedi edrych ar y cofnod hwn", "Wedi edrych ar y cofnod", "1 tro", "Y tro cyntaf", "Gweld pob tro")
+	_, times := sam.get(base + "/access-log/" + w.Sam.ID)
+	mustSay(t, "Sam's times in Welsh", times, "Pob tro y gwnaethant agor")
+	_, story := sam.get(base + "/story")
+	mustSay(t, "the story in Welsh", story, "60 cofnod.", "dudalen hon yn dangos 50 cofnod", "Cofnodion cynharach", "Ysgrifennwyd gan Sam Okafor, Riverside Council ar")
+}

@@ -470,7 +470,7 @@ func TimelinePage(ctx context.Context, r store.Reader, op *access.Opened, f Time
 	where := filterWhere(op.PersonID(), f, &args)
 	var at cursor
 	var err error
-	newer := p.After != ""
+	newer := false
 	switch {
 	case p.Before != "":
 		at, err = parseCursor(p.Before)
@@ -478,6 +478,7 @@ func TimelinePage(ctx context.Context, r store.Reader, op *access.Opened, f Time
 	case p.After != "":
 		at, err = parseCursor(p.After)
 		where += at.beyond(">", false, &args)
+		newer = true
 	case p.At != "":
 		var e *Entry
 		if e, err = ownEntry(ctx, r, op, p.At); err == nil {

@@ -219,9 +219,32 @@ func Attachments(ctx context.Context, r store.Reader, op *access.Opened) (map[st
 	return attachments(ctx, r, op.PersonID())
 }
 
+// AttachmentsOf lists the attachments of the given entries of the opened
+// person's, without their bytes, by entry: a page of the story reads its
+// own entries' files, never the whole story's.
+func AttachmentsOf(ctx context.Context, r store.Reader, op *access.Opened, entries []Entry) (map[string][]Attachment, error) {
+	if err := op.Reads(access.PartStory); err != nil {
+		return nil, err
+	}
+	if len(entries) == 0 {
+		return map[string][]Attachment{}, nil
+	}
+	var args store.Args
+	where := `person_id = ` + args.Add(op.PersonID())
+	marks := make([]string, len(entries))
+	for i := range entries {
+		marks[i] = args.Add(entries[i].ID)
+	}
+	return attachmentsWhere(ctx, r, where+` AND entry_id IN (`+strings.Join(marks, ", ")+`)`, args.Values...)
+}
+
 func attachments(ctx context.Context, r store.Reader, personID string) (map[string][]Attachment, error) {
+	return attachmentsWhere(ctx, r, `person_id = $1`, personID)
+}
+
+func attachmentsWhere(ctx context.Context, r store.Reader, where string, args ...any) (map[string][]Attachment, error) {
 	rows, err := r.QueryContext(ctx, `SELECT id, entry_id, person_id, filename, content_type, size, sha256, created_at
-		FROM attachments WHERE person_id = $1 ORDER BY created_at`, personID)
+		FROM attachments WHERE `+where+` ORDER BY created_at`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("people: attachments: %w", err)
 	}

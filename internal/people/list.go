@@ -109,12 +109,3 @@ func IDByNHSNumber(ctx context.Context, r store.Reader, nhs string) (string, err
 	}
 	return id, nil
 }
-
-// AccessLog returns the audit events about the opened person, newest
-// first: who has read or changed their record, and refused attempts.
-func AccessLog(ctx context.Context, r store.Reader, op *access.Opened) ([]audit.Event, error) {
-	if err := op.Reads(access.PartAccessLog); err != nil {
-		return nil, err
-	}
-	return audit.ForPerson(ctx, r, op.PersonID(), 500)
-}

@@ -198,7 +198,7 @@ func searchStory(ctx context.Context, db *store.DB, s account.Subject, words []s
 		if err := scan(&h.ID, &h.Kind, &h.At, &body); err != nil {
 			return err
 		}
-		h.FoundIn, h.Section, h.Link = FoundStory, "body", "/people/"+h.PersonID+"/story#entry-"+h.ID
+		h.FoundIn, h.Section, h.Link = FoundStory, "body", "/people/"+h.PersonID+"/story?at="+h.ID+"#entry-"+h.ID
 		h.setSnippet(body, words)
 		return nil
 	})

@@ -165,7 +165,24 @@ func TestTimelineLimitEntryAndCount(t *testing.T) {
 	if gone, _ := people.Timeline(ctx, f.db.Read(), op, people.TimelineFilter{EntryID: ids[0]}); len(gone) != 0 {
 		t.Errorf("a removed entry found as current: %v", gone)
 	}
-	if n, err := people.StoryCount(ctx, f.db.Read(), op); err != nil || n != 2 {
-		t.Errorf("count %d (%v), want 2", n, err)
+	if n, more, err := people.CountStory(ctx, f.db.Read(), op, people.TimelineFilter{}); err != nil || n != 2 || more {
+		t.Errorf("count %d (more %v, %v), want 2", n, more, err)
+	}
+}
+
+// A browser sends each line break typed into a form as CR LF, and its
+// character count counts one character for it: an entry of exactly
+// MaxEntryBody characters, typed in lines, is accepted.
+func TestEntryLineBreaksCountAsOneCharacter(t *testing.T) {
+	f := newRecordFixture(t)
+	op := open(t, f.db, f.worker, f.person.ID)
+	line := strings.Repeat("x", 99) // with its line break, 100 characters
+	typed := strings.TrimSuffix(strings.Repeat(line+"\r\n", people.MaxEntryBody/100), "\r\n") + "x"
+	e := &people.Entry{Kind: "note", OccurredAt: at("2026-11-01T10:00:00Z"), Body: typed}
+	if err := people.AddEntry(context.Background(), f.db, op, e); err != nil {
+		t.Fatalf("an entry of %d characters typed in lines: %v", people.MaxEntryBody, err)
+	}
+	if strings.Contains(e.Body, "\r") || len([]rune(e.Body)) != people.MaxEntryBody {
+		t.Errorf("saved as %d characters, with CR %v; want %d, line breaks as LF", len([]rune(e.Body)), strings.Contains(e.Body, "\r"), people.MaxEntryBody)
 	}
 }

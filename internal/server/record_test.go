@@ -67,7 +67,7 @@ func TestRecordJourney(t *testing.T) {
 	}
 
 	_, found := sam.get("/search?q=heron")
-	if !strings.Contains(found, "/people/"+w.Helen.ID+"/story#entry-") {
+	if !strings.Contains(found, "/people/"+w.Helen.ID+"/story?at=") {
 		t.Errorf("Sam's search for heron does not find Helen's entry")
 	}
 	alys := newBrowser(t, srv)

@@ -56,7 +56,7 @@ func (r route) namesPerson() bool {
 }
 
 // things are ids from one person's record, for the routes that name them.
-type things struct{ outcome, entry, attachment string }
+type things struct{ outcome, entry, attachment, visitor string }
 
 type walker struct {
 	t   *testing.T
@@ -128,7 +128,7 @@ func (wk *walker) seed(by *account.Account, personID string) things {
 	if err := wk.w.DB.Read().QueryRowContext(ctx, `SELECT id FROM attachments WHERE entry_id = $1`, e.ID).Scan(&att); err != nil {
 		t.Fatal(err)
 	}
-	return things{outcome: o.ID, entry: e.ID, attachment: att}
+	return things{outcome: o.ID, entry: e.ID, attachment: att, visitor: by.ID}
 }
 
 var pathValue = regexp.MustCompile(`\{([A-Za-z]+)(\.\.\.)?\}`)
@@ -151,6 +151,8 @@ func (wk *walker) fill(r route, personID string, th things) string {
 				return th.entry
 			case "attachment":
 				return th.attachment
+			case "who": // one visitor's times in the access log: whoever wrote the things
+				return th.visitor
 			}
 		} else {
 			switch name {

@@ -63,7 +63,7 @@ func TestOneSearchEverywhere(t *testing.T) {
 	sam.signIn(w.Sam)
 	for _, page := range []string{"/?q=", "/search?q="} {
 		_, body := sam.get(page + "heron")
-		if !strings.Contains(body, helen+"/story#entry-"+entry.ID) || !strings.Contains(body, "We watched the <mark>heron</mark> from the bench") {
+		if !strings.Contains(body, helen+"/story?at="+entry.ID+"#entry-"+entry.ID) || !strings.Contains(body, "We watched the <mark>heron</mark> from the bench") {
 			t.Errorf("%sheron does not find and show Helen's story entry", page)
 		}
 		if !strings.Contains(body, "Found in the story") {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -129,11 +130,25 @@ type fieldArgs struct {
 	Coach                                 string // "story" or "outcome": check the text as it is typed
 	Day, Month, Year                      string // a date input's three boxes, as typed
 	Fault                                 string // the one date box at fault ("day", "month", "year"), or "" for the whole date
+	Max                                   int    // a textarea's most characters, counted as they are typed; 0 for no count
 }
 
-// Described is the aria-describedby value: the hint and the error.
+// MaxText is Max as GOV.UK writes numbers: 20,000.
+func (f fieldArgs) MaxText() string {
+	s := strconv.Itoa(f.Max)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// Described is the aria-describedby value: the character count's
+// message, the hint and the error.
 func (f fieldArgs) Described() string {
 	var ids []string
+	if f.Max > 0 {
+		ids = append(ids, f.Name+"-info")
+	}
 	if f.Hint != "" {
 		ids = append(ids, f.Name+"-hint")
 	}
@@ -146,8 +161,9 @@ func (f fieldArgs) Described() string {
 // field builds a form field from the view: its value as typed and its
 // error, if any. Extra arguments, in any order: an int is the textarea's
 // rows, a list of strings (or of a domain's typed values, like
-// []people.EntryKind) the radio options, "type=…" the input type, and
-// "coach=…" turns on the recording coach.
+// []people.EntryKind) the radio options, "type=…" the input type,
+// "coach=…" turns on the recording coach, and "max=N" counts a
+// textarea's characters up to N.
 func field(v *View, name, label, hint string, extra ...any) fieldArgs {
 	f := fieldArgs{Name: name, Label: label, Hint: hint, Value: v.Value(name), Error: v.ErrorFor(name),
 		Day: v.Value(name + "-day"), Month: v.Value(name + "-month"), Year: v.Value(name + "-year"), Fault: v.dateFault(name)}
@@ -162,6 +178,8 @@ func field(v *View, name, label, hint string, extra ...any) fieldArgs {
 				f.Type = t
 			} else if c, ok := strings.CutPrefix(x, "coach="); ok {
 				f.Coach = c
+			} else if m, ok := strings.CutPrefix(x, "max="); ok {
+				f.Max, _ = strconv.Atoi(m)
 			}
 		default:
 			if l := reflect.ValueOf(x); l.Kind() == reflect.Slice && l.Type().Elem().Kind() == reflect.String {

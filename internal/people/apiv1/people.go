@@ -2,6 +2,8 @@ package apiv1
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"whatmatters/internal/access"
@@ -104,23 +106,60 @@ func apply(p *people.Person, patch *personPatch) {
 
 // accessLogEntry is one row of who has looked at a person's record.
 type accessLogEntry struct {
+	Seq     int64     `json:"seq"`
 	At      time.Time `json:"at"`
 	Who     string    `json:"who"`
 	Action  string    `json:"action"`
 	Outcome string    `json:"outcome"`
 }
 
+// defaultAccessLogLimit is a page of the access log when ?limit= is not
+// given.
+const defaultAccessLogLimit = 100
+
+// accessLog answers a page of the person's access log, newest first:
+// ?limit= rows (at most people.MaxAccessLogPage), and ?cursor= from the
+// page before for the rows just older. The cursor is the last row's
+// sequence number; reading the log adds a row at the newest end, so an
+// offset would repeat rows, where a cursor never does.
 func (a *Endpoints) accessLog(w http.ResponseWriter, r *http.Request, op *access.Opened) {
-	evs, err := people.AccessLog(r.Context(), a.DB.Read(), op)
+	q := r.URL.Query()
+	limit, before := defaultAccessLogLimit, int64(0)
+	// The problem names the query parameter at fault in its detail: its
+	// "errors" point into a request body, and this request has none.
+	var wrong []string
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			wrong = append(wrong, "limit must be a whole number, 1 or more")
+		}
+		limit = min(n, people.MaxAccessLogPage)
+	}
+	if v := q.Get("cursor"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			wrong = append(wrong, "cursor must be the next_cursor of an earlier page")
+		}
+		before = n
+	}
+	if len(wrong) > 0 {
+		a.Problem(w, r, http.StatusBadRequest, strings.Join(wrong, "; ")+".", nil)
+		return
+	}
+	evs, more, err := people.AccessLog(r.Context(), a.DB.Read(), op, before, limit)
 	if err != nil {
 		a.Fail(w, r, err)
 		return
 	}
 	out := make([]accessLogEntry, 0, len(evs))
 	for _, e := range evs {
-		out = append(out, accessLogEntry{At: e.At, Who: e.Actor, Action: e.Action, Outcome: outcomeOf(e)})
+		out = append(out, accessLogEntry{Seq: e.Seq, At: e.At, Who: e.Actor, Action: e.Action, Outcome: outcomeOf(e)})
 	}
-	api.WriteJSON(w, http.StatusOK, map[string]any{"entries": out})
+	body := map[string]any{"entries": out}
+	if more {
+		body["next_cursor"] = strconv.FormatInt(evs[len(evs)-1].Seq, 10)
+	}
+	api.WriteJSON(w, http.StatusOK, body)
 }
 
 func outcomeOf(e audit.Event) string {

@@ -3,6 +3,7 @@ package pages
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/people"
@@ -20,6 +21,9 @@ type changeData struct {
 	Entry  *people.Entry
 	Kinds  []people.EntryKind
 }
+
+// MaxBody is the longest story entry, for the form's character count.
+func (*changeData) MaxBody() int { return people.MaxEntryBody }
 
 // findEntry opens the record and finds one of its current entries.
 func (s *Pages) findEntry(w http.ResponseWriter, r *http.Request, op *access.Opened) (*people.Person, *people.Entry, bool) {
@@ -69,7 +73,11 @@ func (s *Pages) correctEntry(w http.ResponseWriter, r *http.Request, op *access.
 		return
 	}
 	err := people.CorrectEntry(r.Context(), s.DB, op, old.ID, e, v.Form["correction_reason"])
-	s.afterChange(w, r, op, v, p.ID, err)
+	shown := e.ID // the correction; on a conflict, the entry as it was
+	if err != nil {
+		shown = old.ID
+	}
+	s.afterChange(w, r, op, v, p.ID, shown, err)
 }
 
 func (s *Pages) removeEntry(w http.ResponseWriter, r *http.Request, op *access.Opened) {
@@ -83,18 +91,20 @@ func (s *Pages) removeEntry(w http.ResponseWriter, r *http.Request, op *access.O
 	v.Form["kind"], v.Form["place"], v.Form["who"], v.Form["body"] = string(old.Kind), old.Place, old.Who, old.Body
 	fillWhen(v, old.OccurredAt)
 	err := people.RemoveEntry(r.Context(), s.DB, op, old.ID, v.Form["removed_reason"])
-	s.afterChange(w, r, op, v, p.ID, err)
+	s.afterChange(w, r, op, v, p.ID, old.ID, err)
 }
 
 // afterChange answers a correction or removal. If someone else corrected
 // or removed the entry first, nothing is written and the story says what
-// happened.
-func (s *Pages) afterChange(w http.ResponseWriter, r *http.Request, op *access.Opened, v *web.View, personID string, err error) {
+// happened. Either way the story opens at the page that shows the entry
+// (entryID), wherever it is in a long story.
+func (s *Pages) afterChange(w http.ResponseWriter, r *http.Request, op *access.Opened, v *web.View, personID, entryID string, err error) {
+	at := "&at=" + url.QueryEscape(entryID) + "#entry-" + url.QueryEscape(entryID)
 	switch {
 	case err == nil:
-		http.Redirect(w, r, "/people/"+personID+"/story?history=1&saved=1", http.StatusSeeOther)
+		http.Redirect(w, r, "/people/"+personID+"/story?history=1&saved=1"+at, http.StatusSeeOther)
 	case errors.Is(err, store.ErrConflict):
-		http.Redirect(w, r, "/people/"+personID+"/story?history=1&conflict=1", http.StatusSeeOther)
+		http.Redirect(w, r, "/people/"+personID+"/story?history=1&conflict=1"+at, http.StatusSeeOther)
 	default:
 		renameField(err, "occurred_at", "date")
 		s.refused(w, r, v, "change", err)

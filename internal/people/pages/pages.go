@@ -52,6 +52,7 @@ func (s *Pages) Routes(rt *web.Router) {
 	rd, ch := access.Reads, access.Changes
 	rt.Person("GET /people/{id}", rd(access.PartIdentity), s.person)
 	rt.Person("GET /people/{id}/access-log", rd(access.PartAccessLog), s.accessLog)
+	rt.Person("GET /people/{id}/access-log/{who}", rd(access.PartAccessLog), s.accessVisitor)
 	rt.Person("GET /people/{id}/edit", ch(access.PartIdentity), s.editPerson)
 	rt.Person("POST /people/{id}/edit", ch(access.PartIdentity), s.savePerson)
 	rt.Person("GET /people/{id}/about-me", ch(access.PartAboutMe), s.aboutMePage)

@@ -23,7 +23,7 @@ func (s *Pages) load(w http.ResponseWriter, r *http.Request, op *access.Opened) 
 	return p, true
 }
 
-// accessEntry is one row of "who has looked at this record".
+// accessEntry is one row of a visitor's times in the access log.
 type accessEntry struct {
 	audit.Event
 	WhatKey string
@@ -40,18 +40,75 @@ var actionKeys = map[string]string{
 	"person.profile.update": "access.action.update",
 }
 
+// accessLogData is the summary of who has looked at a record: one card
+// per visitor, a page at a time.
+type accessLogData struct {
+	Person   *people.Person
+	Visitors []people.Visitor
+	Page     int
+	Pages    int
+	Pager    numberedPager
+}
+
+// accessLog sums up who has opened, changed or tried to open the record:
+// each visitor once, however often they came, with the times behind a
+// link. It fits a phone: GOV.UK summary cards, whose lists stack.
 func (s *Pages) accessLog(w http.ResponseWriter, r *http.Request, op *access.Opened) {
 	p, ok := s.load(w, r, op)
 	if !ok {
 		return
 	}
-	evs, err := people.AccessLog(r.Context(), s.DB.Read(), op)
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	visitors, total, err := people.AccessSummary(r.Context(), s.DB.Read(), op, page)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	rows := make([]accessEntry, 0, len(evs))
-	for _, e := range evs {
+	d := &accessLogData{Person: p, Visitors: visitors, Page: max(page, 1), Pages: max((total+people.VisitorsPageSize-1)/people.VisitorsPageSize, 1)}
+	d.Page = min(d.Page, d.Pages)
+	d.Pager = numbered(d.Page, d.Pages, "/people/"+p.ID+"/access-log")
+	v := s.NewView(r, "accesslog.title")
+	v.Data = d
+	s.render(w, r, http.StatusOK, "accesslog", v)
+}
+
+// accessVisitorData is one visitor's times, a page at a time.
+type accessVisitorData struct {
+	Person  *people.Person
+	Visitor people.Visitor
+	Rows    []accessEntry
+	Pager   pager
+}
+
+// accessVisitor lists each time one visitor (an account id, or "system")
+// opened, changed or tried to open the record, newest first, in pages.
+func (s *Pages) accessVisitor(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	p, ok := s.load(w, r, op)
+	if !ok {
+		return
+	}
+	who := r.PathValue("who")
+	if who == "system" {
+		who = ""
+	}
+	q := r.URL.Query()
+	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
+	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
+	times, err := people.AccessTimes(r.Context(), s.DB.Read(), op, who, audit.Page{Before: before, After: after})
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	d := &accessVisitorData{Person: p, Visitor: times.Visitor,
+		Pager: pager{Label: "accesslog.times_pages", PrevKey: "accesslog.newer", NextKey: "accesslog.older"}}
+	base := r.URL.Path
+	if times.Newer > 0 {
+		d.Pager.PrevHref = base + "?after=" + strconv.FormatInt(times.Newer, 10)
+	}
+	if times.Older > 0 {
+		d.Pager.NextHref = base + "?before=" + strconv.FormatInt(times.Older, 10)
+	}
+	for _, e := range times.Events {
 		key := actionKeys[e.Action]
 		if key == "" {
 			key = "access.action.other"
@@ -59,14 +116,11 @@ func (s *Pages) accessLog(w http.ResponseWriter, r *http.Request, op *access.Ope
 		if e.Outcome == audit.Denied {
 			key = "access.action.denied"
 		}
-		rows = append(rows, accessEntry{Event: e, WhatKey: key})
+		d.Rows = append(d.Rows, accessEntry{Event: e, WhatKey: key})
 	}
 	v := s.NewView(r, "accesslog.title")
-	v.Data = struct {
-		Person *people.Person
-		Rows   []accessEntry
-	}{p, rows}
-	s.render(w, r, http.StatusOK, "accesslog", v)
+	v.Data = d
+	s.render(w, r, http.StatusOK, "accessvisitor", v)
 }
 
 func (s *Pages) editPerson(w http.ResponseWriter, r *http.Request, op *access.Opened) {

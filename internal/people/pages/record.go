@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
+	"unicode"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/people"
@@ -22,7 +25,8 @@ type recordData struct {
 	Strengths     []strengthView
 	Risks         []riskView
 	Story         storyView
-	StoryTotal    int
+	StoryTotal    int    // as far as people.StoryCountLimit
+	StoryMore     string // "1,000" when there are more entries than that
 	Saved         string // what was just saved, as a message key
 }
 
@@ -128,16 +132,21 @@ func loadRecord(ctx context.Context, s *Pages, op *access.Opened, p *people.Pers
 	for _, ra := range risks {
 		d.Risks = append(d.Risks, riskView{RiskAgreement: ra, Overdue: ra.ReviewOn.Before(today)})
 	}
-	// The page shows the newest entries and how many there are in all;
-	// the whole story is a page of its own.
+	// The page shows the newest entries, each cut short if long, and how
+	// many there are, counted only so far: its cost does not grow with
+	// the story. The whole story is a page of its own.
 	story, err := people.Timeline(ctx, rd, op, people.TimelineFilter{Limit: recentStory})
 	if err != nil {
 		return nil, err
 	}
-	if d.StoryTotal, err = people.StoryCount(ctx, rd, op); err != nil {
+	var more bool
+	if d.StoryTotal, more, err = people.CountStory(ctx, rd, op, people.TimelineFilter{}); err != nil {
 		return nil, err
 	}
-	if d.Story, err = withFiles(ctx, s, op, story); err != nil {
+	if more {
+		d.StoryMore = thousands(people.StoryCountLimit)
+	}
+	if d.Story, err = withFiles(ctx, s, op, story, true); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -145,14 +154,82 @@ func loadRecord(ctx context.Context, s *Pages, op *access.Opened, p *people.Pers
 
 // storyView is story entries with the files attached to them.
 type storyView struct {
-	Entries   []people.Entry
+	Entries   []entryView
 	Files     map[string][]people.Attachment // by entry id
 	MayChange bool                           // the reader may correct or remove entries
 }
 
-func withFiles(ctx context.Context, s *Pages, op *access.Opened, entries []people.Entry) (storyView, error) {
-	files, err := people.Attachments(ctx, s.DB.Read(), op)
-	return storyView{Entries: entries, Files: files, MayChange: op.Grant().MayChange(access.PartStory)}, err
+// entryView is an entry as a list shows it.
+type entryView struct {
+	people.Entry
+	Preview string // the start of a long entry, where the list shows only that; "" to show it whole
+}
+
+// withFiles adds the files of the entries, and only theirs. Where short is
+// true (the record page), a long entry shows only its start, with a link
+// to the whole of it in the story.
+func withFiles(ctx context.Context, s *Pages, op *access.Opened, entries []people.Entry, short bool) (storyView, error) {
+	files, err := people.AttachmentsOf(ctx, s.DB.Read(), op, entries)
+	v := storyView{Entries: make([]entryView, len(entries)), Files: files, MayChange: op.Grant().MayChange(access.PartStory)}
+	for i, e := range entries {
+		v.Entries[i].Entry = e
+		if short {
+			v.Entries[i].Preview = preview(e.Body)
+		}
+	}
+	return v, err
+}
+
+// previewChars and previewLines are how much of a long entry the record
+// page shows: about a paragraph, so one long entry (up to 20,000
+// characters) cannot push the rest of the record several screens down.
+const (
+	previewChars = 600
+	previewLines = 8
+)
+
+// preview is the start of body, cut at a word and marked "…", or "" if
+// the body is short enough to show whole. A body only a little longer
+// than the preview is shown whole: "Read more" for one more sentence
+// would only cost a click.
+func preview(body string) string {
+	r := []rune(body)
+	cut, lines := len(r), 0
+	for i, c := range r {
+		if c == '\n' {
+			if lines++; lines == previewLines {
+				cut = i
+				break
+			}
+		}
+		if i == previewChars {
+			cut = i
+			break
+		}
+	}
+	if cut == len(r) || (lines < previewLines && len(r) <= previewChars*6/5) {
+		return ""
+	}
+	// Back to the end of the last whole word; a single word longer than
+	// the preview is cut where it is.
+	if !unicode.IsSpace(r[cut]) {
+		for i := cut - 1; i > 0; i-- {
+			if unicode.IsSpace(r[i]) {
+				cut = i
+				break
+			}
+		}
+	}
+	return strings.TrimRightFunc(string(r[:cut]), func(c rune) bool { return unicode.IsSpace(c) || unicode.IsPunct(c) }) + "…"
+}
+
+// thousands writes n with commas, as GOV.UK writes numbers: 1,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // progressChart is an outcome's journey drawn as an SVG line: one point

@@ -44,6 +44,9 @@ type choices struct {
 var recordChoices = &choices{OutcomeKinds: people.OutcomeKinds, OutcomeStatuses: people.OutcomeStatuses,
 	Expressers: people.Expressers, Movements: people.Movements, Levels: people.Levels}
 
+// MaxBody is the longest story entry, for the form's character count.
+func (*formPage) MaxBody() int { return people.MaxEntryBody }
+
 func (s *Pages) formView(r *http.Request, titleKey string, p *people.Person) (*web.View, *formPage) {
 	v := s.NewView(r, titleKey)
 	d := &formPage{Person: p, Chosen: map[string]bool{}, Kinds: people.EntryKinds, Choices: recordChoices}

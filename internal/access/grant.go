@@ -193,7 +193,6 @@ func (o *Opened) MayChange(p Part) error {
 	return nil
 }
 
-
 // Open is the gate in front of every route that names a person: it checks
 // the rule, works out the grant and writes the audit row, a read or a
 // refusal. A refusal is store.ErrNotFound, exactly as for a person who

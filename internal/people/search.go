@@ -30,7 +30,7 @@ import (
 // SQLite: FTS5 tables (story_search, about_me_search, outcome_search) kept
 // in step with each write, in its transaction. PostgreSQL: GIN indexes on
 // to_tsvector('english', …) of the rows themselves (00004_story.sql,
-// 00013_search_more.sql); the expressions below must match those indexes.
+// 00012_search_more.sql); the expressions below must match those indexes.
 
 // MaxSearchTerm is the longest search accepted, in characters: enough for
 // any name, number or phrase, and it bounds the work one search can ask of
@@ -206,7 +206,7 @@ func searchStory(ctx context.Context, db *store.DB, s account.Subject, words []s
 
 // aboutMeSearchText is About me as one document for search: the seven
 // sections, in the page's order, a line each. The SQLite migration
-// 00013_search_more.sql builds the same text for what was already written.
+// 00012_search_more.sql builds the same text for what was already written.
 func aboutMeSearchText(a *AboutMe) string {
 	return strings.Join([]string{a.WhatMatters, a.GoodDay, a.BadDay, a.HowToSupport, a.Important, a.TalkAbout, a.DontTalkAbout}, "\n")
 }

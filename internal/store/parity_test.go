@@ -151,7 +151,7 @@ var parityExceptions = []parityException{
 	{"postgres", "index", "story_entries_search",
 		"GIN index on to_tsvector('english', body) for story search; SQLite uses the FTS5 table story_search instead"},
 
-	// About me and outcomes are searched the same two ways (00013_search_more):
+	// About me and outcomes are searched the same two ways (00012_search_more):
 	// FTS5 tables on SQLite, kept in step by the application in the write's
 	// transaction; GIN indexes on the rows' own words on PostgreSQL.
 	{"postgres", "index", "about_me_versions_search",

@@ -28,7 +28,8 @@ type AboutMe struct {
 	TalkAbout      string    `json:"talk_about"`
 	DontTalkAbout  string    `json:"dont_talk_about"`
 	InWordsOf      string    `json:"in_words_of"` // whose words these are, when not the person's own
-	WrittenByLabel string    `json:"written_by"`
+	WrittenByLabel string    `json:"-"`          // the audit label kept at the time ("Name <email>")
+	WrittenBy      Author    `json:"written_by"` // who wrote it down, by name and organisation: never an email address
 	CreatedAt      time.Time `json:"created_at"`
 }
 
@@ -106,9 +107,10 @@ func aboutMeHistory(ctx context.Context, r store.Reader, personID string) ([]Abo
 }
 
 func aboutMeVersions(ctx context.Context, r store.Reader, personID string, limit int) ([]AboutMe, error) {
-	rows, err := r.QueryContext(ctx, `SELECT person_id, version, what_matters, good_day, bad_day, how_to_support,
-		important, talk_about, dont_talk_about, in_words_of, written_by_label, created_at
-		FROM about_me_versions WHERE person_id = $1 ORDER BY version DESC LIMIT `+fmt.Sprint(limit), personID)
+	rows, err := r.QueryContext(ctx, `SELECT v.person_id, v.version, v.what_matters, v.good_day, v.bad_day, v.how_to_support,
+		v.important, v.talk_about, v.dont_talk_about, v.in_words_of, v.written_by_label, v.created_at, a.display_name, o.name
+		FROM about_me_versions v `+writerJoin+`
+		WHERE v.person_id = $1 ORDER BY v.version DESC LIMIT `+fmt.Sprint(limit), personID)
 	if err != nil {
 		return nil, fmt.Errorf("people: about me: %w", err)
 	}
@@ -116,10 +118,12 @@ func aboutMeVersions(ctx context.Context, r store.Reader, personID string, limit
 	var out []AboutMe
 	for rows.Next() {
 		var a AboutMe
+		var name, org sql.NullString
 		if err := rows.Scan(&a.PersonID, &a.Version, &a.WhatMatters, &a.GoodDay, &a.BadDay, &a.HowToSupport,
-			&a.Important, &a.TalkAbout, &a.DontTalkAbout, &a.InWordsOf, &a.WrittenByLabel, &a.CreatedAt); err != nil {
+			&a.Important, &a.TalkAbout, &a.DontTalkAbout, &a.InWordsOf, &a.WrittenByLabel, &a.CreatedAt, &name, &org); err != nil {
 			return nil, err
 		}
+		a.WrittenBy = authorOf(name, org, a.WrittenByLabel)
 		a.CreatedAt = a.CreatedAt.UTC()
 		out = append(out, a)
 	}
@@ -237,6 +241,7 @@ var errVersionTaken = errors.New("people: about me version taken")
 // insertAboutMe writes a as the version after before, with its audit row.
 func insertAboutMe(ctx context.Context, tx *sql.Tx, dialect store.Dialect, op *access.Opened, before, a *AboutMe, merge *AboutMeMerge) (audit.Record, error) {
 	a.Version, a.CreatedAt, a.WrittenByLabel = before.Version+1, store.Now(), op.Subject().Actor.Label
+	a.WrittenBy = Author{Name: op.Subject().Account.DisplayName}
 	_, err := tx.ExecContext(ctx, `INSERT INTO about_me_versions (id, person_id, version, what_matters, good_day,
 		bad_day, how_to_support, important, talk_about, dont_talk_about, in_words_of, written_by, written_by_label, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
@@ -272,11 +277,13 @@ func aboutMeVersion(ctx context.Context, r store.Reader, personID string, versio
 		a.Version = 0
 		return a, nil
 	}
-	err := r.QueryRowContext(ctx, `SELECT what_matters, good_day, bad_day, how_to_support, important, talk_about,
-		dont_talk_about, in_words_of, written_by_label, created_at
-		FROM about_me_versions WHERE person_id = $1 AND version = $2`, personID, version).
+	var name, org sql.NullString
+	err := r.QueryRowContext(ctx, `SELECT v.what_matters, v.good_day, v.bad_day, v.how_to_support, v.important, v.talk_about,
+		v.dont_talk_about, v.in_words_of, v.written_by_label, v.created_at, a.display_name, o.name
+		FROM about_me_versions v `+writerJoin+` WHERE v.person_id = $1 AND v.version = $2`, personID, version).
 		Scan(&a.WhatMatters, &a.GoodDay, &a.BadDay, &a.HowToSupport, &a.Important, &a.TalkAbout,
-			&a.DontTalkAbout, &a.InWordsOf, &a.WrittenByLabel, &a.CreatedAt)
+			&a.DontTalkAbout, &a.InWordsOf, &a.WrittenByLabel, &a.CreatedAt, &name, &org)
+	a.WrittenBy = authorOf(name, org, a.WrittenByLabel)
 	if errors.Is(err, sql.ErrNoRows) {
 		return &AboutMe{PersonID: personID}, nil
 	}
@@ -419,3 +426,7 @@ func (c *AboutMeConflict) Error() string {
 
 // Unwrap makes the conflict a store.ErrConflict.
 func (c *AboutMeConflict) Unwrap() error { return store.ErrConflict }
+
+// writerJoin finds who wrote a version down, by the account kept with it,
+// for their name and organisation.
+const writerJoin = `LEFT JOIN accounts a ON a.id = v.written_by LEFT JOIN organisations o ON o.id = a.organisation_id`

@@ -54,16 +54,16 @@ type Entry struct {
 	CorrectionReason string     `json:"correction_reason,omitempty"`
 	SupersededBy     string     `json:"superseded_by,omitempty"`
 	RemovedAt        *time.Time `json:"removed_at,omitempty"`
-	RemovedBy        string     `json:"removed_by,omitempty"`
+	RemovedBy        string     `json:"-"` // the label kept at the time; Remover is what people read
 	RemovedReason    string     `json:"removed_reason,omitempty"`
-	CreatedBy        string     `json:"created_by"`
+	CreatedBy        string     `json:"-"` // the label kept at the time; Writer is what people read
 	CreatedAt        time.Time  `json:"created_at"`
 
 	// Who wrote this version (for a correction, who corrected it), who
 	// removed it, and for a corrected entry who wrote the correction and
 	// when: as the story shows them, by name and organisation.
-	Writer      Author     `json:"-"`
-	Remover     Author     `json:"-"`
+	Writer      Author     `json:"created_by"`
+	Remover     *Author    `json:"removed_by,omitempty"`
 	Corrector   Author     `json:"-"`
 	CorrectedAt *time.Time `json:"-"`
 }
@@ -74,8 +74,8 @@ type Entry struct {
 // saved without one (older entries, the system) the name is the part of
 // the label kept at the time before the email address.
 type Author struct {
-	Name         string
-	Organisation string
+	Name         string `json:"name"`
+	Organisation string `json:"organisation,omitempty"`
 }
 
 // String is the author as the story shows them: "Sam Okafor, Riverside
@@ -325,7 +325,8 @@ func scanEntry(s store.Scanner) (*Entry, error) {
 	e.OccurredAt, e.CreatedAt = e.OccurredAt.UTC(), e.CreatedAt.UTC()
 	e.Writer = authorOf(writer, writerOrg, e.CreatedBy)
 	if e.RemovedAt != nil {
-		e.Remover = authorOf(remover, removerOrg, e.RemovedBy)
+		rm := authorOf(remover, removerOrg, e.RemovedBy)
+		e.Remover = &rm
 	}
 	if e.SupersededBy != "" {
 		e.Corrector, e.CorrectedAt = authorOf(corrector, correctorOrg, correctorLabel.String), store.NullTime(corrected)

@@ -133,10 +133,14 @@ func TestAboutMeTwoEditors(t *testing.T) {
 	}
 	for _, want := range []string{"Changed by both of you", "Saved by Meg Rees", "What you wrote",
 		"My garden, and Tom visiting on Sundays", "My garden and feeding the birds", "Changed by you", "No change",
-		"Changed by Meg Rees &lt;meg@riverside.test&gt;: kept", "My son Tom, and Bryn next door"} {
+		"Changed by Meg Rees: kept", "My son Tom, and Bryn next door"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the conflict page does not say %q", want)
 		}
+	}
+	// Who wrote what is said by name, never by email address.
+	if strings.Contains(page, "meg@riverside.test") {
+		t.Error("the conflict page shows a colleague's email address")
 	}
 	if a := current(); a.Version != 4 || a.WhatMatters != megs2.WhatMatters {
 		t.Errorf("the conflict wrote something: v%d %q", a.Version, a.WhatMatters)

@@ -289,3 +289,23 @@ func TestRevokingSomeoneElsesTokenIsAudited(t *testing.T) {
 		t.Errorf("Alys's tokens after Sam's attempt: %+v", list)
 	}
 }
+
+// About me said who wrote it down as "Sam Okafor <sam@…>": by name and
+// organisation now, on the record, its history and in the API.
+func TestAboutMeSaysWhoWroteItByName(t *testing.T) {
+	w, srv := setup(t)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	base := "/people/" + w.Helen.ID
+	for i, words := range []string{"My garden", "My garden and the heron"} {
+		if resp, _ := sam.post(base+"/about-me", url.Values{"what_matters": {words}, "version": {strconv.Itoa(i)}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("saving About me: %d", resp.StatusCode)
+		}
+	}
+	for _, path := range []string{base, base + "/about-me/history"} {
+		_, page := sam.get(path)
+		if !strings.Contains(page, w.Sam.DisplayName+", Riverside Council") || strings.Contains(page, w.Sam.Email) {
+			t.Errorf("%s does not say who wrote About me by name and organisation, or shows an email address", path)
+		}
+	}
+}

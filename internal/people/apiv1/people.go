@@ -153,7 +153,7 @@ func (a *Endpoints) accessLog(w http.ResponseWriter, r *http.Request, op *access
 	}
 	out := make([]accessLogEntry, 0, len(evs))
 	for _, e := range evs {
-		out = append(out, accessLogEntry{Seq: e.Seq, At: e.At, Who: e.Actor, Action: e.Action, Outcome: outcomeOf(e)})
+		out = append(out, accessLogEntry{Seq: e.Seq, At: e.At, Who: people.NameOfLabel(e.Actor), Action: e.Action, Outcome: outcomeOf(e)})
 	}
 	body := map[string]any{"entries": out}
 	if more {

@@ -155,7 +155,7 @@ type aboutMeSectionView struct {
 // changed have both versions, and the version is the newer one, so that
 // saving the page as it stands loses nothing either person wrote.
 func (s *Pages) aboutMeConflict(w http.ResponseWriter, r *http.Request, v *web.View, d *formPage, c *people.AboutMeConflict) {
-	cv := &aboutMeConflictView{By: c.Theirs.WrittenByLabel}
+	cv := &aboutMeConflictView{By: c.Theirs.WrittenBy.Name}
 	for _, sec := range c.Sections {
 		cv.Sections = append(cv.Sections, aboutMeSectionView{SectionMerge: sec, Label: aboutMeLabels[sec.Name]})
 		if sec.State == people.SectionBoth {

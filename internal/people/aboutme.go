@@ -28,8 +28,8 @@ type AboutMe struct {
 	TalkAbout      string    `json:"talk_about"`
 	DontTalkAbout  string    `json:"dont_talk_about"`
 	InWordsOf      string    `json:"in_words_of"` // whose words these are, when not the person's own
-	WrittenByLabel string    `json:"-"`          // the audit label kept at the time ("Name <email>")
-	WrittenBy      Author    `json:"written_by"` // who wrote it down, by name and organisation: never an email address
+	WrittenByLabel string    `json:"-"`           // the audit label kept at the time ("Name <email>")
+	WrittenBy      Author    `json:"written_by"`  // who wrote it down, by name and organisation: never an email address
 	CreatedAt      time.Time `json:"created_at"`
 }
 

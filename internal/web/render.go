@@ -370,3 +370,18 @@ func (v *View) My(key string) string {
 	}
 	return key
 }
+
+// Pages is what a domain's pages embed: the shell, and the domain's own
+// templates parsed into its layout.
+type Pages struct {
+	*Shell
+	tpl *Templates
+}
+
+// Pages makes a domain's pages from its embedded templates folder.
+func (s *Shell) Pages(templates fs.FS) Pages { return Pages{Shell: s, tpl: s.Templates(templates)} }
+
+// Page renders one of the domain's pages.
+func (p Pages) Page(w http.ResponseWriter, r *http.Request, status int, name string, v *View) {
+	p.Render(w, r, status, p.tpl, name, v)
+}

@@ -13,7 +13,7 @@ import (
 )
 
 func (s *Pages) breakGlassPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "breakglass", s.NewView(r, "breakglass.title"))
+	s.Page(w, r, http.StatusOK, "breakglass", s.NewView(r, "breakglass.title"))
 }
 
 // breakGlass opens a record the account has no relationship with, after it
@@ -49,7 +49,7 @@ func (s *Pages) breakGlass(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, aerr)
 		return
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, "breakglass", v)
+	s.Page(w, r, http.StatusUnprocessableEntity, "breakglass", v)
 }
 
 func (s *Pages) reviewPage(w http.ResponseWriter, r *http.Request) {
@@ -62,7 +62,7 @@ func (s *Pages) reviewPage(w http.ResponseWriter, r *http.Request) {
 	v := s.NewView(r, "review.title")
 	v.Data = uses
 	v.Flash = r.URL.Query().Get("done")
-	s.render(w, r, http.StatusOK, "review", v)
+	s.Page(w, r, http.StatusOK, "review", v)
 }
 
 func (s *Pages) review(w http.ResponseWriter, r *http.Request) {

@@ -5,7 +5,6 @@ package pages
 import (
 	"context"
 	"embed"
-	"net/http"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/account"
@@ -22,18 +21,11 @@ var messages embed.FS
 func init() { i18n.Add(messages, "messages") }
 
 // Pages serves emergency access.
-type Pages struct {
-	*web.Shell
-	tpl *web.Templates
-}
+type Pages struct{ web.Pages }
 
 // New makes this domain's pages.
 func New(shell *web.Shell) *Pages {
-	return &Pages{Shell: shell, tpl: shell.Templates(templates)}
-}
-
-func (s *Pages) render(w http.ResponseWriter, r *http.Request, status int, name string, v *web.View) {
-	s.Render(w, r, status, s.tpl, name, v)
+	return &Pages{shell.Pages(templates)}
 }
 
 // Routes adds emergency access and its review.

@@ -3,7 +3,6 @@ package pages
 
 import (
 	"embed"
-	"net/http"
 
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/web"
@@ -18,18 +17,11 @@ var messages embed.FS
 func init() { i18n.Add(messages, "messages") }
 
 // Pages serves sign-in and the tokens page.
-type Pages struct {
-	*web.Shell
-	tpl *web.Templates
-}
+type Pages struct{ web.Pages }
 
 // New makes this domain's pages.
 func New(shell *web.Shell) *Pages {
-	return &Pages{Shell: shell, tpl: shell.Templates(templates)}
-}
-
-func (s *Pages) render(w http.ResponseWriter, r *http.Request, status int, name string, v *web.View) {
-	s.Render(w, r, status, s.tpl, name, v)
+	return &Pages{shell.Pages(templates)}
 }
 
 // Routes adds sign-in, sign-out and the tokens page.

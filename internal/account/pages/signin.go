@@ -17,7 +17,7 @@ func (s *Pages) signInPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.NewView(r, "signin.title")
 	v.Form["next"] = web.SafeNext(r.URL.Query().Get("next"))
-	s.render(w, r, http.StatusOK, "signin", v)
+	s.Page(w, r, http.StatusOK, "signin", v)
 }
 
 func (s *Pages) signIn(w http.ResponseWriter, r *http.Request) {
@@ -31,7 +31,7 @@ func (s *Pages) signIn(w http.ResponseWriter, r *http.Request) {
 		v.Errors = append(v.Errors, web.FieldError{Field: "password", Message: i18n.T(v.Lang, "signin.error.password_missing")})
 	}
 	if len(v.Errors) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, "signin", v)
+		s.Page(w, r, http.StatusUnprocessableEntity, "signin", v)
 		return
 	}
 	a, err := account.SignIn(r.Context(), s.DB, email, password, httpx.ClientIP(r), httpx.RequestIDFrom(r.Context()))
@@ -39,12 +39,12 @@ func (s *Pages) signIn(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, account.ErrBadCredentials):
 		v.Errors = append(v.Errors, web.FieldError{Field: "email", Message: i18n.T(v.Lang, "signin.error.bad_credentials")})
-		s.render(w, r, http.StatusUnauthorized, "signin", v)
+		s.Page(w, r, http.StatusUnauthorized, "signin", v)
 		return
 	case errors.As(err, &throttled):
 		minutes := int(throttled.Wait.Minutes()) + 1
 		v.Errors = append(v.Errors, web.FieldError{Field: "email", Message: i18n.N(v.Lang, "signin.error.throttled", minutes)})
-		s.render(w, r, http.StatusTooManyRequests, "signin", v)
+		s.Page(w, r, http.StatusTooManyRequests, "signin", v)
 		return
 	case err != nil:
 		s.ServerError(w, r, err)

@@ -23,7 +23,7 @@ func (s *Pages) showTokens(w http.ResponseWriter, r *http.Request, v *web.View, 
 		return
 	}
 	v.Data = &tokensData{Tokens: list, New: secret}
-	s.render(w, r, status, "tokens", v)
+	s.Page(w, r, status, "tokens", v)
 }
 
 func (s *Pages) createToken(w http.ResponseWriter, r *http.Request) {

@@ -65,5 +65,5 @@ func (s *Pages) coachCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.NewView(r, "coach.title")
 	v.Data = out
-	s.render(w, r, http.StatusOK, "fragments/coach", v)
+	s.Page(w, r, http.StatusOK, "fragments/coach", v)
 }

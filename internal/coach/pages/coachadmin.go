@@ -34,7 +34,7 @@ func (s *Pages) showCoachAdmin(w http.ResponseWriter, r *http.Request, v *web.Vi
 	}
 	v.Data = d
 	v.Flash = r.URL.Query().Get("done")
-	s.render(w, r, status, "coachadmin", v)
+	s.Page(w, r, status, "coachadmin", v)
 }
 
 func (s *Pages) addCoachTerm(w http.ResponseWriter, r *http.Request) {

@@ -4,7 +4,6 @@ package pages
 
 import (
 	"embed"
-	"net/http"
 
 	"whatmatters/internal/account"
 	"whatmatters/internal/i18n"
@@ -20,18 +19,11 @@ var messages embed.FS
 func init() { i18n.Add(messages, "messages") }
 
 // Pages serves the recording coach.
-type Pages struct {
-	*web.Shell
-	tpl *web.Templates
-}
+type Pages struct{ web.Pages }
 
 // New makes this domain's pages.
 func New(shell *web.Shell) *Pages {
-	return &Pages{Shell: shell, tpl: shell.Templates(templates)}
-}
-
-func (s *Pages) render(w http.ResponseWriter, r *http.Request, status int, name string, v *web.View) {
-	s.Render(w, r, status, s.tpl, name, v)
+	return &Pages{shell.Pages(templates)}
 }
 
 // Routes adds the coach: its check as a worker types, and its word lists

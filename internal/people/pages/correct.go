@@ -52,7 +52,7 @@ func (s *Pages) changeEntryPage(w http.ResponseWriter, r *http.Request, op *acce
 	v.Form["kind"], v.Form["place"], v.Form["who"], v.Form["body"] = string(e.Kind), e.Place, e.Who, e.Body
 	fillWhen(v, e.OccurredAt)
 	v.Data = &changeData{Person: p, Entry: e, Kinds: people.EntryKinds}
-	s.render(w, r, http.StatusOK, "change", v)
+	s.Page(w, r, http.StatusOK, "change", v)
 }
 
 func (s *Pages) correctEntry(w http.ResponseWriter, r *http.Request, op *access.Opened) {

@@ -79,5 +79,5 @@ func (s *Pages) home(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v.Data = d
-	s.render(w, r, status, "home", v)
+	s.Page(w, r, status, "home", v)
 }

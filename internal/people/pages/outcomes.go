@@ -61,7 +61,7 @@ func (s *Pages) outcomeForm(w http.ResponseWriter, r *http.Request, op *access.O
 	}
 	if !post {
 		fillOutcome(v, d)
-		s.render(w, r, http.StatusOK, "outcome", v)
+		s.Page(w, r, http.StatusOK, "outcome", v)
 		return
 	}
 	v.Keep(r, outcomeFields...)
@@ -87,7 +87,7 @@ func (s *Pages) outcomeForm(w http.ResponseWriter, r *http.Request, op *access.O
 		d.Theirs = d.Outcome
 		v.Form["version"] = strconv.Itoa(d.Outcome.Version)
 		v.Errors = append(v.Errors, web.FieldError{Field: "statement", Message: i18n.T(v.Lang, "outcome.conflict")})
-		s.render(w, r, http.StatusConflict, "outcome", v)
+		s.Page(w, r, http.StatusConflict, "outcome", v)
 		return
 	}
 	if err != nil {

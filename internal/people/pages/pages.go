@@ -7,7 +7,6 @@ package pages
 
 import (
 	"embed"
-	"net/http"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/i18n"
@@ -24,18 +23,11 @@ var messages embed.FS
 func init() { i18n.Add(messages, "messages") }
 
 // Pages serves the record's pages.
-type Pages struct {
-	*web.Shell
-	tpl *web.Templates
-}
+type Pages struct{ web.Pages }
 
 // New makes the record's pages.
 func New(shell *web.Shell) *Pages {
-	return &Pages{Shell: shell, tpl: shell.Templates(templates)}
-}
-
-func (s *Pages) render(w http.ResponseWriter, r *http.Request, status int, name string, v *web.View) {
-	s.Render(w, r, status, s.tpl, name, v)
+	return &Pages{shell.Pages(templates)}
 }
 
 // maxUploadBody is the story form's limit. It is well above the

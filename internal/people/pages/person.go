@@ -69,7 +69,7 @@ func (s *Pages) accessLog(w http.ResponseWriter, r *http.Request, op *access.Ope
 	d.Pager = numbered(d.Page, d.Pages, "/people/"+p.ID+"/access-log")
 	v := s.NewView(r, "accesslog.title")
 	v.Data = d
-	s.render(w, r, http.StatusOK, "accesslog", v)
+	s.Page(w, r, http.StatusOK, "accesslog", v)
 }
 
 // accessVisitorData is one visitor's times, a page at a time.
@@ -120,7 +120,7 @@ func (s *Pages) accessVisitor(w http.ResponseWriter, r *http.Request, op *access
 	}
 	v := s.NewView(r, "accesslog.title")
 	v.Data = d
-	s.render(w, r, http.StatusOK, "accessvisitor", v)
+	s.Page(w, r, http.StatusOK, "accessvisitor", v)
 }
 
 func (s *Pages) editPerson(w http.ResponseWriter, r *http.Request, op *access.Opened) {
@@ -133,7 +133,7 @@ func (s *Pages) editPerson(w http.ResponseWriter, r *http.Request, op *access.Op
 	v.Form["nhs_number"], v.Form["version"] = p.NHSNumberDisplay(), strconv.Itoa(p.Version)
 	v.FillDate("date_of_birth", p.DateOfBirth)
 	v.Data = p
-	s.render(w, r, http.StatusOK, "edit", v)
+	s.Page(w, r, http.StatusOK, "edit", v)
 }
 
 func (s *Pages) savePerson(w http.ResponseWriter, r *http.Request, op *access.Opened) {
@@ -152,7 +152,7 @@ func (s *Pages) savePerson(w http.ResponseWriter, r *http.Request, op *access.Op
 		// date's.
 		v.Problems(p.Normalise())
 		v.Data = current
-		s.render(w, r, http.StatusUnprocessableEntity, "edit", v)
+		s.Page(w, r, http.StatusUnprocessableEntity, "edit", v)
 		return
 	}
 	err := people.Update(r.Context(), s.DB, op, p)
@@ -164,10 +164,10 @@ func (s *Pages) savePerson(w http.ResponseWriter, r *http.Request, op *access.Op
 		// what this person typed, so neither is silently lost.
 		v.Title = i18n.T(v.Lang, "conflict.title")
 		v.Data = struct{ Theirs, Yours *people.Person }{current, p}
-		s.render(w, r, http.StatusConflict, "conflict", v)
+		s.Page(w, r, http.StatusConflict, "conflict", v)
 	case v.Problems(err):
 		v.Data = current
-		s.render(w, r, http.StatusUnprocessableEntity, "edit", v)
+		s.Page(w, r, http.StatusUnprocessableEntity, "edit", v)
 	default:
 		s.ServerError(w, r, err)
 	}

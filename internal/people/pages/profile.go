@@ -38,7 +38,7 @@ func (s *Pages) profilePage(w http.ResponseWriter, r *http.Request, op *access.O
 		return
 	}
 	fillProfile(v.Form, pr)
-	s.render(w, r, http.StatusOK, "profile", v)
+	s.Page(w, r, http.StatusOK, "profile", v)
 }
 
 func (s *Pages) profileView(w http.ResponseWriter, r *http.Request, op *access.Opened, p *people.Person) (*web.View, *profileData, bool) {
@@ -93,7 +93,7 @@ func (s *Pages) saveProfile(w http.ResponseWriter, r *http.Request, op *access.O
 		d.Theirs = theirs
 		v.Form["version"] = strconv.Itoa(theirs.Version)
 		v.Errors = append(v.Errors, web.FieldError{Field: "pronouns", Message: i18n.T(v.Lang, "profile.conflict")})
-		s.render(w, r, http.StatusConflict, "profile", v)
+		s.Page(w, r, http.StatusConflict, "profile", v)
 		return
 	}
 	if err != nil {
@@ -136,7 +136,7 @@ func (s *Pages) relationship(w http.ResponseWriter, r *http.Request, op *access.
 	v := s.NewView(r, "relationship.title")
 	v.Data = d
 	if !post {
-		s.render(w, r, http.StatusOK, "relationship", v)
+		s.Page(w, r, http.StatusOK, "relationship", v)
 		return
 	}
 	v.Keep(r, "name", "relationship", "related_person_id", "inverse", "contact", "is_carer", "is_main_carer", "is_key_contact")
@@ -173,7 +173,7 @@ func (s *Pages) address(w http.ResponseWriter, r *http.Request, op *access.Opene
 	v.Data = &addressData{Person: p, Kinds: people.AddressKinds}
 	if !post {
 		v.Form["kind"] = string(people.AddressHome)
-		s.render(w, r, http.StatusOK, "address", v)
+		s.Page(w, r, http.StatusOK, "address", v)
 		return
 	}
 	v.Keep(r, "kind", "lines", "postcode")

@@ -70,7 +70,7 @@ func (s *Pages) person(w http.ResponseWriter, r *http.Request, op *access.Opened
 	v := s.NewView(r, "person.title")
 	v.Title = p.Name()
 	v.Data = d
-	s.render(w, r, http.StatusOK, "person", v)
+	s.Page(w, r, http.StatusOK, "person", v)
 }
 
 // savedKeys maps ?saved= values to the banner shown after a save.

@@ -65,7 +65,7 @@ func saved(w http.ResponseWriter, r *http.Request, personID, what, anchor string
 // 404 if the person went out of reach, 500 otherwise.
 func (s *Pages) refused(w http.ResponseWriter, r *http.Request, v *web.View, page string, err error) {
 	if v.Problems(err) {
-		s.render(w, r, http.StatusUnprocessableEntity, page, v)
+		s.Page(w, r, http.StatusUnprocessableEntity, page, v)
 		return
 	}
 	s.Fail(w, r, err)
@@ -76,7 +76,7 @@ func (s *Pages) refused(w http.ResponseWriter, r *http.Request, v *web.View, pag
 // was typed) show beside the dates'.
 func (s *Pages) unread(w http.ResponseWriter, r *http.Request, v *web.View, page string, check error) {
 	v.Problems(check)
-	s.render(w, r, http.StatusUnprocessableEntity, page, v)
+	s.Page(w, r, http.StatusUnprocessableEntity, page, v)
 }
 
 var aboutMeFields = []string{"what_matters", "good_day", "bad_day", "how_to_support", "important", "talk_about",
@@ -94,7 +94,7 @@ func (s *Pages) aboutMePage(w http.ResponseWriter, r *http.Request, op *access.O
 	}
 	v, _ := s.formView(r, "aboutme.edit_title", p)
 	fillAboutMe(v.Form, a)
-	s.render(w, r, http.StatusOK, "aboutme", v)
+	s.Page(w, r, http.StatusOK, "aboutme", v)
 }
 
 func fillAboutMe(form map[string]string, a *people.AboutMe) {
@@ -165,7 +165,7 @@ func (s *Pages) aboutMeConflict(w http.ResponseWriter, r *http.Request, v *web.V
 	}
 	d.Theirs = cv
 	fillAboutMe(v.Form, c.Draft())
-	s.render(w, r, http.StatusConflict, "aboutme", v)
+	s.Page(w, r, http.StatusConflict, "aboutme", v)
 }
 
 // findOutcome returns one of the person's outcomes, or nil.
@@ -203,7 +203,7 @@ func (s *Pages) progress(w http.ResponseWriter, r *http.Request, op *access.Open
 	}
 	if !post {
 		v.FillDate("on_date", valid.Today())
-		s.render(w, r, http.StatusOK, "progress", v)
+		s.Page(w, r, http.StatusOK, "progress", v)
 		return
 	}
 	v.Keep(r, "movement", "note", "contributors")
@@ -228,7 +228,7 @@ func (s *Pages) newStrengthPage(w http.ResponseWriter, r *http.Request, op *acce
 	}
 	v, _ := s.formView(r, "strength.new_title", p)
 	v.FillDate("last_confirmed_on", valid.Today())
-	s.render(w, r, http.StatusOK, "strength", v)
+	s.Page(w, r, http.StatusOK, "strength", v)
 }
 
 func (s *Pages) addStrength(w http.ResponseWriter, r *http.Request, op *access.Opened) {
@@ -262,7 +262,7 @@ func (s *Pages) newRiskPage(w http.ResponseWriter, r *http.Request, op *access.O
 	v, _ := s.formView(r, "risk.new_title", p)
 	today := valid.Today()
 	v.FillDate("review_on", valid.NewDate(today.Year(), today.Month()+3, today.Day())) // a first review in three months
-	s.render(w, r, http.StatusOK, "risk", v)
+	s.Page(w, r, http.StatusOK, "risk", v)
 }
 
 func (s *Pages) addRisk(w http.ResponseWriter, r *http.Request, op *access.Opened) {
@@ -309,7 +309,7 @@ func (s *Pages) entry(w http.ResponseWriter, r *http.Request, op *access.Opened,
 	if !post {
 		v.Form["kind"] = string(people.KindConversation)
 		fillWhen(v, time.Now())
-		s.render(w, r, http.StatusOK, "story", v)
+		s.Page(w, r, http.StatusOK, "story", v)
 		return
 	}
 	file, filename, tooBig := uploaded(r)
@@ -430,5 +430,5 @@ func (s *Pages) aboutMeHistory(w http.ResponseWriter, r *http.Request, op *acces
 		Person   *people.Person
 		Versions []people.AboutMe
 	}{p, versions}
-	s.render(w, r, http.StatusOK, "aboutmehistory", v)
+	s.Page(w, r, http.StatusOK, "aboutmehistory", v)
 }

@@ -85,5 +85,5 @@ func (s *Pages) search(w http.ResponseWriter, r *http.Request) {
 	if len(v.Errors) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	s.render(w, r, status, "search", v)
+	s.Page(w, r, status, "search", v)
 }

@@ -113,7 +113,7 @@ func (s *Pages) timeline(w http.ResponseWriter, r *http.Request, op *access.Open
 	}
 	v := s.NewView(r, "timeline.title")
 	v.Data = d
-	s.render(w, r, http.StatusOK, "timeline", v)
+	s.Page(w, r, http.StatusOK, "timeline", v)
 }
 
 // pager is what the pagination partial shows: links to the page before

@@ -45,10 +45,10 @@ func TestMenuOnAPhone(t *testing.T) {
 	}
 }
 
-// shot saves a screenshot for people to look at when WHATMATTERS_SHOTS
-// names a directory; it asserts nothing.
+// shot saves a screenshot for people to look at when WHATMATTERS_SCREENSHOTS
+// names a directory (as atWidth does); it asserts nothing.
 func shot(t *testing.T, ctx context.Context, name string) {
-	dir := os.Getenv("WHATMATTERS_SHOTS")
+	dir := os.Getenv("WHATMATTERS_SCREENSHOTS")
 	if dir == "" {
 		return
 	}

@@ -142,7 +142,7 @@ func TestLongStoryAndAccessLogFit(t *testing.T) {
 	// the form from the page itself.
 	do(t, ctx, chromedp.Navigate(baseURL+cyril+"/story/new"), chromedp.WaitVisible(chromedp.CSS(`#body`)))
 	saved, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(async () => { let ok = 0; for (let i = 1; i <= 55; i++) {
-		const f = new FormData(); f.set('kind', 'visit'); f.set('date', '2025-' + String(1 + i % 12).padStart(2, '0') + '-' + String(1 + i % 28).padStart(2, '0'));
+		const f = new FormData(); f.set('kind', 'visit'); f.set('date-year', '2025'); f.set('date-month', String(1 + i % 12)); f.set('date-day', String(1 + i % 28));
 		f.set('time', '10:00'); f.set('body', 'Visit number ' + i + ': tea, the crossword and a walk to the end of the road.');
 		const r = await fetch(location.pathname, {method: 'POST', body: f, redirect: 'manual'}); if (r.type === 'opaqueredirect' || r.ok) ok++ } return ok })()`,
 		chromedp.EvalAwaitPromise))

@@ -74,6 +74,12 @@ func TestRelationshipStoredBothWays(t *testing.T) {
 	if n := count(t, f.db, "person_relationships"); n != 0 {
 		t.Fatalf("%d relationships written for a refused one", n)
 	}
+	// The refusal names a hidden person, so it is audited against them.
+	var denied int
+	if err := f.db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_events WHERE action = 'relationship.add'
+		AND outcome = 'denied' AND person_id = $1`, hidden.ID).Scan(&denied); err != nil || denied != 1 {
+		t.Fatalf("refused link to a hidden person audited %d times (%v); want once, against them", denied, err)
+	}
 	r := &people.Relationship{RelatedPersonID: f.person.ID, Relationship: "son", IsMainCarer: true}
 	if err := people.AddRelationship(ctx, f.db, hersOp, r, "mother"); err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -56,7 +57,7 @@ func AddRelationship(ctx context.Context, db *store.DB, op *access.Opened, r *Re
 	if len(ps) > 0 {
 		return ps
 	}
-	return access.Change(ctx, db, op, access.PartRelationships, func(tx *sql.Tx) (audit.Record, error) {
+	err := access.Change(ctx, db, op, access.PartRelationships, func(tx *sql.Tx) (audit.Record, error) {
 		r.ID, r.PersonID = valid.NewID(), op.PersonID()
 		var back *Relationship
 		if r.RelatedPersonID != "" {
@@ -68,7 +69,7 @@ func AddRelationship(ctx context.Context, db *store.DB, op *access.Opened, r *Re
 				return audit.Record{}, err
 			}
 			if !g.MayChange(access.PartRelationships) || r.RelatedPersonID == r.PersonID {
-				return audit.Record{}, valid.Problems{valid.New("related_person_id", "relationship.related_person_id.unknown")}
+				return audit.Record{}, errOtherOutOfReach
 			}
 			me, err := load(ctx, tx, r.PersonID)
 			if err != nil {
@@ -101,7 +102,21 @@ func AddRelationship(ctx context.Context, db *store.DB, op *access.Opened, r *Re
 		return audit.Record{Action: "relationship.add", PersonID: r.PersonID,
 			Target: "relationship/" + r.ID, Details: map[string]any{"after": r}}, nil
 	})
+	if errors.Is(err, errOtherOutOfReach) {
+		// Naming someone out of reach is a refusal about them, recorded as
+		// one (outside the rolled-back change) before the form is told.
+		if aerr := audit.WriteAlone(ctx, db, op.Subject().Actor, audit.Record{Action: "relationship.add", Outcome: audit.Denied,
+			PersonID: r.RelatedPersonID, Target: "person/" + op.PersonID()}); aerr != nil {
+			return aerr
+		}
+		return valid.Problems{valid.New("related_person_id", "relationship.related_person_id.unknown")}
+	}
+	return err
 }
+
+// errOtherOutOfReach is a relationship naming someone whose record the
+// subject may not change.
+var errOtherOutOfReach = errors.New("people: the other person is out of reach")
 
 func insertRelationship(ctx context.Context, tx *sql.Tx, r *Relationship, inverseID string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO person_relationships (id, person_id, related_person_id, name, relationship,

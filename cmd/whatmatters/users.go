@@ -54,7 +54,7 @@ func usersCreate(args []string, stdout, stderr io.Writer) int {
 	d.register(fs)
 	email := fs.String("email", "", "email address, used to sign in (required)")
 	name := fs.String("name", "", "the person's name as others see it (required)")
-	role := fs.String("role", "", "one of: admin, manager, practitioner, care_home_staff, nhs_clinician, planner, circle_member, person (required)")
+	role := fs.String("role", "", "one of: admin, manager, practitioner, care_home_staff, nhs_clinician, planner, circle_member, person, dpo (required)")
 	orgName := fs.String("organisation", "", "the organisation's name (required)")
 	orgKind := fs.String("organisation-kind", "", "create the organisation if it does not exist, of this kind: council, nhs_trust, gp_practice, care_home, voluntary_group, other")
 	teamName := fs.String("team", "", "the team within the organisation; created if it does not exist")

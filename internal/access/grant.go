@@ -118,6 +118,9 @@ var roleGrants = map[account.Role]Grant{
 	account.RoleCareHomeStaff: {Read: PartsAll, Change: PartsAll &^ (PartIdentity | PartAccessLog)},
 	account.RoleNHSClinician:  {Read: PartsAll, Change: PartsAll &^ (PartIdentity | PartAccessLog)},
 	account.RolePerson:        {Read: PartsAll, Change: PartAboutMe},
+	// The data protection officer reads who looked at a record, and the
+	// name it is about, never what is in it.
+	account.RoleDPO: {Read: PartIdentity | PartAccessLog},
 }
 
 // EmergencyGrant is the grant of a record seen only through emergency

@@ -23,7 +23,11 @@ import (
 //     allocated to them;
 //   - a person: themselves;
 //   - anyone who may break glass: a person they opened in an emergency,
-//     until that access expires.
+//     until that access expires;
+//   - the data protection officer: anyone their organisation holds or has
+//     held (a link, current or ended, to the organisation, one of its teams
+//     or one of its accounts) — to answer for who looked at them; their
+//     grant (grant.go) reads the name and the access log, nothing else.
 //
 // Admins, planners and circle members see no one through this rule.
 // Everything not listed is denied.
@@ -71,6 +75,14 @@ func visible(s account.Subject, personCol string, args *store.Args, breakGlass b
 	var parts []string
 	if link != "" {
 		parts = append(parts, fmt.Sprintf(`EXISTS (SELECT 1 FROM person_links l WHERE l.person_id = %s AND l.ended_at IS NULL AND (%s))`, personCol, link))
+	}
+	if a.Role == account.RoleDPO {
+		// Ended links count: a subject access request reaches back past
+		// the end of someone's support.
+		org := args.Add(a.OrganisationID)
+		parts = append(parts, fmt.Sprintf(`EXISTS (SELECT 1 FROM person_links l WHERE l.person_id = %s AND (l.organisation_id = %s
+			OR l.team_id IN (SELECT id FROM teams WHERE organisation_id = %s)
+			OR l.account_id IN (SELECT id FROM accounts WHERE organisation_id = %s)))`, personCol, org, org, org))
 	}
 	if a.Role == account.RolePerson && a.PersonID != "" {
 		parts = append(parts, fmt.Sprintf(`%s = %s`, personCol, args.Add(a.PersonID)))

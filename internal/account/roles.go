@@ -18,11 +18,14 @@ const (
 	RolePlanner       Role = "planner"
 	RoleCircleMember  Role = "circle_member"
 	RolePerson        Role = "person" // someone reading their own record
+	// RoleDPO is the data protection officer: reads who looked at the
+	// records their organisation holds, never the records themselves.
+	RoleDPO Role = "dpo"
 )
 
 // Roles lists every role, in the order forms offer them.
 var Roles = []Role{RolePractitioner, RoleManager, RoleCareHomeStaff, RoleNHSClinician,
-	RolePlanner, RoleCircleMember, RolePerson, RoleAdmin}
+	RolePlanner, RoleCircleMember, RolePerson, RoleAdmin, RoleDPO}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }

@@ -90,6 +90,7 @@ func StartCheckpoints(ctx context.Context, db *store.DB, cfg CheckpointConfig) (
 		defer cancel()
 		if last == nil {
 			cp, rep, err := TakeCheckpoint(ctx, db.Read(), cfg.Sink, cfg.Signer, cfg.Trusted...)
+			noteCheck(cp, rep, err)
 			if err != nil || cp != rep.Newest { // not one already there
 				logTaken(log, cp, rep, err)
 			}
@@ -103,13 +104,16 @@ func StartCheckpoints(ctx context.Context, db *store.DB, cfg CheckpointConfig) (
 			err = ErrTrailBroken
 		}
 		if err != nil {
+			noteCheck(nil, rep, err)
 			logTaken(log, nil, rep, err)
 			return
 		}
 		if rep.Length == last.Length {
+			noteCheck(last, rep, nil)
 			return // nothing added since
 		}
 		cp, err := signAndPut(ctx, cfg.Sink, cfg.Signer, rep)
+		noteCheck(cp, rep, err)
 		logTaken(log, cp, rep, err)
 		if err == nil {
 			last = cp
@@ -156,4 +160,50 @@ func logTaken(log *slog.Logger, cp *Checkpoint, rep *Report, err error) {
 	case cp != nil:
 		log.Info("audit checkpoint", "length", cp.Length, "file", cp.FileName())
 	}
+}
+
+// CheckStatus is what this server's last check of the trail found, for the
+// data protection officer's page.
+type CheckStatus struct {
+	At       time.Time
+	Length   int64    // rows in the trail when it was checked
+	Signed   bool     // a signed checkpoint records the trail as it was
+	Problems []string // what is wrong, in the verifier's words
+	Failed   string   // the check could not be made (not a problem with the trail)
+}
+
+// OK reports whether the check ran and found nothing wrong.
+func (c *CheckStatus) OK() bool { return c.Failed == "" && len(c.Problems) == 0 }
+
+var lastCheck struct {
+	sync.Mutex
+	status *CheckStatus
+}
+
+// LastCheck is what this server's checkpoints last found, or nil if they
+// have not run since it started.
+func LastCheck() *CheckStatus {
+	lastCheck.Lock()
+	defer lastCheck.Unlock()
+	if lastCheck.status == nil {
+		return nil
+	}
+	c := *lastCheck.status
+	return &c
+}
+
+func noteCheck(cp *Checkpoint, rep *Report, err error) {
+	c := &CheckStatus{At: time.Now().UTC(), Signed: cp != nil}
+	if rep != nil {
+		c.Length = rep.Length
+		for _, p := range rep.Problems {
+			c.Problems = append(c.Problems, p.Error())
+		}
+	}
+	if err != nil && !errors.Is(err, ErrTrailBroken) {
+		c.Failed = err.Error()
+	}
+	lastCheck.Lock()
+	lastCheck.status = c
+	lastCheck.Unlock()
 }

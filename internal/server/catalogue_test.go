@@ -61,7 +61,8 @@ func TestEveryPageStringIsTranslated(t *testing.T) {
 		"outcome.expressed_by": strs(people.Expressers), "progress.movement": strs(people.Movements),
 		"risk.likelihood": strs(people.Levels), "risk.impact": strs(people.Levels), "risk.level": strs(people.Levels),
 		"story.kind": strs(people.EntryKinds), "coach": {"long", "third_person"}, "address.kind": strs(people.AddressKinds), "coachadmin.lang": {"en", "cy"}, "coachadmin.done": {"added", "removed"},
-		"role": {"admin", "manager", "practitioner", "care_home_staff", "nhs_clinician", "planner", "circle_member", "person"},
+		"role":           {"admin", "manager", "practitioner", "care_home_staff", "nhs_clinician", "planner", "circle_member", "person", "dpo"},
+		"oversight.kind": {"any", "reads", "changes", "emergency", "searches", "signins"}, "oversight.filter.outcome": {"any", "ok", "denied", "failed"},
 	}
 	for prefix, values := range families {
 		for _, v := range values {

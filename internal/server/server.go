@@ -12,6 +12,7 @@ import (
 	accountpages "whatmatters/internal/account/pages"
 	"whatmatters/internal/api"
 	coachpages "whatmatters/internal/coach/pages"
+	oversightpages "whatmatters/internal/oversight/pages"
 	"whatmatters/internal/people/apiv1"
 	peoplepages "whatmatters/internal/people/pages"
 	"whatmatters/internal/store"
@@ -43,6 +44,7 @@ func New(db *store.DB, opts Options) *Server {
 		peoplepages.New(shell),
 		accesspages.New(shell),
 		coachpages.New(shell),
+		oversightpages.New(shell),
 	)
 	return &Server{Handler: h, Web: shell, API: a}
 }

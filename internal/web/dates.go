@@ -18,6 +18,17 @@ import (
 func (v *View) Date(r *http.Request, name string, required bool) (d valid.Date, ok bool) {
 	in := valid.DateInput{Day: r.PostFormValue(name + "-day"), Month: r.PostFormValue(name + "-month"),
 		Year: r.PostFormValue(name + "-year")}
+	return v.parseDate(name, in, required)
+}
+
+// QueryDate is Date for a form sent with GET (a search's filters): the
+// three boxes are read from the address's query.
+func (v *View) QueryDate(r *http.Request, name string, required bool) (d valid.Date, ok bool) {
+	q := r.URL.Query()
+	return v.parseDate(name, valid.DateInput{Day: q.Get(name + "-day"), Month: q.Get(name + "-month"), Year: q.Get(name + "-year")}, required)
+}
+
+func (v *View) parseDate(name string, in valid.DateInput, required bool) (d valid.Date, ok bool) {
 	v.setDate(name, in)
 	d, fe := in.Parse(name, required)
 	if fe != nil {

@@ -33,6 +33,10 @@ var homeReason = map[account.Role]string{
 
 func (s *Pages) home(w http.ResponseWriter, r *http.Request) {
 	a := web.AccountFrom(r.Context())
+	if a.Role == account.RoleDPO {
+		http.Redirect(w, r, "/oversight", http.StatusSeeOther) // their work starts there
+		return
+	}
 	v := s.NewView(r, "home.title")
 	d := &homeData{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
 	d.ReasonKey, d.SeesNobody = homeReason[a.Role], homeReason[a.Role] == ""

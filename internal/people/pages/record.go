@@ -55,6 +55,12 @@ type riskView struct {
 const recentStory = 10
 
 func (s *Pages) person(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	if op.Reads(access.PartAboutMe) != nil && op.Reads(access.PartAccessLog) == nil {
+		// A data protection officer reads who looked at a record, not the
+		// record: its access log is their page about the person.
+		http.Redirect(w, r, "/people/"+op.PersonID()+"/access-log", http.StatusSeeOther)
+		return
+	}
 	p, ok := s.load(w, r, op)
 	if !ok {
 		return

@@ -30,4 +30,5 @@ var Logins = []Login{
 	{"nurse@riversidehealth.example", "Nia Roberts", "nhs_clinician", "Riverside Community Health, District Nursing"},
 	{"planner@riverside.example", "Pat Lewis", "planner", "Riverside Council"},
 	{"admin@riverside.example", "Alex Morgan", "admin", "Riverside Council"},
+	{"dpo@riverside.example", "Dana Price", "dpo", "Riverside Council"},
 }

@@ -23,10 +23,11 @@ type World struct {
 	DB *store.DB
 	// Sam works for Riverside Council's North team and is allocated Helen.
 	// Alys works for Hillside Council and is allocated Gwen. Jo works at
-	// Oakfield House, where Hugh lives. Planner sees no one.
-	Sam, Alys, Jo, Planner *account.Account
-	Helen, Gwen, Hugh      *people.Person
-	NorthTeam              *account.Team
+	// Oakfield House, where Hugh lives. Planner sees no one. Dee is
+	// Riverside's data protection officer.
+	Sam, Alys, Jo, Planner, Dee *account.Account
+	Helen, Gwen, Hugh           *people.Person
+	NorthTeam                   *account.Team
 }
 
 // New builds the world in db.
@@ -43,6 +44,7 @@ func New(t testing.TB, db *store.DB) *World {
 	w.Alys = newAccount(t, db, "alys@hillside.test", "Alys Pryce", account.RolePractitioner, hillside.ID, "")
 	w.Jo = newAccount(t, db, "jo@oakfield.test", "Jo Evans", account.RoleCareHomeStaff, oakfield.ID, "")
 	w.Planner = newAccount(t, db, "pat@riverside.test", "Pat Lewis", account.RolePlanner, riverside.ID, "")
+	w.Dee = newAccount(t, db, "dee@riverside.test", "Dee Powell", account.RoleDPO, riverside.ID, "")
 	w.Helen = person(t, db, "Helen", "Marsh", "1938-05-04", "9434765919")
 	w.Gwen = person(t, db, "Gwen", "Tudor", "1941-11-30", "9434765870")
 	w.Hugh = person(t, db, "Hugh", "Bevan", "1936-02-14", "")

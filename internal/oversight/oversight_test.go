@@ -73,9 +73,9 @@ func TestSearchFindsOnlyTheOrganisationsRows(t *testing.T) {
 	dee := testworld.Subject(w.Dee)
 
 	c.set(c.t.Add(time.Minute))
-	w.Open(t, w.Sam, w.Helen.ID)  // Riverside's account, Riverside's person
-	w.Open(t, w.Alys, w.Gwen.ID)  // neither
-	w.Open(t, w.Jo, w.Hugh.ID)    // neither
+	w.Open(t, w.Sam, w.Helen.ID) // Riverside's account, Riverside's person
+	w.Open(t, w.Alys, w.Gwen.ID) // neither
+	w.Open(t, w.Jo, w.Hugh.ID)   // neither
 	// Two refusals: Alys has no link to Helen, nor Sam to Gwen.
 	for _, try := range []struct {
 		a *account.Account

@@ -107,6 +107,14 @@ func TestUsersCreateTokenAndBadInput(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "password changed") {
 		t.Errorf("set-password: %d %q", code, out)
 	}
+	code, out, _ = c.run("", "users", "reset-two-factor", "--email", "sam@riverside.test")
+	if code != 0 || !strings.Contains(out, "has no two-factor sign-in to reset") {
+		t.Errorf("reset-two-factor without it on: %d %q", code, out)
+	}
+	code, _, errs = c.run("", "users", "reset-two-factor", "--email", "nobody@riverside.test")
+	if code != 2 || !strings.Contains(errs, "--email") {
+		t.Errorf("reset-two-factor for nobody: %d %q", code, errs)
+	}
 }
 
 // Editing an audit row with the sqlite3 shell (after dropping the trigger

@@ -31,6 +31,7 @@ type serveConfig struct {
 	demoPublic    bool
 	secureCookies bool
 	trustProxy    bool
+	twoFactor     string
 	checkpoints   checkpointFlags
 }
 
@@ -110,7 +111,8 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger, stdout io.Write
 		return err
 	}
 	srv := &http.Server{
-		Handler:           server.New(db, server.Options{Demo: c.demo, SecureCookies: c.secureCookies, Logger: log}),
+		Handler: server.New(db, server.Options{Demo: c.demo, SecureCookies: c.secureCookies, Logger: log,
+			TwoFactor: account.TwoFactorPolicy(c.twoFactor)}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,

@@ -17,7 +17,7 @@ import (
 )
 
 func init() {
-	register("users", "manage accounts: users create | set-password | token", runUsers)
+	register("users", "manage accounts: users create | set-password | token | reset-two-factor", runUsers)
 }
 
 // stdin is where passwords are read from; tests replace it.
@@ -25,10 +25,10 @@ var stdin io.Reader = os.Stdin
 
 func runUsers(args []string, stdout, stderr io.Writer) int {
 	sub := map[string]func([]string, io.Writer, io.Writer) int{
-		"create": usersCreate, "set-password": usersSetPassword, "token": usersToken,
+		"create": usersCreate, "set-password": usersSetPassword, "token": usersToken, "reset-two-factor": usersResetTwoFactor,
 	}
 	if len(args) == 0 || sub[args[0]] == nil {
-		fmt.Fprintln(stderr, "Usage: whatmatters users create|set-password|token [options]; add -h to a subcommand for its options")
+		fmt.Fprintln(stderr, "Usage: whatmatters users create|set-password|token|reset-two-factor [options]; add -h to a subcommand for its options")
 		return 2
 	}
 	return sub[args[0]](args[1:], stdout, stderr)
@@ -153,6 +153,37 @@ func usersSetPassword(args []string, stdout, stderr io.Writer) int {
 		return fieldFail(stderr, err, "password-stdin")
 	}
 	fmt.Fprintf(stdout, "password changed for %s\n", a.Email)
+	return 0
+}
+
+// usersResetTwoFactor turns off two-factor sign-in for someone who has
+// lost their phone and their recovery codes; if the policy requires it of
+// them, they set it up again at their next sign-in.
+func usersResetTwoFactor(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("users reset-two-factor", stderr)
+	var d dbFlags
+	d.register(fs)
+	email := fs.String("email", "", "the account's email address (required)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	ctx := context.Background()
+	db, err := d.open(ctx)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	defer db.Close()
+	a, err := accountByEmail(ctx, db, *email)
+	if err != nil {
+		return fieldFail(stderr, err, "email")
+	}
+	if err := account.TurnOffTwoFactor(ctx, db, audit.System, a.ID); errors.Is(err, store.ErrConflict) {
+		fmt.Fprintf(stdout, "%s has no two-factor sign-in to reset\n", a.Email)
+		return 0
+	} else if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	fmt.Fprintf(stdout, "two-factor sign-in reset for %s: they set it up again at their next sign-in if they must use it\n", a.Email)
 	return 0
 }
 

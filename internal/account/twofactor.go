@@ -291,6 +291,9 @@ func SecondFactor(ctx context.Context, db *store.DB, who audit.Actor, a *Account
 		var last int64
 		err := tx.QueryRowContext(ctx, `SELECT secret, last_step FROM two_factor WHERE account_id = $1 AND enabled_at IS NOT NULL`, a.ID).
 			Scan(&secret, &last)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrBadCode // two-factor is not on: no code is right
+		}
 		if err != nil {
 			return fmt.Errorf("account: second factor: %w", err)
 		}

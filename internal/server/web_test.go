@@ -14,6 +14,7 @@ import (
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
 	"whatmatters/internal/server"
+	"whatmatters/internal/store"
 	"whatmatters/internal/store/storetest"
 	"whatmatters/internal/testworld"
 )
@@ -73,14 +74,29 @@ func (b *browser) signIn(a *account.Account) {
 	if resp.StatusCode != http.StatusSeeOther {
 		b.t.Fatalf("sign in as %s: %d\n%s", a.Email, resp.StatusCode, body)
 	}
+	// Admins must use two-factor sign-in: set it up the first time, as a
+	// person with an authenticator app would, and type a code after.
+	switch resp.Header.Get("Location") {
+	case "/sign-in/two-factor":
+		b.setUpTwoFactor(a, "/sign-in/two-factor")
+	case "/sign-in/code":
+		if resp, body := b.post("/sign-in/code", url.Values{"code": {b.nextCode(a)}}); resp.StatusCode != http.StatusSeeOther {
+			b.t.Fatalf("%s's code: %d\n%s", a.Email, resp.StatusCode, body)
+		}
+	}
 }
 
 func setup(t *testing.T) (*testworld.World, *httptest.Server) {
 	db := storetest.Open(t)
 	w := testworld.New(t, db)
-	srv := httptest.NewServer(server.New(db, server.Options{}))
+	return w, setupWith(t, db, server.Options{})
+}
+
+// setupWith serves db with the options.
+func setupWith(t *testing.T, db *store.DB, opts server.Options) *httptest.Server {
+	srv := httptest.NewServer(server.New(db, opts))
 	t.Cleanup(srv.Close)
-	return w, srv
+	return srv
 }
 
 func TestHealthz(t *testing.T) {

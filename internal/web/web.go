@@ -33,6 +33,9 @@ type Options struct {
 	Demo          bool // list the demo sign-ins on the sign-in page, show the demo banner
 	SecureCookies bool // session cookie only over HTTPS
 	Logger        *slog.Logger
+	// TwoFactor says who must sign in with a code as well as a password;
+	// empty is account.TwoFactorAdmins.
+	TwoFactor account.TwoFactorPolicy
 }
 
 // Shell holds what every page needs: the database, sessions, the layout

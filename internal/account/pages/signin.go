@@ -50,14 +50,7 @@ func (s *Pages) signIn(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	// A new session token on sign-in, so a token planted before cannot be
-	// used to ride on this one.
-	if err := s.Sessions.RenewToken(r.Context()); err != nil {
-		s.ServerError(w, r, err)
-		return
-	}
-	s.Sessions.Put(r.Context(), web.SessionAccount, a.ID)
-	http.Redirect(w, r, v.Form["next"], http.StatusSeeOther)
+	s.afterPassword(w, r, a, v.Form["next"])
 }
 
 func (s *Pages) signOut(w http.ResponseWriter, r *http.Request) {

@@ -8,7 +8,7 @@ CREATE TABLE two_factor (
     account_id TEXT PRIMARY KEY REFERENCES accounts(id),
     secret     TEXT NOT NULL,
     enabled_at TIMESTAMP,
-    last_step  BIGINT NOT NULL DEFAULT 0,
+    last_step  INTEGER NOT NULL DEFAULT 0,
     created_at TIMESTAMP NOT NULL
 );
 

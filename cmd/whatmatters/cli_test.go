@@ -165,3 +165,13 @@ func TestDemoRefusesPublicAddress(t *testing.T) {
 		}
 	}
 }
+
+// The two-factor policy is a flag of serve; a value that is neither
+// policy is refused by name before anything starts.
+func TestServeTwoFactorFlag(t *testing.T) {
+	c := newCLI(t)
+	code, _, errs := c.run("", "serve", "--two-factor", "sometimes")
+	if code != 2 || !strings.Contains(errs, `--two-factor "sometimes"`) || !strings.Contains(errs, "everyone") {
+		t.Errorf("serve --two-factor sometimes: %d %q", code, errs)
+	}
+}

@@ -44,8 +44,13 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.demoPublic, "demo-public", envBool("DEMO_PUBLIC"), "allow --demo to listen beyond this machine; its passwords are public")
 	fs.BoolVar(&c.secureCookies, "secure-cookies", envBool("SECURE_COOKIES"), "send the session cookie only over HTTPS (set this behind TLS; env WHATMATTERS_SECURE_COOKIES)")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", envBool("TRUST_PROXY"), "take the client address from X-Forwarded-For (only behind your own proxy; env WHATMATTERS_TRUST_PROXY)")
+	fs.StringVar(&c.twoFactor, "two-factor", env("TWO_FACTOR", string(account.TwoFactorAdmins)), "who must sign in with a code from an authenticator app as well as a password: admins or everyone (env WHATMATTERS_TWO_FACTOR)")
 	c.checkpoints.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if !account.TwoFactorPolicy(c.twoFactor).Valid() {
+		fmt.Fprintf(stderr, "whatmatters: --two-factor %q: say admins (only admins must use a code) or everyone.\n", c.twoFactor)
 		return 2
 	}
 	if c.demo && !c.demoPublic && !loopback(c.addr) {

@@ -120,24 +120,38 @@ func CreateAccount(ctx context.Context, db *store.DB, who audit.Actor, a *Accoun
 		}
 		a.passwordHash = h
 	}
+	return db.Tx(ctx, func(tx *sql.Tx) error { return insertAccount(ctx, tx, who, a) })
+}
+
+// CreateAccountTx records a new account without a password inside the
+// caller's transaction (an account made at its first single sign-on,
+// together with the link to its identity).
+func CreateAccountTx(ctx context.Context, tx *sql.Tx, who audit.Actor, a *Account) error {
+	a.Email = NormaliseEmail(a.Email)
+	a.DisplayName = strings.TrimSpace(a.DisplayName)
+	if err := validateAccount(a, ""); err != nil {
+		return err
+	}
+	return insertAccount(ctx, tx, who, a)
+}
+
+func insertAccount(ctx context.Context, tx *sql.Tx, who audit.Actor, a *Account) error {
 	if a.ID == "" {
 		a.ID = valid.NewID()
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO accounts
-			(id, organisation_id, team_id, email, display_name, role, person_id, password_hash, disabled, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-			a.ID, a.OrganisationID, store.NullIfEmpty(a.TeamID), a.Email, a.DisplayName, string(a.Role),
-			store.NullIfEmpty(a.PersonID), a.passwordHash, a.Disabled, store.Now())
-		if store.IsUniqueViolation(err) {
-			return valid.New("email", "account.email.taken")
-		}
-		if err != nil {
-			return fmt.Errorf("access: create account: %w", err)
-		}
-		return audit.Write(ctx, tx, who, audit.Record{Action: "account.create", Target: "account/" + a.ID,
-			Details: map[string]string{"email": a.Email, "role": string(a.Role), "organisation_id": a.OrganisationID, "team_id": a.TeamID}})
-	})
+	_, err := tx.ExecContext(ctx, `INSERT INTO accounts
+		(id, organisation_id, team_id, email, display_name, role, person_id, password_hash, disabled, created_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+		a.ID, a.OrganisationID, store.NullIfEmpty(a.TeamID), a.Email, a.DisplayName, string(a.Role),
+		store.NullIfEmpty(a.PersonID), a.passwordHash, a.Disabled, store.Now())
+	if store.IsUniqueViolation(err) {
+		return valid.New("email", "account.email.taken")
+	}
+	if err != nil {
+		return fmt.Errorf("access: create account: %w", err)
+	}
+	return audit.Write(ctx, tx, who, audit.Record{Action: "account.create", Target: "account/" + a.ID,
+		Details: map[string]string{"email": a.Email, "role": string(a.Role), "organisation_id": a.OrganisationID, "team_id": a.TeamID}})
 }
 
 func validateAccount(a *Account, password string) error {
@@ -289,6 +303,24 @@ func OrganisationsOfKind(ctx context.Context, r store.Reader, kind OrgKind) ([]O
 			return nil, err
 		}
 		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// Teams lists an organisation's teams by name.
+func Teams(ctx context.Context, r store.Reader, orgID string) ([]Team, error) {
+	rows, err := r.QueryContext(ctx, `SELECT id, organisation_id, name FROM teams WHERE organisation_id = $1 ORDER BY name`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("account: teams: %w", err)
+	}
+	defer rows.Close()
+	var out []Team
+	for rows.Next() {
+		var t Team
+		if err := rows.Scan(&t.ID, &t.OrganisationID, &t.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
 	}
 	return out, rows.Err()
 }

@@ -15,6 +15,7 @@ import (
 	oversightpages "whatmatters/internal/oversight/pages"
 	"whatmatters/internal/people/apiv1"
 	peoplepages "whatmatters/internal/people/pages"
+	ssopages "whatmatters/internal/sso/pages"
 	"whatmatters/internal/store"
 	"whatmatters/internal/web"
 )
@@ -45,6 +46,7 @@ func New(db *store.DB, opts Options) *Server {
 		accesspages.New(shell),
 		coachpages.New(shell),
 		oversightpages.New(shell),
+		ssopages.New(shell),
 	)
 	return &Server{Handler: h, Web: shell, API: a}
 }

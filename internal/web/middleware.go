@@ -19,6 +19,10 @@ const accountKey ctxKey = 1
 // SessionAccount is the session key holding the signed-in account.
 const SessionAccount = "account_id"
 
+// SessionSSO is the session key saying the account signed in through the
+// identity provider, so signing out can end the provider's session too.
+const SessionSSO = "signed_in_with_sso"
+
 // withAccount loads the signed-in account, if any, on every page request.
 // A session for an account that has since been disabled or removed is
 // ended.

@@ -213,6 +213,7 @@ type View struct {
 	Logins      []demo.Login
 	Password    string
 	Flash       string
+	SSO         string // the identity provider's name, when staff may sign in with it
 	Errors      []FieldError
 	Form        map[string]string
 	Data        any
@@ -236,7 +237,17 @@ func (s *Shell) NewView(r *http.Request, titleKey string) *View {
 	lang := LangOf(r)
 	a := AccountFrom(r.Context())
 	return &View{Lang: lang, Title: i18n.T(lang, titleKey), Path: r.URL.Path, Account: a, Menu: s.menuFor(r, a),
-		Emergency: emergencyOf(r), Grant: grantOf(r), FirstPerson: ownRecord(r, a), Demo: s.Opts.Demo, Logins: s.Logins, Password: demo.Password, Form: map[string]string{}}
+		Emergency: emergencyOf(r), Grant: grantOf(r), FirstPerson: ownRecord(r, a), Demo: s.Opts.Demo, Logins: s.Logins, Password: demo.Password, Form: map[string]string{}, SSO: s.ssoName(lang)}
+}
+
+func (s *Shell) ssoName(lang string) string {
+	switch {
+	case s.Opts.SSO == nil:
+		return ""
+	case s.Opts.SSO.Config().Name == "":
+		return i18n.T(lang, "signin.sso.default_name")
+	}
+	return s.Opts.SSO.Config().Name
 }
 
 // Problems turns a domain validation error into translated field errors.

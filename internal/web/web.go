@@ -21,6 +21,7 @@ import (
 	"whatmatters/internal/audit"
 	"whatmatters/internal/demo"
 	"whatmatters/internal/httpx"
+	"whatmatters/internal/sso"
 	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
 )
@@ -36,6 +37,9 @@ type Options struct {
 	// TwoFactor says who must sign in with a code as well as a password;
 	// empty is account.TwoFactorAdmins.
 	TwoFactor account.TwoFactorPolicy
+	// SSO is the identity provider staff may sign in with; nil when
+	// single sign-on is not set up.
+	SSO *sso.Provider
 }
 
 // Shell holds what every page needs: the database, sessions, the layout

@@ -54,8 +54,15 @@ func (s *Pages) signIn(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Pages) signOut(w http.ResponseWriter, r *http.Request) {
+	sso := s.Sessions.GetBool(r.Context(), web.SessionSSO)
 	if err := s.Sessions.Destroy(r.Context()); err != nil {
 		s.ServerError(w, r, err)
+		return
+	}
+	if sso && s.Opts.SSO != nil {
+		// Signed in through the organisation's account: offer to sign out
+		// there too (a link, since a form may not redirect to another site).
+		http.Redirect(w, r, "/sign-out/sso", http.StatusSeeOther)
 		return
 	}
 	http.Redirect(w, r, "/sign-in", http.StatusSeeOther)

@@ -175,3 +175,19 @@ func TestServeTwoFactorFlag(t *testing.T) {
 		t.Errorf("serve --two-factor sometimes: %d %q", code, errs)
 	}
 }
+
+// Single sign-on is all set up or not at all: an issuer without its
+// client, secret or public address is refused before anything starts.
+func TestServeRefusesHalfSetUpSignIn(t *testing.T) {
+	c := newCLI(t)
+	t.Setenv("WHATMATTERS_OIDC_CLIENT_SECRET", "")
+	code, _, errs := c.run("", "serve", "--oidc-issuer", "https://login.example.org", "--oidc-client-id", "wm")
+	if code != 2 || !strings.Contains(errs, "half set up") || !strings.Contains(errs, "client secret") {
+		t.Errorf("issuer without secret: %d %q", code, errs)
+	}
+	t.Setenv("WHATMATTERS_OIDC_CLIENT_SECRET", "s")
+	code, _, errs = c.run("", "serve", "--oidc-issuer", "http://login.example.org", "--oidc-client-id", "wm", "--public-url", "https://care.example.org")
+	if code != 2 || !strings.Contains(errs, "https://") {
+		t.Errorf("plain http issuer: %d %q", code, errs)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"whatmatters/internal/demo"
 	"whatmatters/internal/httpx"
 	"whatmatters/internal/server"
+	"whatmatters/internal/sso"
 )
 
 func init() {
@@ -32,6 +33,7 @@ type serveConfig struct {
 	secureCookies bool
 	trustProxy    bool
 	twoFactor     string
+	oidc          sso.Config
 	checkpoints   checkpointFlags
 }
 
@@ -45,9 +47,21 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.secureCookies, "secure-cookies", envBool("SECURE_COOKIES"), "send the session cookie only over HTTPS (set this behind TLS; env WHATMATTERS_SECURE_COOKIES)")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", envBool("TRUST_PROXY"), "take the client address from X-Forwarded-For (only behind your own proxy; env WHATMATTERS_TRUST_PROXY)")
 	fs.StringVar(&c.twoFactor, "two-factor", env("TWO_FACTOR", string(account.TwoFactorAdmins)), "who must sign in with a code from an authenticator app as well as a password: admins or everyone (env WHATMATTERS_TWO_FACTOR)")
+	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", env("OIDC_ISSUER", ""), "single sign-on: the OpenID Connect provider's issuer, e.g. https://login.microsoftonline.com/<tenant>/v2.0 (env WHATMATTERS_OIDC_ISSUER; the client secret only from WHATMATTERS_OIDC_CLIENT_SECRET or _FILE)")
+	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", env("OIDC_CLIENT_ID", ""), "single sign-on: this site's client id at the provider (env WHATMATTERS_OIDC_CLIENT_ID)")
+	fs.StringVar(&c.oidc.Name, "oidc-name", env("OIDC_NAME", ""), "single sign-on: the provider's name on the sign-in button, e.g. \"Riverside Council account\" (env WHATMATTERS_OIDC_NAME)")
+	fs.StringVar(&c.oidc.PublicURL, "public-url", env("PUBLIC_URL", ""), "this site's address as people reach it, e.g. https://care.riverside.gov.uk (env WHATMATTERS_PUBLIC_URL)")
 	c.checkpoints.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	// The secret never comes from a flag: flags show in the process list.
+	c.oidc.ClientSecret = env("OIDC_CLIENT_SECRET", "")
+	if c.oidc.Issuer != "" || c.oidc.ClientID != "" {
+		if err := c.oidc.Validate(); err != nil {
+			fmt.Fprintf(stderr, "whatmatters: single sign-on is half set up: %v. Set --oidc-issuer, --oidc-client-id, --public-url and WHATMATTERS_OIDC_CLIENT_SECRET (or _FILE), or none of them.\n", err)
+			return 2
+		}
 	}
 	if !account.TwoFactorPolicy(c.twoFactor).Valid() {
 		fmt.Fprintf(stderr, "whatmatters: --two-factor %q: say admins (only admins must use a code) or everyone.\n", c.twoFactor)
@@ -111,13 +125,18 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger, stdout io.Write
 	}
 	defer stopCheckpoints()
 	httpx.TrustProxy = c.trustProxy
+	var provider *sso.Provider
+	if c.oidc.Issuer != "" {
+		provider = sso.New(c.oidc, nil)
+		log.Info("single sign-on", "issuer", c.oidc.Issuer) // never the secret
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
 		Handler: server.New(db, server.Options{Demo: c.demo, SecureCookies: c.secureCookies, Logger: log,
-			TwoFactor: account.TwoFactorPolicy(c.twoFactor)}),
+			TwoFactor: account.TwoFactorPolicy(c.twoFactor), SSO: provider}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,

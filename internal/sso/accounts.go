@@ -56,23 +56,28 @@ func AddRule(ctx context.Context, db *store.DB, admin account.Subject, r *Rule) 
 	if r.Claim == "email_domain" {
 		r.Value = strings.ToLower(strings.TrimPrefix(r.Value, "@"))
 	}
-	switch {
-	case !slices.Contains(RuleClaims, r.Claim):
-		return valid.New("claim", "sso.rule.claim")
-	case r.Value == "" || len(r.Value) > maxRuleValue:
-		return valid.New("value", "sso.rule.value")
-	case !slices.Contains(RuleRoles, r.Role):
-		return valid.New("role", "sso.rule.role")
+	var ps valid.Problems
+	if !slices.Contains(RuleClaims, r.Claim) {
+		ps.Add("claim", "sso.rule.claim")
+	}
+	if r.Value == "" || len(r.Value) > maxRuleValue {
+		ps.Add("value", "sso.rule.value")
+	}
+	if !slices.Contains(RuleRoles, r.Role) {
+		ps.Add("role", "sso.rule.role")
 	}
 	r.OrganisationID = admin.Account.OrganisationID
 	if r.TeamID != "" {
 		t, err := account.TeamByID(ctx, db.Read(), r.TeamID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && t.OrganisationID != r.OrganisationID) {
-			return valid.New("team", "sso.rule.team")
-		}
-		if err != nil {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
+		if err != nil || t.OrganisationID != r.OrganisationID {
+			ps.Add("team", "sso.rule.team")
+		}
+	}
+	if err := ps.Err(); err != nil {
+		return err
 	}
 	r.ID = valid.NewID()
 	return db.Tx(ctx, func(tx *sql.Tx) error {

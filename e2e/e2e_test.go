@@ -25,6 +25,10 @@ import (
 
 var baseURL string
 
+// binPath is the binary built for this run, for tests that start a
+// second server with other settings.
+var binPath string
+
 func TestMain(m *testing.M) {
 	code := runWithServer(m)
 	// The pages axe-core scanned, so the run shows what "every page" was.
@@ -58,6 +62,7 @@ func runWithServer(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	bin := filepath.Join(dir, "whatmatters")
+	binPath = bin
 	build := exec.Command("go", "build", "-o", bin, "./cmd/whatmatters")
 	build.Dir = ".."
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr

@@ -34,7 +34,7 @@ func (a *authenticator) set(email, key string) {
 	}
 	a.Lock()
 	defer a.Unlock()
-	a.keys[email], a.last[email] = k, 0
+	a.keys[baseURL+" "+email], a.last[baseURL+" "+email] = k, 0
 }
 
 // code is RFC 6238's code for a step not used before, waiting for the
@@ -43,6 +43,7 @@ func (a *authenticator) code(t *testing.T, email string) string {
 	t.Helper()
 	a.Lock()
 	defer a.Unlock()
+	email = baseURL + " " + email // each server in the run has its own accounts
 	k := a.keys[email]
 	if k == nil {
 		t.Fatalf("%s has no authenticator in this run", email)

@@ -63,7 +63,7 @@ func TestSingleSignOn(t *testing.T) {
 	w, srv, idp := ssoSite(t)
 	b := newBrowser(t, srv)
 	_, page := b.get("/sign-in")
-	if !strings.Contains(page, "Sign in with Riverside Council account") || !strings.Contains(page, `href="/sign-in/sso?next=%2f"`) {
+	if !strings.Contains(page, "Sign in with your Riverside Council account") || !strings.Contains(page, `href="/sign-in/sso?next=%2f"`) {
 		t.Fatalf("no single sign-on button:\n%s", page)
 	}
 
@@ -132,7 +132,7 @@ func TestSingleSignOn(t *testing.T) {
 		t.Fatalf("sign-out went to %q", resp.Header.Get("Location"))
 	}
 	_, body = b.get("/sign-out/sso")
-	if !strings.Contains(body, "You have signed out of whatmatters") || !strings.Contains(body, "Sign out of Riverside Council account too") ||
+	if !strings.Contains(body, "You have signed out of whatmatters") || !strings.Contains(body, "Sign out of your Riverside Council account too") ||
 		!strings.Contains(body, idp.URL+"/logout?") {
 		t.Errorf("signed-out page:\n%s", body)
 	}

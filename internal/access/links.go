@@ -46,21 +46,30 @@ func AddLink(ctx context.Context, db *store.DB, who audit.Actor, l *Link) error 
 	default:
 		return valid.New("kind", "link.kind.required")
 	}
-	if l.ID == "" {
-		l.ID = valid.NewID()
-	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO person_links
-			(id, person_id, kind, account_id, team_id, organisation_id, started_at, created_by)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-			l.ID, l.PersonID, l.Kind, store.NullIfEmpty(l.AccountID), store.NullIfEmpty(l.TeamID), store.NullIfEmpty(l.OrganisationID),
-			store.Now(), store.NullIfEmpty(who.AccountID))
-		if err != nil {
-			return fmt.Errorf("access: add link: %w", err)
+		if err := InsertLink(ctx, tx, who, l); err != nil {
+			return err
 		}
 		return audit.Write(ctx, tx, who, audit.Record{Action: "person.link.add", PersonID: l.PersonID,
 			Target: "person_link/" + l.ID, Details: map[string]any{"after": l}})
 	})
+}
+
+// InsertLink writes a checked link inside the caller's transaction, which
+// audits it (AddLink, or an import writing many at once).
+func InsertLink(ctx context.Context, tx *sql.Tx, who audit.Actor, l *Link) error {
+	if l.ID == "" {
+		l.ID = valid.NewID()
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO person_links
+		(id, person_id, kind, account_id, team_id, organisation_id, started_at, created_by)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+		l.ID, l.PersonID, l.Kind, store.NullIfEmpty(l.AccountID), store.NullIfEmpty(l.TeamID), store.NullIfEmpty(l.OrganisationID),
+		store.Now(), store.NullIfEmpty(who.AccountID))
+	if err != nil {
+		return fmt.Errorf("access: add link: %w", err)
+	}
+	return nil
 }
 
 // HasLink reports whether the person already has a current link of this

@@ -7,8 +7,8 @@ package directory
 
 import (
 	"context"
-	"embed"
 	"database/sql"
+	"embed"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -20,8 +20,8 @@ import (
 	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/i18n"
-	"whatmatters/internal/store"
 	"whatmatters/internal/people"
+	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
 )
 

@@ -30,16 +30,21 @@ const (
 	PartRelationships                  // the people who matter
 	PartAddresses                      // addresses
 	PartAccessLog                      // who has looked at the record
+	PartConversations                  // conversations: listen and connect, crisis plans
 
 	// PartsAll is the whole record.
 	PartsAll = PartIdentity | PartAboutMe | PartProfile | PartOutcomes | PartStrengths | PartRisks |
-		PartStory | PartRelationships | PartAddresses | PartAccessLog
+		PartStory | PartRelationships | PartAddresses | PartAccessLog | PartConversations
+
+	// partLast is the last part, for loops over every part.
+	partLast = PartConversations
 )
 
 // partNames name the parts in audit rows, docs and tests.
 var partNames = map[Part]string{PartIdentity: "identity", PartAboutMe: "about_me", PartProfile: "profile",
 	PartOutcomes: "outcomes", PartStrengths: "strengths", PartRisks: "risks", PartStory: "story",
-	PartRelationships: "relationships", PartAddresses: "addresses", PartAccessLog: "access_log"}
+	PartRelationships: "relationships", PartAddresses: "addresses", PartAccessLog: "access_log",
+	PartConversations: "conversations"}
 
 // PartNamed is the part with the name, or 0 if none has it.
 func PartNamed(name string) Part {
@@ -57,7 +62,7 @@ func (p Part) String() string {
 		return "whole record"
 	}
 	s := ""
-	for bit := Part(1); bit <= PartAccessLog; bit <<= 1 {
+	for bit := Part(1); bit <= partLast; bit <<= 1 {
 		if p&bit != 0 {
 			if s != "" {
 				s += ", "

@@ -31,7 +31,7 @@ func TestReadableAgreesWithTheGrant(t *testing.T) {
 				grants[p.GivenName] = op.Grant()
 			}
 		}
-		for part := access.PartIdentity; part <= access.PartAccessLog; part <<= 1 {
+		for part := access.PartIdentity; part <= access.PartConversations; part <<= 1 {
 			var args store.Args
 			rows, err := w.db.Read().QueryContext(ctx, `SELECT p.given_name FROM people p WHERE `+
 				access.Readable(s, part, "p.id", &args)+` ORDER BY p.given_name`, args.Values...)

@@ -145,6 +145,7 @@ type world struct {
 	orgs     map[string]*account.Organisation
 	teams    map[string]*account.Team
 	accounts map[string]*account.Account // by email
+	entries  map[string]string           // directory entries' ids by name
 }
 
 // Seed creates the Riverside locality. It can run on every start: each
@@ -171,12 +172,15 @@ func Seed(ctx context.Context, db *store.DB) error {
 			return err
 		}
 	}
+	if err := w.directory(ctx, db); err != nil {
+		return err
+	}
 	for i, r := range Residents {
 		if err := w.resident(ctx, db, i, r); err != nil {
 			return fmt.Errorf("demo: %s %s: %w", r.Given, r.Family, err)
 		}
 	}
-	return nil
+	return w.conversations(ctx, db)
 }
 
 func (w *world) organisation(ctx context.Context, db *store.DB, o account.Organisation) error {

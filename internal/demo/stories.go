@@ -350,6 +350,7 @@ func mrY(ctx context.Context, db *store.DB, w *world, id string) error {
 	r.profile(priya, people.Profile{Pronouns: "he/him", FirstLanguage: "English", Communication: "Speech a little slower since the stroke; understands everything.",
 		CommunicationHelps: "Give him time to finish; do not finish his sentences.", BestTime: "Early morning"})
 	r.relationship(priya, people.Relationship{Name: "Eileen Young", Relationship: "wife", IsMainCarer: true, IsKeyContact: true})
+	r.mrYConversation(priya)
 	return r.err
 }
 

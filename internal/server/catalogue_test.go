@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 
+	"whatmatters/internal/conversations"
+	"whatmatters/internal/directory"
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/people"
 )
@@ -61,7 +63,10 @@ func TestEveryPageStringIsTranslated(t *testing.T) {
 		"outcome.expressed_by": strs(people.Expressers), "progress.movement": strs(people.Movements),
 		"risk.likelihood": strs(people.Levels), "risk.impact": strs(people.Levels), "risk.level": strs(people.Levels),
 		"story.kind": strs(people.EntryKinds), "coach": {"long", "third_person"}, "address.kind": strs(people.AddressKinds), "coachadmin.lang": {"en", "cy"}, "coachadmin.done": {"added", "removed"},
-		"role":           {"admin", "manager", "practitioner", "care_home_staff", "nhs_clinician", "planner", "circle_member", "person", "dpo"},
+		"role":               {"admin", "manager", "practitioner", "care_home_staff", "nhs_clinician", "planner", "circle_member", "person", "dpo"},
+		"conversation.title": strs(conversations.Kinds), "conversation.ended": strs(conversations.Endings),
+		"conversation.close.ended": strs(conversations.CrisisEndings), "conversation.connection_kind": strs(conversations.ConnectionKinds),
+		"action.status": strs(conversations.ActionStatuses), "directory.category": strs(directory.Categories),
 		"oversight.kind": {"any", "reads", "changes", "emergency", "searches", "signins"}, "oversight.filter.outcome": {"any", "ok", "denied", "failed"},
 	}
 	for prefix, values := range families {

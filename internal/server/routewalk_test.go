@@ -19,6 +19,7 @@ import (
 	"whatmatters/internal/access"
 	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
+	"whatmatters/internal/conversations"
 	"whatmatters/internal/people"
 	"whatmatters/internal/server"
 	"whatmatters/internal/store/storetest"
@@ -56,7 +57,7 @@ func (r route) namesPerson() bool {
 }
 
 // things are ids from one person's record, for the routes that name them.
-type things struct{ outcome, entry, attachment, visitor string }
+type things struct{ outcome, entry, attachment, visitor, conversation, action string }
 
 type walker struct {
 	t   *testing.T
@@ -128,7 +129,15 @@ func (wk *walker) seed(by *account.Account, personID string) things {
 	if err := wk.w.DB.Read().QueryRowContext(ctx, `SELECT id FROM attachments WHERE entry_id = $1`, e.ID).Scan(&att); err != nil {
 		t.Fatal(err)
 	}
-	return things{outcome: o.ID, entry: e.ID, attachment: att, visitor: by.ID}
+	c := &conversations.Conversation{HeldOn: valid.Today(), TookPart: "Helen and her son", WhatMatters: "Heating before the frost"}
+	if err := conversations.StartCrisis(ctx, wk.w.DB, op, c); err != nil {
+		t.Fatal(err)
+	}
+	a := &conversations.Action{ConversationID: c.ID, What: "Get the boiler mended", OwnerName: "Sam", DueOn: valid.Today().AddDays(2)}
+	if err := conversations.AddAction(ctx, wk.w.DB, op, a); err != nil {
+		t.Fatal(err)
+	}
+	return things{outcome: o.ID, entry: e.ID, attachment: att, visitor: by.ID, conversation: c.ID, action: a.ID}
 }
 
 var pathValue = regexp.MustCompile(`\{([A-Za-z]+)(\.\.\.)?\}`)
@@ -153,12 +162,16 @@ func (wk *walker) fill(r route, personID string, th things) string {
 				return th.attachment
 			case "who": // one visitor's times in the access log: whoever wrote the things
 				return th.visitor
+			case "conversation":
+				return th.conversation
+			case "action":
+				return th.action
 			}
 		} else {
 			switch name {
 			case "lang":
 				return "cy"
-			case "id", "term": // a token, a use of emergency access, a coach term: none needed by the walks
+			case "id", "term", "entry": // a token, a use of emergency access, a coach term, a directory entry: none needed by the walks
 				return "nothing-here"
 			}
 		}
@@ -267,6 +280,17 @@ func (wk *walker) pageForm(r route, personID string, th things) url.Values {
 			"correction_reason": {"More than one heron"}}, "date", -1)
 	case "POST /people/{id}/story/{entry}/remove":
 		return url.Values{"removed_reason": {"Written in the wrong record " + n}}
+	case "POST /people/{id}/conversations/new":
+		return withDate(url.Values{"took_part": {"Helen, at home"}, "what_matters": {"Seeing the heron again " + n},
+			"add_outcome": {"yes"}, "outcome_kind": {"change"}, "expressed_by": {"person"}, "connection_kind": {"neighbour"},
+			"connection_detail": {"Mrs Jones will call in " + n}, "ended": {"resolved"}}, "held_on", 0)
+	case "POST /people/{id}/conversations/{conversation}/actions":
+		return withDate(url.Values{"what": {"Fix the boiler " + n}, "owner_name": {"Sam"}}, "due_on", 3)
+	case "POST /people/{id}/conversations/{conversation}/actions/{action}":
+		return url.Values{"status": {"done"}, "version": {strconv.Itoa(wk.scalar(`SELECT version FROM crisis_actions WHERE id = $1`, th.action))}}
+	case "POST /people/{id}/conversations/{conversation}/close":
+		return withDate(url.Values{"ended": {"resolved"}, "end_note": {"Warm again " + n},
+			"version": {strconv.Itoa(wk.scalar(`SELECT version FROM conversations WHERE id = $1`, th.conversation))}}, "ended_on", 0)
 	}
 	if r.namesPerson() || r.access == "public" {
 		wk.t.Fatalf("the walk has no form for %s: add one to pageForm", r.pattern)
@@ -355,7 +379,8 @@ func (wk *walker) token(a *account.Account) string {
 // record is a change.
 var recordTables = []string{"people", "person_links", "about_me_versions", "outcomes", "outcome_progress",
 	"outcome_strengths", "outcome_risks", "strengths", "risk_agreements", "story_entries", "story_entry_outcomes",
-	"attachments", "person_addresses", "person_relationships"}
+	"attachments", "person_addresses", "person_relationships", "conversations", "conversation_connections",
+	"conversation_record_links", "crisis_actions"}
 
 // snapshot is a digest of each record table's rows.
 func (wk *walker) snapshot() map[string]string {

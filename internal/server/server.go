@@ -12,6 +12,8 @@ import (
 	accountpages "whatmatters/internal/account/pages"
 	"whatmatters/internal/api"
 	coachpages "whatmatters/internal/coach/pages"
+	conversationpages "whatmatters/internal/conversations/pages"
+	directorypages "whatmatters/internal/directory/pages"
 	oversightpages "whatmatters/internal/oversight/pages"
 	"whatmatters/internal/people/apiv1"
 	peoplepages "whatmatters/internal/people/pages"
@@ -47,6 +49,8 @@ func New(db *store.DB, opts Options) *Server {
 		coachpages.New(shell),
 		oversightpages.New(shell),
 		ssopages.New(shell),
+		directorypages.New(shell),
+		conversationpages.New(shell),
 	)
 	return &Server{Handler: h, Web: shell, API: a}
 }

@@ -6,6 +6,7 @@ import (
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/account"
+	"whatmatters/internal/conversations"
 	"whatmatters/internal/people"
 	"whatmatters/internal/valid"
 	"whatmatters/internal/web"
@@ -21,6 +22,7 @@ type homeData struct {
 	ReasonKey  string
 	Unreviewed int                    // managers: break-glass uses waiting for review
 	Overdue    []people.RiskAgreement // risk agreements past their review date
+	Crisis     []conversations.Action // emergency plans' actions past their date
 }
 
 var homeReason = map[account.Role]string{
@@ -69,6 +71,10 @@ func (s *Pages) home(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Overdue = overdue
+		if d.Crisis, err = conversations.OverdueActions(r.Context(), s.DB, web.Subject(r), valid.Today()); err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
 	}
 	if a.Role == account.RoleManager {
 		uses, err := access.BreakGlassForReview(r.Context(), s.DB.Read(), a)

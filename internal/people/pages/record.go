@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/conversations"
 	"whatmatters/internal/people"
 	"whatmatters/internal/valid"
 )
@@ -28,6 +29,8 @@ type recordData struct {
 	StoryTotal    int    // as far as people.StoryCountLimit
 	StoryMore     string // "1,000" when there are more entries than that
 	Saved         string // what was just saved, as a message key
+	Conversations []conversations.Conversation
+	Today         valid.Date
 }
 
 type outcomeView struct {
@@ -154,6 +157,12 @@ func loadRecord(ctx context.Context, s *Pages, op *access.Opened, p *people.Pers
 	}
 	if d.Story, err = withFiles(ctx, s, op, story, true); err != nil {
 		return nil, err
+	}
+	d.Today = today
+	if op.Reads(access.PartConversations) == nil {
+		if d.Conversations, err = conversations.List(ctx, rd, op); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }

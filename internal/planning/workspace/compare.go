@@ -14,14 +14,14 @@ type What string
 
 // The parts of a model a comparison names.
 const (
-	WhatModel     What = "model"     // the name, currency, weeks in a year
-	WhatCategory  What = "category"  // a category added, removed or renamed
-	WhatOptions   What = "options"   // a category's options
-	WhatNumbers   What = "numbers"   // people in a category and option now
-	WhatResource  What = "resource"  // a resource added or removed, or its details
-	WhatCost      What = "cost"      // a resource's unit cost
-	WhatPackage   What = "package"   // a package added or removed, or its contents
-	WhatScenario  What = "scenario"  // a scenario added, removed or changed
+	WhatModel    What = "model"    // the name, currency, weeks in a year
+	WhatCategory What = "category" // a category added, removed or renamed
+	WhatOptions  What = "options"  // a category's options
+	WhatNumbers  What = "numbers"  // people in a category and option now
+	WhatResource What = "resource" // a resource added or removed, or its details
+	WhatCost     What = "cost"     // a resource's unit cost
+	WhatPackage  What = "package"  // a package added or removed, or its contents
+	WhatScenario What = "scenario" // a scenario added, removed or changed
 )
 
 // Difference is one thing that differs between two versions: in which

@@ -9,7 +9,7 @@ import (
 	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/planning"
-	"whatmatters/internal/planning/workspace"
+	"whatmatters/internal/workspace"
 	"whatmatters/internal/store"
 	"whatmatters/internal/store/storetest"
 	"whatmatters/internal/testworld"
@@ -17,7 +17,7 @@ import (
 
 func riverside(t *testing.T) *planning.Model {
 	t.Helper()
-	b, err := os.ReadFile("../testdata/riverside.json")
+	b, err := os.ReadFile("../planning/testdata/riverside.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,8 +61,16 @@ func TestEveryPageStringIsTranslated(t *testing.T) {
 		"outcome.expressed_by": strs(people.Expressers), "progress.movement": strs(people.Movements),
 		"risk.likelihood": strs(people.Levels), "risk.impact": strs(people.Levels), "risk.level": strs(people.Levels),
 		"story.kind": strs(people.EntryKinds), "coach": {"long", "third_person"}, "address.kind": strs(people.AddressKinds), "coachadmin.lang": {"en", "cy"}, "coachadmin.done": {"added", "removed"},
-		"role":           {"admin", "manager", "practitioner", "care_home_staff", "nhs_clinician", "planner", "circle_member", "person", "dpo"},
-		"oversight.kind": {"any", "reads", "changes", "emergency", "searches", "signins"}, "oversight.filter.outcome": {"any", "ok", "denied", "failed"},
+		"role":             {"admin", "manager", "practitioner", "care_home_staff", "nhs_clinician", "planner", "circle_member", "person", "dpo"},
+		"planning.compare": {"headline", "resources", "payers", "mix"},
+		"planning.option":  {"bed", "staff_hours", "visits", "sessions", "informal", "other", "home", "institution", "hospital"},
+		"planning.scenario": {"move_category", "move_from", "move_to", "cost_resource", "move_share", "move_count", "grow", "cost_value",
+			"move_category_required", "move_from_required", "move_to_required"},
+		"planning.field": {"id", "name", "unit", "unit_cost", "payer", "kind", "capacity", "occupancy", "hours_per_wte", "visits_per_wte", "remove",
+			"setting", "max_shift", "category", "currency", "weeks_per_year", "options", "current", "contents", "steps"},
+		"planning.what":     {"model", "category", "options", "numbers", "resource", "cost", "package", "scenario"},
+		"planning.optimise": {"headline", "allocation", "objective", "budget", "perspective", "max_shift", "scenario"},
+		"oversight.kind":    {"any", "reads", "changes", "emergency", "searches", "signins"}, "oversight.filter.outcome": {"any", "ok", "denied", "failed"},
 	}
 	for prefix, values := range families {
 		for _, v := range values {

@@ -17,6 +17,7 @@ import (
 	peoplepages "whatmatters/internal/people/pages"
 	"whatmatters/internal/store"
 	"whatmatters/internal/web"
+	workspacepages "whatmatters/internal/workspace/pages"
 )
 
 // Options configure the server.
@@ -45,6 +46,7 @@ func New(db *store.DB, opts Options) *Server {
 		accesspages.New(shell),
 		coachpages.New(shell),
 		oversightpages.New(shell),
+		workspacepages.New(shell),
 	)
 	return &Server{Handler: h, Web: shell, API: a}
 }

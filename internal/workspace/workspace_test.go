@@ -9,10 +9,10 @@ import (
 	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/planning"
-	"whatmatters/internal/workspace"
 	"whatmatters/internal/store"
 	"whatmatters/internal/store/storetest"
 	"whatmatters/internal/testworld"
+	"whatmatters/internal/workspace"
 )
 
 func riverside(t *testing.T) *planning.Model {

@@ -214,7 +214,7 @@ func TestOptimiserFromThePage(t *testing.T) {
 		t.Fatalf("optimise: %d\n%s", resp.StatusCode, page)
 	}
 	wantAll(t, "the optimum", page, "The best balance of care", "One more home care hour a week would save £9.24.",
-		"Every Home care hour available is used: 3,000 hour a week", "£399,285.71", "57.1", "142.9")
+		"Home care hour is at its capacity of 3,000 (hour) a week", "£399,285.71", "57.1", "142.9")
 	// A budget below the least possible cost: the limits that conflict.
 	_, page = pat.get(model + "/optimise?run=1&objective=min_cost&budget=100000")
 	wantAll(t, "the infeasible request", page, "No balance of care meets every limit", "The budget of £100,000.00 a week")

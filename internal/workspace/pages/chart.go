@@ -52,7 +52,7 @@ var palette = []string{"#1d70b8", "#f47738", "#00703c", "#912b88", "#d4351c", "#
 
 const (
 	chartWidth = 760
-	labelWidth = 190
+	labelSpace = 18 // a bar's label, on the line above it
 	totalWidth = 150
 	barHeight  = 22
 	barGap     = 6
@@ -70,7 +70,7 @@ func drawChart(title string, series []string, groups []barGroup, format func(flo
 	}
 	scale := 0.0
 	if most > 0 {
-		scale = float64(chartWidth-labelWidth-totalWidth) / most
+		scale = float64(chartWidth-totalWidth) / most
 	}
 	y := 4.0
 	for i, s := range series {
@@ -87,8 +87,10 @@ func drawChart(title string, series []string, groups []barGroup, format func(flo
 			y += barHeight
 		}
 		for _, b := range g.Bars {
-			c.Texts = append(c.Texts, chartText{X: labelWidth - 8, Y: y + 15, Text: b.Label, Anchor: "end"})
-			x := float64(labelWidth)
+			// The label above the bar, so a long scenario name is never cut.
+			c.Texts = append(c.Texts, chartText{X: 0, Y: y + 13, Text: b.Label, Anchor: "start"})
+			y += labelSpace
+			x := 0.0
 			for i, v := range b.Values {
 				if w := v * scale; w > 0 {
 					c.Rects = append(c.Rects, chartRect{X: x, Y: y, W: w, H: barHeight, Fill: palette[i%len(palette)],

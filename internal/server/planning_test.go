@@ -113,6 +113,12 @@ func TestPlannerImportsRiversideAndComparesAScenario(t *testing.T) {
 	if strings.Contains(page, "£904,752.00") {
 		t.Error("a scenario not chosen is compared")
 	}
+	// A scenario written against version 1, now that there is a version 2.
+	resp, page = pat.post(model+"/scenarios/new", url.Values{"version": {"1"}, "name": {"Written earlier"}, "grow": {"10"}})
+	if resp.StatusCode != http.StatusConflict {
+		t.Fatalf("a scenario from a stale version: %d", resp.StatusCode)
+	}
+	wantAll(t, "the stale scenario", page, "Someone else saved the model while you were writing this scenario", `value="Written earlier"`, `name="version" value="2"`)
 	// A move of more people than there are: the engine's message at the
 	// number, what was typed kept, nothing saved.
 	resp, page = pat.post(model+"/scenarios/new", url.Values{"version": {"2"}, "name": {"Too many"}, "move_category": {"C4"},

@@ -12,6 +12,7 @@ import (
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/planning"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 	"whatmatters/internal/web"
 	"whatmatters/internal/workspace"
 )
@@ -323,6 +324,9 @@ func (s *Pages) share(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("model")
 	if err := workspace.Share(r.Context(), s.DB, web.Subject(r), id, r.PostForm["organisation"]); err != nil {
+		if _, bad := valid.From(err); bad {
+			err = store.ErrNotFound // not an organisation the form offered
+		}
 		s.Fail(w, r, err)
 		return
 	}

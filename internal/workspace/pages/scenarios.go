@@ -86,8 +86,6 @@ func (s *Pages) addScenario(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, store.ErrNotFound)
 		return
 	}
-	// Adding a scenario changes nothing else, so it is added to the
-	// current version; a save in between is still shown, never lost.
 	m, ok := s.open(w, r, 0)
 	if !ok {
 		return
@@ -98,6 +96,13 @@ func (s *Pages) addScenario(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.NewView(r, "planning.scenario.title")
 	v.Keep(r, scenarioFields...)
+	if from != m.Version {
+		// Someone saved since the form was opened: the scenario may have
+		// been written against costs or numbers that have changed.
+		addError(v, "conflict", i18n.T(v.Lang, "planning.conflict.scenario"))
+		s.scenarioPage(w, r, v, m, m.Version, http.StatusConflict)
+		return
+	}
 	sc := readScenario(v, m.Doc)
 	if len(v.Errors) > 0 {
 		s.scenarioPage(w, r, v, m, m.Version, http.StatusUnprocessableEntity)

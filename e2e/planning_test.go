@@ -71,6 +71,13 @@ func TestPlannerJourney(t *testing.T) {
 			t.Errorf("the comparison lacks %q", want)
 		}
 	}
+	// Ticking another scenario re-evaluates without a reload (htmx).
+	eval[bool](t, ctx, `(window.marker = 1, true)`)
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#scenario-1`)))
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#results th[scope=col]:nth-child(4)`)))
+	if !eval[bool](t, ctx, `window.marker === 1 && document.querySelector('#results').innerText.includes('£904,752.00')`) {
+		t.Error("ticking scenario B did not bring its figures in place")
+	}
 	path := location(t, ctx)
 	shot(t, ctx, "planning-compare-1280")
 	axeScan(t, ctx)

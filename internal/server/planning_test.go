@@ -264,6 +264,10 @@ func TestPlanningModelSharing(t *testing.T) {
 	if resp, _ := other.post(model+"/resources", url.Values{"version": {"1"}}); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("Hillside saving a shared model: %d, want 403", resp.StatusCode)
 	}
+	// In Welsh, the model's words and the engine's figures.
+	other.get("/language/cy?next=/")
+	_, page = other.get(model)
+	wantAll(t, "the model in Welsh", page, "Nawr (y llinell sylfaen)", "Pobl a gefnogir gartref", "£753,960.00")
 	sam := newBrowser(t, srv)
 	sam.signIn(w.Sam)
 	if resp, _ := sam.get("/planning"); resp.StatusCode != http.StatusForbidden {

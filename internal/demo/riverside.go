@@ -180,7 +180,10 @@ func Seed(ctx context.Context, db *store.DB) error {
 			return fmt.Errorf("demo: %s %s: %w", r.Given, r.Family, err)
 		}
 	}
-	return w.conversations(ctx, db)
+	if err := w.conversations(ctx, db); err != nil {
+		return err
+	}
+	return w.seedPlanning(ctx, db)
 }
 
 func (w *world) organisation(ctx context.Context, db *store.DB, o account.Organisation) error {

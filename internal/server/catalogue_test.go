@@ -68,6 +68,14 @@ func TestEveryPageStringIsTranslated(t *testing.T) {
 		"conversation.close.ended": strs(conversations.CrisisEndings), "conversation.connection_kind": strs(conversations.ConnectionKinds),
 		"action.status": strs(conversations.ActionStatuses), "directory.category": strs(directory.Categories),
 		"oversight.kind": {"any", "reads", "changes", "emergency", "searches", "signins"}, "oversight.filter.outcome": {"any", "ok", "denied", "failed"},
+		"planning.compare": {"headline", "resources", "payers", "mix"},
+		"planning.option":  {"bed", "staff_hours", "visits", "sessions", "informal", "other", "home", "institution", "hospital"},
+		"planning.scenario": {"move_category", "move_from", "move_to", "cost_resource", "move_share", "move_count", "grow", "cost_value",
+			"move_category_required", "move_from_required", "move_to_required"},
+		"planning.field": {"id", "name", "unit", "unit_cost", "payer", "kind", "capacity", "occupancy", "hours_per_wte", "visits_per_wte", "remove",
+			"setting", "max_shift", "category", "currency", "weeks_per_year", "options", "current", "contents", "steps"},
+		"planning.what":     {"model", "category", "options", "numbers", "resource", "cost", "package", "scenario"},
+		"planning.optimise": {"headline", "allocation", "objective", "budget", "perspective", "max_shift", "scenario"},
 	}
 	for prefix, values := range families {
 		for _, v := range values {

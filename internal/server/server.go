@@ -20,6 +20,7 @@ import (
 	ssopages "whatmatters/internal/sso/pages"
 	"whatmatters/internal/store"
 	"whatmatters/internal/web"
+	workspacepages "whatmatters/internal/workspace/pages"
 )
 
 // Options configure the server.
@@ -51,6 +52,7 @@ func New(db *store.DB, opts Options) *Server {
 		ssopages.New(shell),
 		directorypages.New(shell),
 		conversationpages.New(shell),
+		workspacepages.New(shell),
 	)
 	return &Server{Handler: h, Web: shell, API: a}
 }

@@ -39,6 +39,10 @@ func (s *Pages) home(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/oversight", http.StatusSeeOther) // their work starts there
 		return
 	}
+	if a.Role == account.RolePlanner {
+		http.Redirect(w, r, "/planning", http.StatusSeeOther) // planners read no records: their work is the models
+		return
+	}
 	v := s.NewView(r, "home.title")
 	d := &homeData{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
 	d.ReasonKey, d.SeesNobody = homeReason[a.Role], homeReason[a.Role] == ""

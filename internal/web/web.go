@@ -71,8 +71,8 @@ func NewShell(db *store.DB, opts Options) *Shell {
 		s.Logins = demo.Logins
 	}
 	s.Sessions = scs.New()
-	s.Sessions.Store = account.SessionStore{DB: db}
 	s.Sessions.IdleTimeout = 30 * time.Minute
+	s.Sessions.Store = account.SessionStore{DB: db, IdleTimeout: s.Sessions.IdleTimeout}
 	s.Sessions.Lifetime = 12 * time.Hour
 	s.Sessions.Cookie.Name = "whatmatters_session"
 	s.Sessions.Cookie.HttpOnly = true
@@ -96,7 +96,7 @@ func (s *Shell) Handler(api http.Handler, domains ...Domain) http.Handler {
 	pages.HandleFunc("/", s.NotFound)
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.crossOrigin))
-	pagesHandler := csrf.Handler(s.Sessions.LoadAndSave(s.withAccount(pages)))
+	pagesHandler := csrf.Handler(withSessionMemo(s.Sessions.LoadAndSave(s.withAccount(pages))))
 
 	root := http.NewServeMux()
 	if api != nil {
@@ -109,6 +109,15 @@ func (s *Shell) Handler(api http.Handler, domains ...Domain) http.Handler {
 	root.Handle("GET /assets/", cacheForever(http.StripPrefix("/assets/", http.FileServerFS(assets))))
 	root.Handle("/", pagesHandler)
 	return httpx.RequestID(httpx.SecurityHeaders(s.recoverPanics(root)))
+}
+
+// withSessionMemo lets the session store remember the session it read, so
+// an unchanged session is written at most once a minute (see
+// account.SessionStore).
+func withSessionMemo(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(account.WithSessionMemo(r.Context())))
+	})
 }
 
 // Routes lists every page route the domains registered, for the docs and

@@ -16,6 +16,7 @@ import (
 	"whatmatters/internal/people/apiv1"
 	peoplepages "whatmatters/internal/people/pages"
 	"whatmatters/internal/store"
+	"whatmatters/internal/telemetry"
 	"whatmatters/internal/web"
 )
 
@@ -34,6 +35,8 @@ func New(db *store.DB, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	// Every line logged while serving a request names the request.
+	opts.Logger = telemetry.Logger(opts.Logger)
 	a := api.New(db, opts.Logger)
 	apiHandler := a.Handler(
 		apiv1.New(a),

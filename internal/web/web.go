@@ -22,6 +22,7 @@ import (
 	"whatmatters/internal/demo"
 	"whatmatters/internal/httpx"
 	"whatmatters/internal/store"
+	"whatmatters/internal/telemetry"
 	"whatmatters/internal/valid"
 )
 
@@ -96,7 +97,7 @@ func (s *Shell) Handler(api http.Handler, domains ...Domain) http.Handler {
 	pages.HandleFunc("/", s.NotFound)
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.crossOrigin))
-	pagesHandler := csrf.Handler(withSessionMemo(s.Sessions.LoadAndSave(s.withAccount(pages))))
+	pagesHandler := csrf.Handler(withSessionMemo(s.Sessions.LoadAndSave(s.withAccount(telemetry.Routed(pages)))))
 
 	root := http.NewServeMux()
 	if api != nil {
@@ -108,7 +109,7 @@ func (s *Shell) Handler(api http.Handler, domains ...Domain) http.Handler {
 	assets, _ := fs.Sub(staticFiles, "static/vendor/govuk-frontend/assets")
 	root.Handle("GET /assets/", cacheForever(http.StripPrefix("/assets/", http.FileServerFS(assets))))
 	root.Handle("/", pagesHandler)
-	return httpx.RequestID(httpx.SecurityHeaders(s.recoverPanics(root)))
+	return httpx.RequestID(telemetry.Observe(s.Log, httpx.SecurityHeaders(s.recoverPanics(telemetry.Routed(root)))))
 }
 
 // withSessionMemo lets the session store remember the session it read, so
@@ -137,7 +138,7 @@ func (s *Shell) health(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.DB.Ping(r.Context()); err != nil {
-		s.Log.Error("health check failed", "err", err)
+		s.Log.ErrorContext(r.Context(), "health check failed", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte(`{"status":"unavailable"}`))
 		return

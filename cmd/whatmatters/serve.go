@@ -19,6 +19,8 @@ import (
 	"whatmatters/internal/httpx"
 	"whatmatters/internal/server"
 	"whatmatters/internal/sso"
+	"whatmatters/internal/store"
+	"whatmatters/internal/telemetry"
 )
 
 func init() {
@@ -28,6 +30,7 @@ func init() {
 type serveConfig struct {
 	db            dbFlags
 	addr          string
+	metricsAddr   string
 	demo          bool
 	demoPublic    bool
 	secureCookies bool
@@ -42,6 +45,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	var c serveConfig
 	c.db.register(fs)
 	fs.StringVar(&c.addr, "addr", env("ADDR", "127.0.0.1:8080"), "address to listen on (env WHATMATTERS_ADDR)")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", env("METRICS_ADDR", ""), "serve Prometheus /metrics on this address, apart from the site (default off; env WHATMATTERS_METRICS_ADDR)")
 	fs.BoolVar(&c.demo, "demo", envBool("DEMO"), "seed the fictional Riverside locality and list its demo sign-ins (env WHATMATTERS_DEMO)")
 	fs.BoolVar(&c.demoPublic, "demo-public", envBool("DEMO_PUBLIC"), "allow --demo to listen beyond this machine; its passwords are public")
 	fs.BoolVar(&c.secureCookies, "secure-cookies", envBool("SECURE_COOKIES"), "send the session cookie only over HTTPS (set this behind TLS; env WHATMATTERS_SECURE_COOKIES)")
@@ -71,7 +75,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "whatmatters: --addr %s: demo mode's passwords are public, so it listens only on this machine (127.0.0.1 or localhost). Add --demo-public if you really mean to expose it.\n", c.addr)
 		return 2
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	log := telemetry.Logger(slog.New(slog.NewJSONHandler(stderr, nil)))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := serve(ctx, c, log, stdout); err != nil {
@@ -143,8 +147,16 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger, stdout io.Write
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	errc := make(chan error, 2)
+	if c.metricsAddr != "" {
+		msrv, err := serveMetrics(c.metricsAddr, db, log, stdout, errc)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer msrv.Close()
+	}
 	fmt.Fprintf(stdout, "whatmatters is serving on http://%s\n", ln.Addr())
-	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
@@ -159,4 +171,25 @@ func serve(ctx context.Context, c serveConfig, log *slog.Logger, stdout io.Write
 	}
 	log.Info("server stopped cleanly")
 	return nil
+}
+
+// serveMetrics serves /metrics, and nothing else, on its own listener, so
+// that the public site never answers it: put it on an address only the
+// monitoring system can reach. Its errors go to errc.
+func serveMetrics(addr string, db *store.DB, log *slog.Logger, stdout io.Writer, errc chan<- error) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--metrics-addr %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", telemetry.Handler(db))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	fmt.Fprintf(stdout, "metrics are served on http://%s/metrics\n", ln.Addr())
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	}()
+	return srv, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/telemetry"
 )
 
 // ErrBadCredentials is the one answer for an unknown email address, a wrong
@@ -38,6 +39,7 @@ func SignIn(ctx context.Context, db *store.DB, email, password, ip, requestID st
 	if wait, err := blocked(ctx, db.Read(), keys); err != nil {
 		return nil, err
 	} else if wait > 0 {
+		telemetry.SignInFailed(telemetry.FailThrottled)
 		_ = audit.WriteAlone(ctx, db, who, audit.Record{Action: "signin", Outcome: audit.Denied,
 			Details: map[string]string{"reason": "throttled"}})
 		return nil, &ThrottledError{Wait: wait}
@@ -60,6 +62,7 @@ func SignIn(ctx context.Context, db *store.DB, email, password, ip, requestID st
 		return nil, err
 	}
 	if a == nil || !ok || a.Disabled || a.passwordHash == "" {
+		telemetry.SignInFailed(telemetry.FailPassword)
 		err := db.Tx(ctx, func(tx *sql.Tx) error {
 			if err := recordFailure(ctx, tx, keys); err != nil {
 				return err

@@ -14,6 +14,7 @@ import (
 
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/telemetry"
 	"whatmatters/internal/valid"
 )
 
@@ -168,6 +169,7 @@ func TokenPause(ctx context.Context, db *store.DB, ip string) (time.Duration, er
 // BadToken counts a bad token from a client and writes the audit row for
 // it, when this failure is one that is audited (see badTokenRule).
 func BadToken(ctx context.Context, db *store.DB, who audit.Actor) error {
+	telemetry.SignInFailed(telemetry.FailAPIToken)
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := recordFailure(ctx, tx, badTokenKey(who.IP)); err != nil {
 			return err

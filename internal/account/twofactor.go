@@ -18,6 +18,7 @@ import (
 
 	"whatmatters/internal/audit"
 	"whatmatters/internal/store"
+	"whatmatters/internal/telemetry"
 	"whatmatters/internal/valid"
 )
 
@@ -278,6 +279,7 @@ func SecondFactor(ctx context.Context, db *store.DB, who audit.Actor, a *Account
 	if wait, err := blocked(ctx, db.Read(), keys); err != nil {
 		return err
 	} else if wait > 0 {
+		telemetry.SignInFailed(telemetry.FailThrottled)
 		_ = audit.WriteAlone(ctx, db, who, audit.Record{Action: "signin.second_factor", Outcome: audit.Denied,
 			Target: "account/" + a.ID, Details: map[string]string{"reason": "throttled"}})
 		return &ThrottledError{Wait: wait}
@@ -317,6 +319,7 @@ func SecondFactor(ctx context.Context, db *store.DB, who audit.Actor, a *Account
 		err = ErrBadCode
 	}
 	if errors.Is(err, ErrBadCode) {
+		telemetry.SignInFailed(telemetry.FailSecondFactor)
 		err := db.Tx(ctx, func(tx *sql.Tx) error {
 			if err := recordFailure(ctx, tx, keys); err != nil {
 				return err

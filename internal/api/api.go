@@ -21,6 +21,7 @@ import (
 	"whatmatters/internal/audit"
 	"whatmatters/internal/httpx"
 	"whatmatters/internal/store"
+	"whatmatters/internal/telemetry"
 )
 
 // MaxBody is the largest request body the API reads.
@@ -73,7 +74,7 @@ func (a *API) Handler(domains ...Domain) http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.Problem(w, r, http.StatusNotFound, "There is nothing at this address. The API's endpoints are listed in /api/v1/openapi.json.", nil)
 	})
-	return httpx.MaxBody(MaxBody, a.tooLarge, mux)
+	return httpx.MaxBody(MaxBody, a.tooLarge, telemetry.Routed(mux))
 }
 
 // Routes lists every registered endpoint. Valid after Handler.
@@ -106,6 +107,7 @@ func (a *API) authed(h http.HandlerFunc) http.HandlerFunc {
 				return
 			}
 			if wait > 0 {
+				telemetry.SignInFailed(telemetry.FailThrottled)
 				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 				a.Problem(w, r, http.StatusTooManyRequests, "Too many requests with tokens that are not valid. Wait, then try again with a valid token.", nil)
 				return

@@ -53,8 +53,8 @@ func (a *API) NotFound(w http.ResponseWriter, r *http.Request) {
 // ServerError logs the cause with the request id; the caller gets only
 // the id, to quote when reporting it.
 func (a *API) ServerError(w http.ResponseWriter, r *http.Request, err error) {
-	a.Log.Error("api request failed", "err", err, "method", r.Method, "path", r.URL.Path,
-		"request_id", httpx.RequestIDFrom(r.Context()))
+	// The route pattern, not the path: a path can hold whatever was typed.
+	a.Log.ErrorContext(r.Context(), "api request failed", "err", err, "method", r.Method, "route", r.Pattern)
 	a.Problem(w, r, http.StatusInternalServerError, "Something went wrong on our side. Nothing was changed. Quote the request_id if you report it.", nil)
 }
 

@@ -19,6 +19,7 @@ import (
 	peoplepages "whatmatters/internal/people/pages"
 	ssopages "whatmatters/internal/sso/pages"
 	"whatmatters/internal/store"
+	"whatmatters/internal/telemetry"
 	"whatmatters/internal/web"
 	workspacepages "whatmatters/internal/workspace/pages"
 )
@@ -38,6 +39,8 @@ func New(db *store.DB, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	// Every line logged while serving a request names the request.
+	opts.Logger = telemetry.Logger(opts.Logger)
 	a := api.New(db, opts.Logger)
 	apiHandler := a.Handler(
 		apiv1.New(a),

@@ -174,3 +174,13 @@ func (db *DB) Read() Reader { return db.read }
 // microsecond so that a time written and read back is identical on both
 // engines (PostgreSQL keeps microseconds). Tests may replace it.
 var Now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// PoolStats reports the connection pools for /metrics: on SQLite "write"
+// (the one writing connection) and "read"; on PostgreSQL "shared", the
+// one pool both use.
+func (db *DB) PoolStats() map[string]sql.DBStats {
+	if db.read == db.write {
+		return map[string]sql.DBStats{"shared": db.write.Stats()}
+	}
+	return map[string]sql.DBStats{"write": db.write.Stats(), "read": db.read.Stats()}
+}

@@ -346,7 +346,8 @@ func (s *Shell) Forbidden(w http.ResponseWriter, r *http.Request) {
 // ServerError logs the error with the request ID and shows a plain page:
 // never a stack trace or an error message to the person.
 func (s *Shell) ServerError(w http.ResponseWriter, r *http.Request, err error) {
-	s.Log.Error("request failed", "err", err, "method", r.Method, "path", r.URL.Path, "request_id", requestID(r))
+	// The route pattern, not the path: a path can hold whatever was typed.
+	s.Log.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "route", r.Pattern)
 	v := s.NewView(r, "error.server.title")
 	v.Data = "error.server.body"
 	t := s.errorTpl.byLang[v.Lang]["error"]

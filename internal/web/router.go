@@ -138,7 +138,7 @@ func (s *Shell) menuFor(r *http.Request, a *account.Account) []MenuLink {
 		if m.Count != nil {
 			n, err := m.Count(r.Context(), a)
 			if err != nil {
-				s.Log.Error("menu count", "err", err, "href", m.Href)
+				s.Log.ErrorContext(r.Context(), "menu count", "err", err, "href", m.Href)
 			}
 			l.N = n
 		}

@@ -23,6 +23,7 @@ import (
 	"whatmatters/internal/httpx"
 	"whatmatters/internal/sso"
 	"whatmatters/internal/store"
+	"whatmatters/internal/telemetry"
 	"whatmatters/internal/valid"
 )
 
@@ -75,8 +76,8 @@ func NewShell(db *store.DB, opts Options) *Shell {
 		s.Logins = demo.Logins
 	}
 	s.Sessions = scs.New()
-	s.Sessions.Store = account.SessionStore{DB: db}
 	s.Sessions.IdleTimeout = 30 * time.Minute
+	s.Sessions.Store = account.SessionStore{DB: db, IdleTimeout: s.Sessions.IdleTimeout}
 	s.Sessions.Lifetime = 12 * time.Hour
 	s.Sessions.Cookie.Name = "whatmatters_session"
 	s.Sessions.Cookie.HttpOnly = true
@@ -100,7 +101,7 @@ func (s *Shell) Handler(api http.Handler, domains ...Domain) http.Handler {
 	pages.HandleFunc("/", s.NotFound)
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.crossOrigin))
-	pagesHandler := csrf.Handler(s.Sessions.LoadAndSave(s.withAccount(pages)))
+	pagesHandler := csrf.Handler(withSessionMemo(s.Sessions.LoadAndSave(s.withAccount(telemetry.Routed(pages)))))
 
 	root := http.NewServeMux()
 	if api != nil {
@@ -112,7 +113,16 @@ func (s *Shell) Handler(api http.Handler, domains ...Domain) http.Handler {
 	assets, _ := fs.Sub(staticFiles, "static/vendor/govuk-frontend/assets")
 	root.Handle("GET /assets/", cacheForever(http.StripPrefix("/assets/", http.FileServerFS(assets))))
 	root.Handle("/", pagesHandler)
-	return httpx.RequestID(httpx.SecurityHeaders(s.recoverPanics(root)))
+	return httpx.RequestID(telemetry.Observe(s.Log, httpx.SecurityHeaders(s.recoverPanics(telemetry.Routed(root)))))
+}
+
+// withSessionMemo lets the session store remember the session it read, so
+// an unchanged session is written at most once a minute (see
+// account.SessionStore).
+func withSessionMemo(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(account.WithSessionMemo(r.Context())))
+	})
 }
 
 // Routes lists every page route the domains registered, for the docs and
@@ -132,7 +142,7 @@ func (s *Shell) health(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.DB.Ping(r.Context()); err != nil {
-		s.Log.Error("health check failed", "err", err)
+		s.Log.ErrorContext(r.Context(), "health check failed", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte(`{"status":"unavailable"}`))
 		return

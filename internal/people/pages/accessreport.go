@@ -6,7 +6,6 @@ import (
 	"whatmatters/internal/access"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/csvx"
-	"whatmatters/internal/httpx"
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/people"
 	"whatmatters/internal/valid"
@@ -50,7 +49,7 @@ func (s *Pages) accessReport(w http.ResponseWriter, r *http.Request, op *access.
 	if err != nil {
 		// The header is sent: the file ends with a line saying it is cut
 		// short, rather than passing for the whole log.
-		s.Log.Error("access report", "err", err, "request_id", httpx.RequestIDFrom(r.Context()))
+		s.Log.ErrorContext(r.Context(), "access report", "err", err)
 		_ = out.Write(t("accessreport.incomplete"))
 	}
 	_ = out.Flush()

@@ -274,3 +274,27 @@ func TestPlanningModelSharing(t *testing.T) {
 		t.Errorf("a practitioner opening planning: %d, want 403", resp.StatusCode)
 	}
 }
+
+// A blank model: its first resource, package and category from a form,
+// a bad number said at its field with everything typed kept.
+func TestBlankModel(t *testing.T) {
+	w, srv := setup(t)
+	pat := newBrowser(t, srv)
+	pat.signIn(w.Planner)
+	form := url.Values{"name": {"Hillview reablement"}, "resource_name": {"Reablement hour"}, "resource_unit": {"hour"},
+		"resource_cost": {"£thirty"}, "resource_payer": {"LA"}, "package_name": {"Reablement"}, "package_setting": {"home"},
+		"package_units": {"10"}, "category_name": {"After a hospital stay"}, "category_people": {"40"}}
+	resp, page := pat.post("/planning/new", form)
+	if resp.StatusCode != http.StatusUnprocessableEntity || cellError(page, "resource_cost") != "Unit cost (£) must be a number, like 25 or 12.50" {
+		t.Fatalf("a cost in words: %d %q", resp.StatusCode, cellError(page, "resource_cost"))
+	}
+	wantAll(t, "the refused blank model", page, `value="Hillview reablement"`, `value="£thirty"`)
+	form.Set("resource_cost", "£30.50")
+	resp, _ = pat.post("/planning/new", form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a good blank model: %d", resp.StatusCode)
+	}
+	// 40 people × 10 hours × £30.50 = £12,200 a week.
+	_, page = pat.get(resp.Header.Get("Location"))
+	wantAll(t, "the blank model's overview", page, "Hillview reablement", "The model is saved as version 1.", "£12,200.00", "£634,400.00")
+}

@@ -104,6 +104,9 @@ type Conversation struct {
 	Connections      []Connection `json:"connections,omitempty"`
 	Actions          []Action     `json:"actions,omitempty"`
 	OutcomeIDs       []string     `json:"outcome_ids,omitempty"` // outcomes it added to the record
+	Help             []Help       `json:"help,omitempty"`        // a crisis: short-term help and small sums
+	CheckIns         []CheckIn    `json:"check_ins,omitempty"`
+	Spent            int          `json:"spent_pence,omitempty"` // the sums, added up
 	NextID           string       `json:"-"`                     // the crisis conversation it led to
 }
 

@@ -153,3 +153,20 @@ func TestActionStatusRace(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePounds(t *testing.T) {
+	for in, want := range map[string]int{"": 0, "12": 1200, "£12.50": 1250, "32.5": 3250, " £1,234.05 ": 123405, "0.07": 7} {
+		got, err := conversations.ParsePounds("amount", in)
+		if err != nil || got != want {
+			t.Errorf("ParsePounds(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"-5", "12.345", "twelve", "1e3", "£", "12.", "99999999"} {
+		if _, err := conversations.ParsePounds("amount", in); err == nil {
+			t.Errorf("ParsePounds(%q) accepted", in)
+		}
+	}
+	if got := conversations.FormatPence(5249); got != "£52.49" {
+		t.Errorf("FormatPence(5249) = %q", got)
+	}
+}

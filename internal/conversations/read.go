@@ -56,6 +56,11 @@ func Get(ctx context.Context, r store.Reader, op *access.Opened, id string) (*Co
 	if err := loadParts(ctx, r, op.PersonID(), list); err != nil {
 		return nil, err
 	}
+	if c.Kind == Crisis {
+		if err := loadCrisis(ctx, r, &list[0]); err != nil {
+			return nil, err
+		}
+	}
 	return &list[0], nil
 }
 

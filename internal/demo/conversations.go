@@ -97,7 +97,12 @@ func (w *world) conversations(ctx context.Context, db *store.DB) error {
 				return err
 			}
 		}
-		return nil
+		if err := conversations.AddHelp(ctx, db, op, c.NextID, &conversations.Help{OnDate: day(6),
+			Help: "An oil-filled heater and two blankets", Pence: 4598}); err != nil {
+			return err
+		}
+		return conversations.AddCheckIn(ctx, db, op, c.NextID, &conversations.CheckIn{OnDate: day(3),
+			Note: "The heater is keeping the front room warm. Cyril is sleeping downstairs until the boiler is mended."})
 	})
 }
 

@@ -141,6 +141,31 @@ func TestListenAndConnectJourney(t *testing.T) {
 	if strings.Contains(page, "Get the boiler mended") {
 		t.Error("the home page still shows a done action")
 	}
+	// Short-term help and small sums: a bad amount is named and nothing
+	// saved; two sums add up.
+	resp, page = sam.post(plan+"/help", dateBoxes(url.Values{"help": {"A fan heater"}, "amount": {"twelve pounds"}}, "help_on", 0))
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a bad amount: %d", resp.StatusCode)
+	}
+	mustSay(t, "the refused help", page, "Enter the amount in pounds and pence", `value="A fan heater"`)
+	resp, page = sam.post(plan+"/help", dateBoxes(url.Values{"help": {"Groceries"}, "amount": {"9000"}}, "help_on", 0))
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a large sum: %d", resp.StatusCode)
+	}
+	mustSay(t, "the refused sum", page, "A small sum in a crisis is at most £5000.00")
+	for _, h := range [][2]string{{"A fan heater", "£19.99"}, {"Groceries", "32.5"}} {
+		if resp, page := sam.post(plan+"/help", dateBoxes(url.Values{"help": {h[0]}, "amount": {h[1]}}, "help_on", 0)); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("help %s: %d\n%s", h[0], resp.StatusCode, page)
+		}
+	}
+	if resp, _ = sam.post(plan+"/check-ins", dateBoxes(url.Values{"checkin_note": {"Warm again; Tom is staying the week"}}, "checkin_on", 0)); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("check-in: %d", resp.StatusCode)
+	}
+	_, page = sam.get(plan)
+	// £19.99 + £32.50 = £52.49
+	mustSay(t, "the crisis's help", page, "A fan heater (£19.99)", "Groceries (£32.50)", "Spent in this crisis: £52.49",
+		"Warm again; Tom is staying the week")
+
 	// Closing the crisis with how it ended.
 	resp, page = sam.post(plan+"/close", dateBoxes(url.Values{"ended": {"resolved"}, "version": {"1"}}, "ended_on", 0))
 	if resp.StatusCode != http.StatusUnprocessableEntity {
@@ -154,8 +179,8 @@ func TestListenAndConnectJourney(t *testing.T) {
 	mustSay(t, "the ended crisis", page, "They are back in control of their life.", "Boiler mended; Tom checks in")
 
 	// Every change is audited against Helen.
-	if n := scalar(`SELECT COUNT(*) FROM audit_events WHERE person_id = $1 AND action LIKE 'conversation.%'`, w.Helen.ID); n != 6 {
-		t.Errorf("conversation audit rows: %d, want 6 (2 conversations, 1 action, 2 moves, 1 close)", n)
+	if n := scalar(`SELECT COUNT(*) FROM audit_events WHERE person_id = $1 AND action LIKE 'conversation.%'`, w.Helen.ID); n != 9 {
+		t.Errorf("conversation audit rows: %d, want 9 (2 conversations, 1 action, 2 moves, 2 sums, 1 check-in, 1 close)", n)
 	}
 	// Alys (Hillside) cannot reach Helen's conversations, nor Riverside's directory.
 	alys := newBrowser(t, srv)

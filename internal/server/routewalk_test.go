@@ -290,6 +290,10 @@ func (wk *walker) pageForm(r route, personID string, th things) url.Values {
 		return withDate(url.Values{"what": {"Fix the boiler " + n}, "owner_name": {"Sam"}}, "due_on", 3)
 	case "POST /people/{id}/conversations/{conversation}/actions/{action}":
 		return url.Values{"status": {"done"}, "version": {strconv.Itoa(wk.scalar(`SELECT version FROM crisis_actions WHERE id = $1`, th.action))}}
+	case "POST /people/{id}/conversations/{conversation}/help":
+		return withDate(url.Values{"help": {"A fan heater " + n}, "amount": {"12.50"}}, "help_on", 0)
+	case "POST /people/{id}/conversations/{conversation}/check-ins":
+		return withDate(url.Values{"checkin_note": {"Warmer today " + n}}, "checkin_on", 0)
 	case "POST /people/{id}/conversations/{conversation}/close":
 		return withDate(url.Values{"ended": {"resolved"}, "end_note": {"Warm again " + n},
 			"version": {strconv.Itoa(wk.scalar(`SELECT version FROM conversations WHERE id = $1`, th.conversation))}}, "ended_on", 0)
@@ -382,7 +386,7 @@ func (wk *walker) token(a *account.Account) string {
 var recordTables = []string{"people", "person_links", "about_me_versions", "outcomes", "outcome_progress",
 	"outcome_strengths", "outcome_risks", "strengths", "risk_agreements", "story_entries", "story_entry_outcomes",
 	"attachments", "person_addresses", "person_relationships", "conversations", "conversation_connections",
-	"conversation_record_links", "crisis_actions"}
+	"conversation_record_links", "crisis_actions", "crisis_help", "crisis_checkins"}
 
 // snapshot is a digest of each record table's rows.
 func (wk *walker) snapshot() map[string]string {

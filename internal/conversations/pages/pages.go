@@ -43,6 +43,8 @@ func (s *Pages) Routes(rt *web.Router) {
 	rt.Person("GET /people/{id}/conversations/{conversation}", rd, s.show)
 	rt.Person("POST /people/{id}/conversations/{conversation}/actions", ch, s.addAction)
 	rt.Person("POST /people/{id}/conversations/{conversation}/actions/{action}", ch, s.setStatus)
+	rt.Person("POST /people/{id}/conversations/{conversation}/help", ch, s.addHelp)
+	rt.Person("POST /people/{id}/conversations/{conversation}/check-ins", ch, s.addCheckIn)
 	rt.Person("POST /people/{id}/conversations/{conversation}/close", ch, s.close)
 }
 
@@ -332,5 +334,53 @@ func (s *Pages) close(w http.ResponseWriter, r *http.Request, op *access.Opened)
 		s.Page(w, r, http.StatusConflict, "conversation", v)
 	default:
 		s.refused(w, r, op, v, err)
+	}
+}
+
+// addHelp records short-term help arranged and what it cost.
+func (s *Pages) addHelp(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	d, ok := s.showData(w, r, op)
+	if !ok {
+		return
+	}
+	v := s.view(r, d)
+	v.FillDate("ended_on", valid.Today())
+	v.Keep(r, "help", "amount")
+	on, dateOK := v.Date(r, "help_on", true)
+	pence, amountErr := conversations.ParsePounds("amount", v.Form["amount"])
+	h := &conversations.Help{OnDate: on, Help: v.Form["help"], Pence: pence}
+	if !dateOK || amountErr != nil {
+		// Nothing is saved; the other problems show beside these.
+		v.Problems(amountErr)
+		v.Problems(h.Check())
+		s.Page(w, r, http.StatusUnprocessableEntity, "conversation", v)
+		return
+	}
+	if err := conversations.AddHelp(r.Context(), s.DB, op, d.Conversation.ID, h); err != nil {
+		s.refused(w, r, op, v, err)
+		return
+	}
+	s.back(w, r, op, "help")
+}
+
+// addCheckIn records a check-in with the person.
+func (s *Pages) addCheckIn(w http.ResponseWriter, r *http.Request, op *access.Opened) {
+	d, ok := s.showData(w, r, op)
+	if !ok {
+		return
+	}
+	v := s.view(r, d)
+	v.FillDate("ended_on", valid.Today())
+	v.Keep(r, "checkin_note")
+	on, dateOK := v.Date(r, "checkin_on", true)
+	err := conversations.AddCheckIn(r.Context(), s.DB, op, d.Conversation.ID, &conversations.CheckIn{OnDate: on, Note: v.Form["checkin_note"]})
+	switch {
+	case !dateOK:
+		v.Problems(err)
+		s.Page(w, r, http.StatusUnprocessableEntity, "conversation", v)
+	case err != nil:
+		s.refused(w, r, op, v, err)
+	default:
+		s.back(w, r, op, "check-ins")
 	}
 }

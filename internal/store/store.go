@@ -49,7 +49,7 @@ type DB struct {
 // selects PostgreSQL; "sqlite:PATH" or a plain path selects a SQLite file.
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+	case isPostgres(dsn):
 		return openPostgres(ctx, dsn)
 	case dsn == "":
 		if dataDir == "" {
@@ -60,8 +60,16 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		}
 		return openSQLite(ctx, filepath.Join(dataDir, "whatmatters.db"))
 	default:
-		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "sqlite:"))
+		return openSQLite(ctx, trimSQLitePrefix(dsn))
 	}
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+func trimSQLitePrefix(dsn string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "sqlite:")
 }
 
 // sqliteDSN builds the connection string. The pragmas must be in the DSN,

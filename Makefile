@@ -9,8 +9,15 @@ ADDR ?= 127.0.0.1:8080
 run: deps build
 	bin/whatmatters serve --demo --addr $(ADDR)
 
+# The release build. packaging/Containerfile runs the same command (a test,
+# packaging/packaging_test.go, checks they match and give the same binary):
+# -trimpath and no VCS stamp make the binary depend only on the source and
+# the toolchain; the version is given instead.
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+BUILD_FLAGS = -trimpath -buildvcs=false -ldflags "-X main.version=$(VERSION)"
+
 build:
-	$(GO) build -o bin/whatmatters ./cmd/whatmatters
+	CGO_ENABLED=1 $(GO) build $(BUILD_FLAGS) -o bin/whatmatters ./cmd/whatmatters
 
 deps:
 	@scripts/install-deps.sh run

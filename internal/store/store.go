@@ -49,7 +49,7 @@ type DB struct {
 // selects PostgreSQL; "sqlite:PATH" or a plain path selects a SQLite file.
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+	case isPostgres(dsn):
 		return openPostgres(ctx, dsn)
 	case dsn == "":
 		if dataDir == "" {
@@ -60,8 +60,16 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		}
 		return openSQLite(ctx, filepath.Join(dataDir, "whatmatters.db"))
 	default:
-		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "sqlite:"))
+		return openSQLite(ctx, trimSQLitePrefix(dsn))
 	}
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+func trimSQLitePrefix(dsn string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "sqlite:")
 }
 
 // sqliteDSN builds the connection string. The pragmas must be in the DSN,
@@ -177,10 +185,18 @@ var Now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) 
 
 // PoolStats reports the connection pools for /metrics: on SQLite "write"
 // (the one writing connection) and "read"; on PostgreSQL "shared", the
-// one pool both use.
+// one pool both use. On PostgreSQL database/sql sits on pgx's pool, which
+// holds the real connections, so its figures are given in sql.DBStats's
+// terms (database/sql's own would count only borrowings from it).
 func (db *DB) PoolStats() map[string]sql.DBStats {
-	if db.read == db.write {
-		return map[string]sql.DBStats{"shared": db.write.Stats()}
+	if db.pgPool != nil {
+		st := db.pgPool.Stat()
+		return map[string]sql.DBStats{"shared": {
+			MaxOpenConnections: int(st.MaxConns()), OpenConnections: int(st.TotalConns()),
+			InUse: int(st.AcquiredConns()), Idle: int(st.IdleConns()),
+			WaitCount: st.EmptyAcquireCount(), WaitDuration: st.EmptyAcquireWaitTime(),
+			MaxIdleTimeClosed: st.MaxIdleDestroyCount(), MaxLifetimeClosed: st.MaxLifetimeDestroyCount(),
+		}}
 	}
 	return map[string]sql.DBStats{"write": db.write.Stats(), "read": db.read.Stats()}
 }

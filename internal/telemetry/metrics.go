@@ -114,7 +114,7 @@ func writePools(bw *bufio.Writer, pools map[string]sql.DBStats) {
 		{"whatmatters_db_max_idle_time_closed_total", "counter", "Connections closed for being idle too long.", func(s sql.DBStats) float64 { return float64(s.MaxIdleTimeClosed) }},
 		{"whatmatters_db_max_lifetime_closed_total", "counter", "Connections closed for reaching their lifetime.", func(s sql.DBStats) float64 { return float64(s.MaxLifetimeClosed) }},
 	} {
-		e.help(m.name, m.kind, m.help+" By pool: on SQLite \"write\" (one connection) and \"read\"; on PostgreSQL \"shared\".")
+		e.help(m.name, m.kind, m.help+" By pool: on SQLite \"write\" (one connection) and \"read\"; on PostgreSQL \"shared\" (pgx's pool; it never closes connections for being too many idle, so max_idle_closed stays 0).")
 		for _, n := range names {
 			e.sample(m.name, []string{"pool", n}, m.value(pools[n]))
 		}

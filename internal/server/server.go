@@ -12,6 +12,7 @@ import (
 	accountpages "whatmatters/internal/account/pages"
 	"whatmatters/internal/api"
 	coachpages "whatmatters/internal/coach/pages"
+	contactpages "whatmatters/internal/contacts/pages"
 	oversightpages "whatmatters/internal/oversight/pages"
 	"whatmatters/internal/people/apiv1"
 	peoplepages "whatmatters/internal/people/pages"
@@ -45,6 +46,7 @@ func New(db *store.DB, opts Options) *Server {
 		accesspages.New(shell),
 		coachpages.New(shell),
 		oversightpages.New(shell),
+		contactpages.New(shell),
 	)
 	return &Server{Handler: h, Web: shell, API: a}
 }

@@ -95,6 +95,15 @@ func (c *Contact) check(ps *valid.Problems, today valid.Date) {
 	if RouteCLD(c.Route) == "" {
 		ps.Add("route", "contact.route.required")
 	}
+	// A contact may be closed as it is recorded (advice given on the
+	// phone there and then).
+	c.OutcomeNote = strings.TrimSpace(c.OutcomeNote)
+	if c.Outcome != "" && !slices.Contains(Outcomes, c.Outcome) {
+		ps.Add("outcome", "contact.outcome.required")
+	}
+	if utf8.RuneCountInString(c.OutcomeNote) > MaxNote {
+		ps.Add("note", "contact.note.too_long", MaxNote)
+	}
 }
 
 // New is what the contact form gives: who it is about, the contact, and
@@ -164,11 +173,15 @@ func Record(ctx context.Context, db *store.DB, s account.Subject, n *New) (strin
 		}
 		c := &n.Contact
 		c.ID, c.PersonID, c.OrganisationID, c.Version, c.CreatedAt = valid.NewID(), n.Person.ID, org, 1, store.Now()
-		c.Outcome, c.OutcomeNote, c.ClosedAt = "", "", nil
+		var closedBy any
+		if c.ClosedAt = nil; c.Outcome != "" {
+			c.ClosedAt, closedBy = &c.CreatedAt, store.NullIfEmpty(s.Account.ID)
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO contacts (id, person_id, organisation_id, contact_on, method, asker_kind,
-			asker_name, reason, route, version, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
-			c.ID, c.PersonID, org, c.On, string(c.Method), string(c.Asker), c.AskerName, c.Reason, c.Route, c.Version,
-			c.CreatedAt, store.NullIfEmpty(s.Account.ID))
+			asker_name, reason, route, outcome, outcome_note, closed_at, closed_by, version, created_at, created_by)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
+			c.ID, c.PersonID, org, c.On, string(c.Method), string(c.Asker), c.AskerName, c.Reason, c.Route, string(c.Outcome),
+			c.OutcomeNote, c.ClosedAt, closedBy, c.Version, c.CreatedAt, store.NullIfEmpty(s.Account.ID))
 		if err != nil {
 			return fmt.Errorf("contacts: record: %w", err)
 		}

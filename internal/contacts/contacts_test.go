@@ -372,3 +372,21 @@ func hasProblem(err error, field, code string) bool {
 	}
 	return false
 }
+
+// A contact answered there and then is recorded closed: it keeps no one
+// waiting.
+func TestClosedAsRecorded(t *testing.T) {
+	f := setUp(t)
+	n := newContact("Ann", "Lee", "1950-02-02", "", f.NorthTeam.ID, valid.Today())
+	n.Contact.Outcome, n.Contact.OutcomeNote = contacts.OutcomeInformation, "Told about the lunch club"
+	id, err := contacts.Record(f.ctx, f.DB, testworld.Subject(f.Sam), n)
+	must(t, err)
+	if n, _, _ := contacts.TeamWaitingCount(f.ctx, f.DB.Read(), testworld.Subject(f.Sam)); n != 0 {
+		t.Errorf("%d waiting after a contact closed as recorded, want 0", n)
+	}
+	cs, err := contacts.Contacts(f.ctx, f.DB.Read(), f.Open(t, f.Sam, id))
+	must(t, err)
+	if len(cs) != 1 || cs[0].Open() || cs[0].Outcome != contacts.OutcomeInformation {
+		t.Errorf("contacts = %+v", cs)
+	}
+}

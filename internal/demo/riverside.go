@@ -176,7 +176,7 @@ func Seed(ctx context.Context, db *store.DB) error {
 			return fmt.Errorf("demo: %s %s: %w", r.Given, r.Family, err)
 		}
 	}
-	return nil
+	return seedContacts(ctx, db, w)
 }
 
 func (w *world) organisation(ctx context.Context, db *store.DB, o account.Organisation) error {

@@ -19,6 +19,7 @@ import (
 	"whatmatters/internal/access"
 	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
+	"whatmatters/internal/contacts"
 	"whatmatters/internal/people"
 	"whatmatters/internal/server"
 	"whatmatters/internal/store/storetest"
@@ -56,7 +57,7 @@ func (r route) namesPerson() bool {
 }
 
 // things are ids from one person's record, for the routes that name them.
-type things struct{ outcome, entry, attachment, visitor string }
+type things struct{ outcome, entry, attachment, visitor, contact string }
 
 type walker struct {
 	t   *testing.T
@@ -128,7 +129,25 @@ func (wk *walker) seed(by *account.Account, personID string) things {
 	if err := wk.w.DB.Read().QueryRowContext(ctx, `SELECT id FROM attachments WHERE entry_id = $1`, e.ID).Scan(&att); err != nil {
 		t.Fatal(err)
 	}
-	return things{outcome: o.ID, entry: e.ID, attachment: att, visitor: by.ID}
+	return things{outcome: o.ID, entry: e.ID, attachment: att, visitor: by.ID, contact: wk.seedContact(by, personID)}
+}
+
+// seedContact records an open contact for the person, as by, if by is a
+// council worker who records contacts, and returns its id ("" otherwise).
+func (wk *walker) seedContact(by *account.Account, personID string) string {
+	t := wk.t
+	t.Helper()
+	if !contacts.MayRecord(by.Role) || by.TeamID == "" {
+		return ""
+	}
+	n := &contacts.New{Person: *wk.person(personID), SamePerson: personID,
+		Contact: contacts.Contact{On: valid.Today(), Method: contacts.MethodPhone, Asker: contacts.AskerPerson,
+			Reason: "Asked about the lunch club", Route: "community"},
+		Allocation: contacts.Allocation{TeamID: by.TeamID, Priority: contacts.PriorityHigh, Reason: "Lives in the north"}}
+	if _, err := contacts.Record(context.Background(), wk.w.DB, testworld.Subject(by), n); err != nil {
+		t.Fatal(err)
+	}
+	return n.Contact.ID
 }
 
 var pathValue = regexp.MustCompile(`\{([A-Za-z]+)(\.\.\.)?\}`)
@@ -153,12 +172,17 @@ func (wk *walker) fill(r route, personID string, th things) string {
 				return th.attachment
 			case "who": // one visitor's times in the access log: whoever wrote the things
 				return th.visitor
+			case "contact": // a contact, open, where the seeder records contacts
+				if th.contact == "" {
+					return "nothing-here"
+				}
+				return th.contact
 			}
 		} else {
 			switch name {
 			case "lang":
 				return "cy"
-			case "id", "term": // a token, a use of emergency access, a coach term: none needed by the walks
+			case "id", "term", "team": // a token, a use of emergency access, a coach term, a team: none needed by the walks
 				return "nothing-here"
 			}
 		}
@@ -267,6 +291,13 @@ func (wk *walker) pageForm(r route, personID string, th things) url.Values {
 			"correction_reason": {"More than one heron"}}, "date", -1)
 	case "POST /people/{id}/story/{entry}/remove":
 		return url.Values{"removed_reason": {"Written in the wrong record " + n}}
+	case "POST /people/{id}/allocation":
+		// Alternating priorities: each save differs from the allocation
+		// before it, so it visibly changes the record.
+		priority := map[bool]string{true: "urgent", false: "routine"}[wk.n%2 == 0]
+		return url.Values{"team": {wk.w.NorthTeam.ID}, "priority": {priority}, "allocation_reason": {"Lives in the north " + n}}
+	case "POST /people/{id}/contacts/{contact}/close":
+		return url.Values{"outcome": {"signposted"}, "note": {"Told about the lunch club " + n}, "version": {"1"}}
 	}
 	if r.namesPerson() || r.access == "public" {
 		wk.t.Fatalf("the walk has no form for %s: add one to pageForm", r.pattern)
@@ -355,7 +386,7 @@ func (wk *walker) token(a *account.Account) string {
 // record is a change.
 var recordTables = []string{"people", "person_links", "about_me_versions", "outcomes", "outcome_progress",
 	"outcome_strengths", "outcome_risks", "strengths", "risk_agreements", "story_entries", "story_entry_outcomes",
-	"attachments", "person_addresses", "person_relationships"}
+	"attachments", "person_addresses", "person_relationships", "contacts", "allocations"}
 
 // snapshot is a digest of each record table's rows.
 func (wk *walker) snapshot() map[string]string {

@@ -16,7 +16,7 @@ import (
 type Match struct {
 	Person       people.Person
 	ByNHSNumber  bool   // the NHS number is the same; otherwise date of birth and name are alike
-	Team         string // the team they are allocated to now, if any
+	Team         string // the team (or else the worker) they are allocated to now, if any
 	OpenContacts int    // contacts not yet closed
 }
 
@@ -78,7 +78,11 @@ func matches(ctx context.Context, r store.Reader, orgID string, p people.Person)
 		return nil, nil
 	}
 	q := `SELECT p.id, p.given_name, p.family_name, p.preferred_name, p.date_of_birth, COALESCE(p.nhs_number, ''),
-		COALESCE(t.name, ''), (SELECT COUNT(*) FROM contacts c WHERE c.person_id = p.id AND c.closed_at IS NULL)
+		COALESCE(t.name,
+			(SELECT t2.name FROM person_links l2 JOIN teams t2 ON t2.id = l2.team_id WHERE l2.person_id = p.id
+				AND l2.kind = 'allocated_team' AND l2.ended_at IS NULL ORDER BY l2.started_at DESC LIMIT 1),
+			(SELECT a2.display_name FROM person_links l2 JOIN accounts a2 ON a2.id = l2.account_id WHERE l2.person_id = p.id
+				AND l2.kind = 'allocated_worker' AND l2.ended_at IS NULL ORDER BY l2.started_at DESC LIMIT 1), ''), (SELECT COUNT(*) FROM contacts c WHERE c.person_id = p.id AND c.closed_at IS NULL)
 		FROM people p LEFT JOIN allocations al ON al.person_id = p.id AND al.ended_at IS NULL LEFT JOIN teams t ON t.id = al.team_id
 		WHERE (` + strings.Join(or, " OR ") + `) AND ` + heldBy("p.id", &args, orgID) +
 		fmt.Sprintf(` ORDER BY p.family_name, p.given_name, p.id LIMIT %d`, maxCandidates)

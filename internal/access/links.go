@@ -30,6 +30,13 @@ type Link struct {
 
 // AddLink records a relationship, audited as a change to the person's data.
 func AddLink(ctx context.Context, db *store.DB, who audit.Actor, l *Link) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error { return AddLinkTx(ctx, tx, who, l) })
+}
+
+// AddLinkTx is AddLink inside the caller's transaction, for a change that
+// makes a link as part of something larger (an allocation): both are
+// written, with their audit rows, or neither.
+func AddLinkTx(ctx context.Context, q store.Querier, who audit.Actor, l *Link) error {
 	switch l.Kind {
 	case LinkAllocatedWorker:
 		if l.AccountID == "" {
@@ -46,22 +53,10 @@ func AddLink(ctx context.Context, db *store.DB, who audit.Actor, l *Link) error 
 	default:
 		return valid.New("kind", "link.kind.required")
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := InsertLink(ctx, tx, who, l); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, who, audit.Record{Action: "person.link.add", PersonID: l.PersonID,
-			Target: "person_link/" + l.ID, Details: map[string]any{"after": l}})
-	})
-}
-
-// InsertLink writes a checked link inside the caller's transaction, which
-// audits it (AddLink, or an import writing many at once).
-func InsertLink(ctx context.Context, tx *sql.Tx, who audit.Actor, l *Link) error {
 	if l.ID == "" {
 		l.ID = valid.NewID()
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO person_links
+	_, err := q.ExecContext(ctx, `INSERT INTO person_links
 		(id, person_id, kind, account_id, team_id, organisation_id, started_at, created_by)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
 		l.ID, l.PersonID, l.Kind, store.NullIfEmpty(l.AccountID), store.NullIfEmpty(l.TeamID), store.NullIfEmpty(l.OrganisationID),
@@ -69,7 +64,23 @@ func InsertLink(ctx context.Context, tx *sql.Tx, who audit.Actor, l *Link) error
 	if err != nil {
 		return fmt.Errorf("access: add link: %w", err)
 	}
-	return nil
+	return audit.Write(ctx, q, who, audit.Record{Action: "person.link.add", PersonID: l.PersonID,
+		Target: "person_link/" + l.ID, Details: map[string]any{"after": l}})
+}
+
+// EndLinkTx ends a current link inside the caller's transaction: the row
+// stays, with the time it ended, so who could see the person and when is
+// kept. A link already ended, or of another person, is store.ErrNotFound.
+func EndLinkTx(ctx context.Context, q store.Querier, who audit.Actor, personID, linkID string) error {
+	res, err := q.ExecContext(ctx, `UPDATE person_links SET ended_at = $1 WHERE id = $2 AND person_id = $3 AND ended_at IS NULL`,
+		store.Now(), linkID, personID)
+	if err != nil {
+		return fmt.Errorf("access: end link: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return store.ErrNotFound
+	}
+	return audit.Write(ctx, q, who, audit.Record{Action: "person.link.end", PersonID: personID, Target: "person_link/" + linkID})
 }
 
 // HasLink reports whether the person already has a current link of this

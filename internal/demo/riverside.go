@@ -180,6 +180,9 @@ func Seed(ctx context.Context, db *store.DB) error {
 			return fmt.Errorf("demo: %s %s: %w", r.Given, r.Family, err)
 		}
 	}
+	if err := seedContacts(ctx, db, w); err != nil {
+		return err
+	}
 	if err := w.conversations(ctx, db); err != nil {
 		return err
 	}

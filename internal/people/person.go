@@ -91,21 +91,19 @@ func Create(ctx context.Context, db *store.DB, who audit.Actor, p *Person) error
 	if err := p.Normalise(); err != nil {
 		return err
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := Insert(ctx, tx, p); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, who, audit.Record{Action: "person.create", PersonID: p.ID,
-			Target: "person/" + p.ID, Details: map[string]any{"after": p}})
-	})
+	return db.Tx(ctx, func(tx *sql.Tx) error { return CreateTx(ctx, tx, who, p) })
 }
 
-// Insert writes a new, normalised person inside the caller's transaction,
-// which audits it (Create, or an import writing many at once).
-func Insert(ctx context.Context, tx *sql.Tx, p *Person) error {
+// CreateTx records a new person inside the caller's transaction, so that
+// the record and the relationship through which it is seen (a contact's
+// allocation) are written together or not at all.
+func CreateTx(ctx context.Context, q store.Querier, who audit.Actor, p *Person) error {
+	if err := p.Normalise(); err != nil {
+		return err
+	}
 	now := store.Now()
 	p.ID, p.Version, p.CreatedAt, p.UpdatedAt = valid.NewID(), 1, now, now
-	_, err := tx.ExecContext(ctx, `INSERT INTO people
+	_, err := q.ExecContext(ctx, `INSERT INTO people
 		(id, given_name, family_name, preferred_name, date_of_birth, nhs_number, version, created_at, updated_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
 		p.ID, p.GivenName, p.FamilyName, p.PreferredName, p.DateOfBirth, store.NullIfEmpty(p.NHSNumber), p.Version, now, now)
@@ -115,7 +113,8 @@ func Insert(ctx context.Context, tx *sql.Tx, p *Person) error {
 	if err != nil {
 		return fmt.Errorf("people: create: %w", err)
 	}
-	return nil
+	return audit.Write(ctx, q, who, audit.Record{Action: "person.create", PersonID: p.ID,
+		Target: "person/" + p.ID, Details: map[string]any{"after": p}})
 }
 
 // Update saves changed details. p.Version must be the version the editor

@@ -114,18 +114,6 @@ func AddRelationship(ctx context.Context, db *store.DB, op *access.Opened, r *Re
 	return err
 }
 
-// InsertNamedRelationship writes a relationship with someone who is not a
-// person we support (a name, not a record) inside the caller's
-// transaction, which audits it.
-func InsertNamedRelationship(ctx context.Context, tx *sql.Tx, r *Relationship) error {
-	r.Name, r.Relationship, r.Contact = strings.TrimSpace(r.Name), strings.TrimSpace(r.Relationship), strings.TrimSpace(r.Contact)
-	if r.IsMainCarer {
-		r.IsCarer = true
-	}
-	r.ID, r.RelatedPersonID = valid.NewID(), ""
-	return insertRelationship(ctx, tx, r, "")
-}
-
 // errOtherOutOfReach is a relationship naming someone whose record the
 // subject may not change.
 var errOtherOutOfReach = errors.New("people: the other person is out of reach")

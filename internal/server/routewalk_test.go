@@ -19,6 +19,7 @@ import (
 	"whatmatters/internal/access"
 	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
+	"whatmatters/internal/contacts"
 	"whatmatters/internal/conversations"
 	"whatmatters/internal/people"
 	"whatmatters/internal/server"
@@ -57,7 +58,7 @@ func (r route) namesPerson() bool {
 }
 
 // things are ids from one person's record, for the routes that name them.
-type things struct{ outcome, entry, attachment, visitor, conversation, action string }
+type things struct{ outcome, entry, attachment, visitor, conversation, action, contact string }
 
 type walker struct {
 	t   *testing.T
@@ -137,7 +138,25 @@ func (wk *walker) seed(by *account.Account, personID string) things {
 	if err := conversations.AddAction(ctx, wk.w.DB, op, a); err != nil {
 		t.Fatal(err)
 	}
-	return things{outcome: o.ID, entry: e.ID, attachment: att, visitor: by.ID, conversation: c.ID, action: a.ID}
+	return things{outcome: o.ID, entry: e.ID, attachment: att, visitor: by.ID, conversation: c.ID, action: a.ID, contact: wk.seedContact(by, personID)}
+}
+
+// seedContact records an open contact for the person, as by, if by is a
+// council worker who records contacts, and returns its id ("" otherwise).
+func (wk *walker) seedContact(by *account.Account, personID string) string {
+	t := wk.t
+	t.Helper()
+	if !contacts.MayRecord(by.Role) || by.TeamID == "" {
+		return ""
+	}
+	n := &contacts.New{Person: *wk.person(personID), SamePerson: personID,
+		Contact: contacts.Contact{On: valid.Today(), Method: contacts.MethodPhone, Asker: contacts.AskerPerson,
+			Reason: "Asked about the lunch club", Route: "community"},
+		Allocation: contacts.Allocation{TeamID: by.TeamID, Priority: contacts.PriorityHigh, Reason: "Lives in the north"}}
+	if _, err := contacts.Record(context.Background(), wk.w.DB, testworld.Subject(by), n); err != nil {
+		t.Fatal(err)
+	}
+	return n.Contact.ID
 }
 
 var pathValue = regexp.MustCompile(`\{([A-Za-z]+)(\.\.\.)?\}`)
@@ -166,12 +185,17 @@ func (wk *walker) fill(r route, personID string, th things) string {
 				return th.conversation
 			case "action":
 				return th.action
+			case "contact": // a contact, open, where the seeder records contacts
+				if th.contact == "" {
+					return "nothing-here"
+				}
+				return th.contact
 			}
 		} else {
 			switch name {
 			case "lang":
 				return "cy"
-			case "id", "term", "entry": // a token, a use of emergency access, a coach term, a directory entry: none needed by the walks
+			case "id", "term", "entry", "team": // a token, a use of emergency access, a coach term, a directory entry: none needed by the walks
 				return "nothing-here"
 			case "model", "scenario": // planning models hold no person's data; planning_test.go walks them
 				return "nothing-here"
@@ -297,6 +321,13 @@ func (wk *walker) pageForm(r route, personID string, th things) url.Values {
 	case "POST /people/{id}/conversations/{conversation}/close":
 		return withDate(url.Values{"ended": {"resolved"}, "end_note": {"Warm again " + n},
 			"version": {strconv.Itoa(wk.scalar(`SELECT version FROM conversations WHERE id = $1`, th.conversation))}}, "ended_on", 0)
+	case "POST /people/{id}/allocation":
+		// Alternating priorities: each save differs from the allocation
+		// before it, so it visibly changes the record.
+		priority := map[bool]string{true: "urgent", false: "routine"}[wk.n%2 == 0]
+		return url.Values{"team": {wk.w.NorthTeam.ID}, "priority": {priority}, "allocation_reason": {"Lives in the north " + n}}
+	case "POST /people/{id}/contacts/{contact}/close":
+		return url.Values{"outcome": {"signposted"}, "note": {"Told about the lunch club " + n}, "version": {"1"}}
 	}
 	if r.namesPerson() || r.access == "public" {
 		wk.t.Fatalf("the walk has no form for %s: add one to pageForm", r.pattern)
@@ -386,7 +417,7 @@ func (wk *walker) token(a *account.Account) string {
 var recordTables = []string{"people", "person_links", "about_me_versions", "outcomes", "outcome_progress",
 	"outcome_strengths", "outcome_risks", "strengths", "risk_agreements", "story_entries", "story_entry_outcomes",
 	"attachments", "person_addresses", "person_relationships", "conversations", "conversation_connections",
-	"conversation_record_links", "crisis_actions", "crisis_help", "crisis_checkins"}
+	"conversation_record_links", "crisis_actions", "crisis_help", "crisis_checkins", "contacts", "allocations"}
 
 // snapshot is a digest of each record table's rows.
 func (wk *walker) snapshot() map[string]string {

@@ -12,6 +12,7 @@ import (
 	accountpages "whatmatters/internal/account/pages"
 	"whatmatters/internal/api"
 	coachpages "whatmatters/internal/coach/pages"
+	contactpages "whatmatters/internal/contacts/pages"
 	conversationpages "whatmatters/internal/conversations/pages"
 	directorypages "whatmatters/internal/directory/pages"
 	oversightpages "whatmatters/internal/oversight/pages"
@@ -56,6 +57,7 @@ func New(db *store.DB, opts Options) *Server {
 		directorypages.New(shell),
 		conversationpages.New(shell),
 		workspacepages.New(shell),
+		contactpages.New(shell),
 	)
 	return &Server{Handler: h, Web: shell, API: a}
 }

@@ -6,6 +6,7 @@ import (
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/account"
+	"whatmatters/internal/contacts"
 	"whatmatters/internal/conversations"
 	"whatmatters/internal/people"
 	"whatmatters/internal/valid"
@@ -23,6 +24,13 @@ type homeData struct {
 	Unreviewed int                    // managers: break-glass uses waiting for review
 	Overdue    []people.RiskAgreement // risk agreements past their review date
 	Crisis     []conversations.Action // emergency plans' actions past their date
+	// Council workers: the people allocated to them by name, and how many
+	// wait for their team (internal/contacts).
+	Mine        []contacts.Mine
+	WorksOn     bool // a council worker: the "My people" section shows
+	TeamID      string
+	TeamWaiting int
+	HasTeam     bool
 }
 
 var homeReason = map[account.Role]string{
@@ -79,6 +87,9 @@ func (s *Pages) home(w http.ResponseWriter, r *http.Request) {
 			s.ServerError(w, r, err)
 			return
 		}
+		if !s.addWork(w, r, d) {
+			return
+		}
 	}
 	if a.Role == account.RoleManager {
 		uses, err := access.BreakGlassForReview(r.Context(), s.DB.Read(), a)
@@ -94,4 +105,19 @@ func (s *Pages) home(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Data = d
 	s.Page(w, r, status, "home", v)
+}
+
+// addWork adds the worker's own people and their team's waiting count.
+func (s *Pages) addWork(w http.ResponseWriter, r *http.Request, d *homeData) bool {
+	var err error
+	d.WorksOn, d.TeamID = true, web.AccountFrom(r.Context()).TeamID
+	if d.Mine, err = contacts.MyPeople(r.Context(), s.DB.Read(), web.Subject(r)); err != nil {
+		s.ServerError(w, r, err)
+		return false
+	}
+	if d.TeamWaiting, d.HasTeam, err = contacts.TeamWaitingCount(r.Context(), s.DB.Read(), web.Subject(r)); err != nil {
+		s.ServerError(w, r, err)
+		return false
+	}
+	return true
 }

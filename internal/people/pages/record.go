@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"whatmatters/internal/access"
+	"whatmatters/internal/contacts"
 	"whatmatters/internal/conversations"
 	"whatmatters/internal/people"
 	"whatmatters/internal/valid"
@@ -31,6 +32,16 @@ type recordData struct {
 	Saved         string // what was just saved, as a message key
 	Conversations []conversations.Conversation
 	Today         valid.Date
+	Contacts      contactsView
+}
+
+// contactsView is the record's contacts and who holds the person
+// (internal/contacts): the current allocation, open contacts first.
+type contactsView struct {
+	Current      *contacts.Allocation
+	History      []contacts.Allocation // ended allocations, newest first
+	Open, Closed []contacts.Contact
+	MayChange    bool // a council worker who may allocate and close
 }
 
 type outcomeView struct {
@@ -85,7 +96,8 @@ func (s *Pages) person(w http.ResponseWriter, r *http.Request, op *access.Opened
 // savedKeys maps ?saved= values to the banner shown after a save.
 var savedKeys = map[string]string{"1": "person.saved.body", "about-me": "saved.about_me", "about-me-merged": "saved.about_me_merged", "outcome": "saved.outcome",
 	"progress": "saved.progress", "strength": "saved.strength", "risk": "saved.risk", "story": "saved.story",
-	"profile": "saved.profile", "relationship": "saved.relationship", "address": "saved.address"}
+	"profile": "saved.profile", "relationship": "saved.relationship", "address": "saved.address",
+	"contact": "saved.contact", "allocation": "saved.allocation", "contact-closed": "saved.contact_closed"}
 
 // loadRecord reads the parts of an opened record. The read itself was
 // checked and audited when the record was opened.
@@ -164,7 +176,32 @@ func loadRecord(ctx context.Context, s *Pages, op *access.Opened, p *people.Pers
 			return nil, err
 		}
 	}
-	return d, nil
+	d.Contacts, err = loadContacts(ctx, s, op)
+	return d, err
+}
+
+func loadContacts(ctx context.Context, s *Pages, op *access.Opened) (contactsView, error) {
+	v := contactsView{MayChange: op.Grant().MayChange(access.PartIdentity) && contacts.MayRecord(op.Subject().Account.Role)}
+	all, err := contacts.Allocations(ctx, s.DB.Read(), op)
+	if err != nil {
+		return v, err
+	}
+	for i := range all {
+		if all[i].EndedAt == nil {
+			v.Current = &all[i]
+		} else {
+			v.History = append(v.History, all[i])
+		}
+	}
+	cs, err := contacts.Contacts(ctx, s.DB.Read(), op)
+	for _, c := range cs {
+		if c.Open() {
+			v.Open = append(v.Open, c)
+		} else {
+			v.Closed = append(v.Closed, c)
+		}
+	}
+	return v, err
 }
 
 // storyView is story entries with the files attached to them.

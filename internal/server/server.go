@@ -10,6 +10,7 @@ import (
 
 	accesspages "whatmatters/internal/access/pages"
 	accountpages "whatmatters/internal/account/pages"
+	adminpages "whatmatters/internal/admin/pages"
 	"whatmatters/internal/api"
 	coachpages "whatmatters/internal/coach/pages"
 	oversightpages "whatmatters/internal/oversight/pages"
@@ -45,6 +46,7 @@ func New(db *store.DB, opts Options) *Server {
 		accesspages.New(shell),
 		coachpages.New(shell),
 		oversightpages.New(shell),
+		adminpages.New(shell),
 	)
 	return &Server{Handler: h, Web: shell, API: a}
 }

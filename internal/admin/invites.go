@@ -262,7 +262,13 @@ func AcceptInvitation(ctx context.Context, db *store.DB, code, password, confirm
 }
 
 func refuseInvitation(ctx context.Context, db *store.DB, who audit.Actor, in *Invited, why error) error {
-	reason := map[error]string{ErrInviteUsed: "used", ErrInviteExpired: "expired", ErrInviteWithdrawn: "withdrawn"}[why]
+	reason := "withdrawn"
+	switch why {
+	case ErrInviteUsed:
+		reason = "used"
+	case ErrInviteExpired:
+		reason = "expired"
+	}
 	if err := audit.WriteAlone(ctx, db, who, audit.Record{Action: "invitation.use", Outcome: audit.Denied,
 		Target: "account/" + in.AccountID, Details: map[string]string{"invitation_id": in.InvitationID, "reason": reason}}); err != nil {
 		return err

@@ -261,7 +261,18 @@ type acceptData struct {
 	Min     int
 }
 
-var inviteStates = map[error]string{admin.ErrInviteUsed: "used", admin.ErrInviteExpired: "expired", admin.ErrInviteWithdrawn: "withdrawn"}
+// inviteState names why an invitation cannot be used, for its page.
+func inviteState(err error) string {
+	switch {
+	case errors.Is(err, admin.ErrInviteUsed):
+		return "used"
+	case errors.Is(err, admin.ErrInviteExpired):
+		return "expired"
+	case errors.Is(err, admin.ErrInviteWithdrawn):
+		return "withdrawn"
+	}
+	return ""
+}
 
 // enterCode is where someone with a printed code types it.
 func (s *Pages) enterCode(w http.ResponseWriter, r *http.Request) {
@@ -302,7 +313,7 @@ func (s *Pages) showAccept(w http.ResponseWriter, r *http.Request, v *web.View, 
 	}
 	d := acceptData{Invited: in, Code: admin.NormaliseCode(r.PathValue("code")), Min: account.MinPasswordLength}
 	status := http.StatusOK
-	if st, ok := inviteStates[err]; ok {
+	if st := inviteState(err); st != "" {
 		d.State, status = st, http.StatusGone
 	} else if v.Problems(err) {
 		status = http.StatusUnprocessableEntity

@@ -305,7 +305,6 @@ func (s *Pages) invitation(w http.ResponseWriter, r *http.Request) {
 
 func (s *Pages) showAccept(w http.ResponseWriter, r *http.Request, v *web.View, in *admin.Invited, err error) {
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer") // the code is in the address
 	if errors.Is(err, store.ErrNotFound) {
 		v.Data = acceptData{State: "unknown"}
 		s.Page(w, r, http.StatusNotFound, "accept", v)

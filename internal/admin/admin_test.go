@@ -585,3 +585,25 @@ func TestActivityAndLastSignIn(t *testing.T) {
 		t.Errorf("%d activity reads audited, want 2", len(evs))
 	}
 }
+
+func TestInvitationRefusesOversizedInput(t *testing.T) {
+	f := setup(t)
+	long := make([]byte, 300)
+	for i := range long {
+		long[i] = 'a'
+	}
+	_, err := admin.Invite(context.Background(), f.db, f.riv, admin.NewMember{OrganisationID: f.riverside.ID, Name: string(long),
+		Email: string(long) + "@riverside.test", Role: account.RolePractitioner}, time.Now())
+	ps, _ := valid.From(err)
+	got := map[string]string{}
+	for _, p := range ps {
+		got[p.Field] = p.Code
+	}
+	if got["email"] != "account.email.format" || got["name"] != "admin.name.too_long" {
+		t.Errorf("an oversized name and email: %v", got)
+	}
+	// The test world's five accounts and the two admins; no more.
+	if n := len(actions(t, f.db, "account.create")); n != 7 {
+		t.Errorf("%d accounts created in all, want only the fixture's 7", n)
+	}
+}

@@ -107,7 +107,14 @@ func Invite(ctx context.Context, db *store.DB, s account.Subject, n NewMember, n
 		}
 		return nil, err
 	}
-	if ps := checkRoleTeam(ctx, db.Read(), s, n.OrganisationID, n.Role, n.TeamID); len(ps) > 0 {
+	ps := checkRoleTeam(ctx, db.Read(), s, n.OrganisationID, n.Role, n.TeamID)
+	if len(n.Email) > account.MaxEmailLength {
+		ps.Add("email", "account.email.format")
+	}
+	if len([]rune(n.Name)) > MaxName {
+		ps.Add("name", "admin.name.too_long", MaxName)
+	}
+	if len(ps) > 0 {
 		return nil, ps
 	}
 	a := &account.Account{OrganisationID: n.OrganisationID, TeamID: n.TeamID, Email: n.Email, DisplayName: n.Name, Role: n.Role}

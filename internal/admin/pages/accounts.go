@@ -86,11 +86,6 @@ func (s *Pages) invite(w http.ResponseWriter, r *http.Request) {
 	v.Keep(r, "organisation", "name", "email", "role", "team")
 	n := admin.NewMember{OrganisationID: v.Form["organisation"], Name: v.Form["name"], Email: v.Form["email"],
 		Role: account.Role(v.Form["role"]), TeamID: v.Form["team"]}
-	if len(n.Name) > admin.MaxName {
-		v.Problems(valid.New("name", "admin.name.too_long", admin.MaxName))
-		s.showInvite(w, r, v, http.StatusUnprocessableEntity)
-		return
-	}
 	inv, err := admin.Invite(r.Context(), s.DB, web.Subject(r), n, now())
 	if err != nil {
 		renameProblems(err, map[string]string{"display_name": "name"})

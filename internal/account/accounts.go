@@ -108,6 +108,13 @@ var emailShape = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 // CreateAccount records a new account with the given password (which may be
 // empty, for an account that cannot sign in until one is set).
 func CreateAccount(ctx context.Context, db *store.DB, who audit.Actor, a *Account, password string) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error { return CreateAccountTx(ctx, tx, who, a, password) })
+}
+
+// CreateAccountTx is CreateAccount inside the caller's transaction, for a
+// change that makes an account and something else together or not at all
+// (an invitation).
+func CreateAccountTx(ctx context.Context, tx *sql.Tx, who audit.Actor, a *Account, password string) error {
 	a.Email = NormaliseEmail(a.Email)
 	a.DisplayName = strings.TrimSpace(a.DisplayName)
 	if err := validateAccount(a, password); err != nil {
@@ -119,18 +126,6 @@ func CreateAccount(ctx context.Context, db *store.DB, who audit.Actor, a *Accoun
 			return err
 		}
 		a.passwordHash = h
-	}
-	return db.Tx(ctx, func(tx *sql.Tx) error { return insertAccount(ctx, tx, who, a) })
-}
-
-// CreateAccountTx records a new account without a password inside the
-// caller's transaction (an account made at its first single sign-on,
-// together with the link to its identity).
-func CreateAccountTx(ctx context.Context, tx *sql.Tx, who audit.Actor, a *Account) error {
-	a.Email = NormaliseEmail(a.Email)
-	a.DisplayName = strings.TrimSpace(a.DisplayName)
-	if err := validateAccount(a, ""); err != nil {
-		return err
 	}
 	return insertAccount(ctx, tx, who, a)
 }
@@ -184,23 +179,34 @@ func checkPasswordRules(password string, emptyOK bool) error {
 
 // SetPassword replaces an account's password.
 func SetPassword(ctx context.Context, db *store.DB, who audit.Actor, accountID, password string) error {
-	if err := checkPasswordRules(password, false); err != nil {
-		return err
-	}
-	h, err := HashPassword(password)
+	h, err := PasswordHashFor(password)
 	if err != nil {
 		return err
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = $1 WHERE id = $2`, h, accountID)
-		if err != nil {
-			return fmt.Errorf("access: set password: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return store.ErrNotFound
-		}
-		return audit.Write(ctx, tx, who, audit.Record{Action: "account.set_password", Target: "account/" + accountID})
-	})
+	return db.Tx(ctx, func(tx *sql.Tx) error { return SetPasswordHashTx(ctx, tx, who, accountID, h) })
+}
+
+// PasswordHashFor checks a new password against the rules and hashes it,
+// ready for SetPasswordHashTx. Hashing is slow, so it is done before the
+// transaction.
+func PasswordHashFor(password string) (string, error) {
+	if err := checkPasswordRules(password, false); err != nil {
+		return "", err
+	}
+	return HashPassword(password)
+}
+
+// SetPasswordHashTx stores a hash from PasswordHashFor inside the caller's
+// transaction (an invitation used at the same moment).
+func SetPasswordHashTx(ctx context.Context, tx *sql.Tx, who audit.Actor, accountID, hash string) error {
+	res, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = $1 WHERE id = $2`, hash, accountID)
+	if err != nil {
+		return fmt.Errorf("access: set password: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrNotFound
+	}
+	return audit.Write(ctx, tx, who, audit.Record{Action: "account.set_password", Target: "account/" + accountID})
 }
 
 const accountColumns = `id, organisation_id, team_id, email, display_name, role, person_id, disabled, password_hash`

@@ -46,14 +46,16 @@ type OrgKind string
 const (
 	OrgCouncil        OrgKind = "council"
 	OrgNHSTrust       OrgKind = "nhs_trust"
+	OrgNHSCommunity   OrgKind = "nhs_community" // an NHS community service: district nurses, therapists
 	OrgGPPractice     OrgKind = "gp_practice"
 	OrgCareHome       OrgKind = "care_home"
+	OrgHomeCareAgency OrgKind = "home_care_agency"
 	OrgVoluntaryGroup OrgKind = "voluntary_group"
 	OrgOther          OrgKind = "other"
 )
 
 // OrgKinds lists every organisation kind.
-var OrgKinds = []OrgKind{OrgCouncil, OrgNHSTrust, OrgGPPractice, OrgCareHome, OrgVoluntaryGroup, OrgOther}
+var OrgKinds = []OrgKind{OrgCouncil, OrgNHSTrust, OrgNHSCommunity, OrgGPPractice, OrgCareHome, OrgHomeCareAgency, OrgVoluntaryGroup, OrgOther}
 
 // Valid reports whether k is a known organisation kind.
 func (k OrgKind) Valid() bool { return slices.Contains(OrgKinds, k) }

@@ -18,6 +18,7 @@ import (
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/account"
+	"whatmatters/internal/admin"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/contacts"
 	"whatmatters/internal/conversations"
@@ -61,11 +62,12 @@ func (r route) namesPerson() bool {
 type things struct{ outcome, entry, attachment, visitor, conversation, action, contact string }
 
 type walker struct {
-	t   *testing.T
-	w   *testworld.World
-	s   *server.Server
-	srv *httptest.Server
-	n   int // makes every value sent new, so a save that gets through visibly changes the record
+	t     *testing.T
+	w     *testworld.World
+	s     *server.Server
+	srv   *httptest.Server
+	n     int              // makes every value sent new, so a save that gets through visibly changes the record
+	admin *account.Account // Riverside's admin, made when a walk needs an invitation
 }
 
 func newWalker(t *testing.T) *walker {
@@ -159,6 +161,26 @@ func (wk *walker) seedContact(by *account.Account, personID string) string {
 	return n.Contact.ID
 }
 
+// invitationCode invites someone new to Riverside, as its admin would,
+// and returns the code.
+func (wk *walker) invitationCode() string {
+	wk.t.Helper()
+	ctx := context.Background()
+	if wk.admin == nil {
+		wk.admin = &account.Account{OrganisationID: wk.w.Sam.OrganisationID, Email: "walk-admin@riverside.test", DisplayName: "Walk Admin", Role: account.RoleAdmin}
+		if err := account.CreateAccount(ctx, wk.w.DB, audit.System, wk.admin, testworld.Password); err != nil {
+			wk.t.Fatal(err)
+		}
+	}
+	wk.n++
+	inv, err := admin.Invite(ctx, wk.w.DB, testworld.Subject(wk.admin), admin.NewMember{OrganisationID: wk.admin.OrganisationID,
+		Name: "Invited " + strconv.Itoa(wk.n), Email: "invited" + strconv.Itoa(wk.n) + "@riverside.test", Role: account.RolePractitioner}, time.Now())
+	if err != nil {
+		wk.t.Fatal(err)
+	}
+	return inv.Code
+}
+
 var pathValue = regexp.MustCompile(`\{([A-Za-z]+)(\.\.\.)?\}`)
 
 // fill puts real ids in a route's path: the person's, and their things'.
@@ -195,10 +217,20 @@ func (wk *walker) fill(r route, personID string, th things) string {
 			switch name {
 			case "lang":
 				return "cy"
-			case "id", "term", "entry", "team": // a token, a use of emergency access, a coach term, a directory entry: none needed by the walks
+			case "id", "term", "entry": // a token, a use of emergency access, a coach term, a directory entry: none needed by the walks
 				return "nothing-here"
 			case "model", "scenario": // planning models hold no person's data; planning_test.go walks them
 				return "nothing-here"
+			case "org": // administration: real things, which only an admin of Riverside may see
+				return wk.w.Sam.OrganisationID
+			case "team":
+				return wk.w.NorthTeam.ID
+			case "acc":
+				return wk.w.Sam.ID
+			case "link": // a link between organisations: none in the test world
+				return "nothing-here"
+			case "code": // a fresh invitation each time, so the public page is served
+				return wk.invitationCode()
 			}
 		}
 		wk.t.Fatalf("%s: the walk does not know what to put in {%s}: teach fill", r.pattern, name)
@@ -267,6 +299,8 @@ func (wk *walker) pageForm(r route, personID string, th things) url.Values {
 		return url.Values{"email": {wk.w.Sam.Email}, "password": {testworld.Password}, "next": {"/"}}
 	case "POST /sign-out":
 		return url.Values{}
+	case "POST /invite/{code}":
+		return url.Values{"password": {testworld.Password}, "confirm": {testworld.Password}}
 	case "POST /sign-in/code", "POST /sign-in/two-factor", "POST /account/two-factor/set-up",
 		"POST /account/two-factor/recovery-codes", "POST /account/two-factor/off":
 		return url.Values{"code": {"000000"}} // a wrong code: it changes nothing

@@ -10,6 +10,7 @@ import (
 
 	accesspages "whatmatters/internal/access/pages"
 	accountpages "whatmatters/internal/account/pages"
+	adminpages "whatmatters/internal/admin/pages"
 	"whatmatters/internal/api"
 	coachpages "whatmatters/internal/coach/pages"
 	contactpages "whatmatters/internal/contacts/pages"
@@ -58,6 +59,7 @@ func New(db *store.DB, opts Options) *Server {
 		conversationpages.New(shell),
 		workspacepages.New(shell),
 		contactpages.New(shell),
+		adminpages.New(shell),
 	)
 	return &Server{Handler: h, Web: shell, API: a}
 }

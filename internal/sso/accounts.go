@@ -224,7 +224,7 @@ func firstSignIn(ctx context.Context, tx *sql.Tx, who audit.Actor, c *Claims) (*
 	default:
 		a = &account.Account{OrganisationID: rule.OrganisationID, TeamID: rule.TeamID, Email: c.Email,
 			DisplayName: displayName(c), Role: rule.Role}
-		if err := account.CreateAccountTx(ctx, tx, who, a); err != nil {
+		if err := account.CreateAccountTx(ctx, tx, who, a, ""); err != nil {
 			if errors.Is(err, valid.New("email", "account.email.taken")) {
 				return nil, "", ErrEmailElsewhere
 			}

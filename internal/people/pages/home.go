@@ -51,6 +51,10 @@ func (s *Pages) home(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/planning", http.StatusSeeOther) // planners read no records: their work is the models
 		return
 	}
+	if a.Role == account.RoleAdmin {
+		http.Redirect(w, r, "/admin", http.StatusSeeOther) // an admin reads no records: their work starts there
+		return
+	}
 	v := s.NewView(r, "home.title")
 	d := &homeData{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
 	d.ReasonKey, d.SeesNobody = homeReason[a.Role], homeReason[a.Role] == ""

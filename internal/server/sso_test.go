@@ -83,6 +83,9 @@ func TestSingleSignOn(t *testing.T) {
 	}
 	ab := newBrowser(t, srv)
 	ab.signIn(admin)
+	if _, body := ab.get("/admin"); !strings.Contains(body, `<a class="govuk-link" href="/admin/sign-in-rules">Single sign-on rules</a>`) {
+		t.Errorf("the admin's start page does not lead to the sign-in rules:\n%s", body)
+	}
 	resp, body = ab.post("/admin/sign-in-rules", url.Values{"claim": {"email_domain"}, "value": {""}, "role": {"admin"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Enter a value of up to 200 characters") ||
 		!strings.Contains(body, "Choose a role a rule may give") || !strings.Contains(body, `value="email_domain" checked`) {

@@ -142,6 +142,9 @@ func TestContactPages(t *testing.T) {
 		t.Errorf("Hillside reading North's list: %d", resp.StatusCode)
 	}
 	resp, page = alys.post("/contacts/new", contactForm("Helen", "Marsh", "1938-05-04", "", w.NorthTeam.ID, 0))
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("Hillside allocating to Riverside's team: %d, want 422", resp.StatusCode)
+	}
 	if strings.Contains(page, "Yes, this is Helen Marsh") {
 		t.Error("Hillside was shown Riverside's Helen as a match")
 	}

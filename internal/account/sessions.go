@@ -92,10 +92,13 @@ func (s SessionStore) CommitCtx(ctx context.Context, token string, data []byte, 
 		if idle := store.Now().Add(s.IdleTimeout); s.IdleTimeout > 0 && idle.Before(expiry) {
 			expiry = idle
 		}
-		m, ok := ctx.Value(foundKey{}).(*foundSession)
-		moved := expiry.Sub(m.expiry)
-		if ok && m.token == token && moved >= 0 && moved < SessionWriteEvery && sameSession(m.data, deadline, values) {
-			return nil
+		// Outside a request (the command line, tests) nothing was found
+		// first, so the session is written.
+		if m, ok := ctx.Value(foundKey{}).(*foundSession); ok && m.token == token {
+			moved := expiry.Sub(m.expiry)
+			if moved >= 0 && moved < SessionWriteEvery && sameSession(m.data, deadline, values) {
+				return nil
+			}
 		}
 	}
 	// The response is on its way: a client that has gone must not undo it.

@@ -58,7 +58,9 @@ func TestContactsJourney(t *testing.T) {
 
 	// Helen Marsh is known: the same name and date of birth.
 	fillContact(t, ctx, "Helen", "Marsh", "12", "6", "1951")
-	do(t, ctx, chromedp.Click(chromedp.CSS(`main form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	// Wait for the match page's question (or the form's errors): the form's
+	// own h1 is still showing until the next page arrives.
+	do(t, ctx, chromedp.Click(chromedp.CSS(`main form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`#same_person, .govuk-error-summary`)))
 	if got := h1(t, ctx); got != "Is this someone we already know?" {
 		t.Fatalf("a contact for Helen again: %q\n%s", got, mainText(t, ctx))
 	}

@@ -15,9 +15,9 @@ import (
 func findPerson(t *testing.T, ctx context.Context, name string) string {
 	t.Helper()
 	do(t, ctx, chromedp.Navigate(baseURL+"/?q="+name), chromedp.WaitVisible(chromedp.CSS(`h1`)))
-	// The link's path only: the home page's links may carry a fragment
-	// (#contacts), and a path built on one would name the record page.
-	path := eval[string](t, ctx, `(document.querySelector('main table a[href^="/people/"]')||{pathname:''}).pathname`)
+	// The search's own results (#people): a worker's home page also lists
+	// their own people above them, whoever the search was for.
+	path := eval[string](t, ctx, `(document.querySelector('#people a[href^="/people/"]')||{getAttribute:()=>''}).getAttribute('href')`)
 	if path == "" {
 		t.Fatalf("searching for %s found nobody", name)
 	}

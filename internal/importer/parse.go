@@ -78,7 +78,7 @@ type Row struct {
 	Number       int // the row in the file
 	ExternalID   string
 	Person       people.Person
-	Address      *people.Address       // nil when the row has none
+	Address      *people.Address      // nil when the row has none
 	Relationship *people.Relationship // nil when the row has none
 	Team         string               // as written: a team's name or id
 	WorkerEmail  string

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"whatmatters/internal/audit"
 	"whatmatters/internal/importer"
 	"whatmatters/internal/store/storetest"
 	"whatmatters/internal/testworld"
@@ -58,6 +59,9 @@ func TestImportFigures(t *testing.T) {
 		t.Fatalf("re-run: %d new, %d skipped", res.New, res.Skipped)
 	}
 	stop()
+	if _, err := audit.Verify(f.ctx, f.DB.Read()); err != nil {
+		t.Errorf("the audit chain after the import: %v", err)
+	}
 	var ru syscall.Rusage
 	must(t, syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
 	t.Logf("engine %s: %d people (file %.1f MB): dry run %s, confirmed import %s (%.0f people/s), re-run %s; "+

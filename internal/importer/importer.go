@@ -95,16 +95,24 @@ func sorted(ps []Problem) []Problem {
 	return ps
 }
 
-// write creates each new person and what belongs to them.
+// auditBatch is how many people's audit rows are written at once: the
+// chain's head is advanced once a batch (audit.WriteMany), not once a row.
+const auditBatch = 1000
+
+// write creates each new person and what belongs to them, with their audit
+// rows: each person's person.create and each access link's
+// person.link.add, as creating them one by one would write.
 func write(ctx context.Context, tx *sql.Tx, s account.Subject, rows []Row, pl *plan, m Mapping, source string) error {
 	now := store.Now()
-	for _, i := range pl.create {
+	var recs []audit.Record
+	for n, i := range pl.create {
 		row := rows[i]
 		p := row.Person
-		// CreateTx writes the person and their one audit row.
-		if err := people.CreateTx(ctx, tx, s.Actor, &p); err != nil {
+		rec, err := people.InsertTx(ctx, tx, &p)
+		if err != nil {
 			return fmt.Errorf("importer: row %d: %w", row.Number, err)
 		}
+		recs = append(recs, rec)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO imported_people (organisation_id, external_id, person_id, imported_at, imported_by)
 			VALUES ($1,$2,$3,$4,$5)`, s.Account.OrganisationID, row.ExternalID, p.ID, now, store.NullIfEmpty(s.Account.ID)); err != nil {
 			return fmt.Errorf("importer: row %d: %w", row.Number, err)
@@ -125,38 +133,55 @@ func write(ctx context.Context, tx *sql.Tx, s account.Subject, rows []Row, pl *p
 		if reason == "" {
 			reason = "Imported from " + source
 		}
-		if err := allocate(ctx, tx, s, p.ID, pl.teamOf[i], pl.workerOf[i], string(row.Priority), reason); err != nil {
+		links, err := allocate(ctx, tx, s, p.ID, pl.teamOf[i], pl.workerOf[i], string(row.Priority), reason)
+		if err != nil {
 			return fmt.Errorf("importer: row %d: %w", row.Number, err)
 		}
+		recs = append(recs, links...)
+		if (n+1)%auditBatch == 0 {
+			if err := audit.WriteMany(ctx, tx, s.Actor, recs); err != nil {
+				return err
+			}
+			recs = recs[:0]
+		}
 	}
-	return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "import.run", Target: "import/" + source,
+	recs = append(recs, audit.Record{Action: "import.run", Target: "import/" + source,
 		Details: map[string]any{"mapping": m.Name, "rows": len(rows), "created": len(pl.create), "skipped": pl.skipped}})
+	return audit.WriteMany(ctx, tx, s.Actor, recs)
 }
 
 // allocate starts a new person's allocation to a team, and a worker if
 // one is named, with the access links that let that team and worker see
-// them, as contacts' allocation does (the same rows, so the record page
-// shows the allocation and a transfer ends it). The person has no
-// allocation yet: they were created in this transaction.
-func allocate(ctx context.Context, tx *sql.Tx, s account.Subject, personID, teamID, accountID, priority, reason string) error {
-	team := &access.Link{PersonID: personID, Kind: access.LinkAllocatedTeam, TeamID: teamID}
-	if err := access.AddLinkTx(ctx, tx, s.Actor, team); err != nil {
-		return err
-	}
+// them: the same allocations and person_links rows contacts' allocation
+// writes, so the record page shows the allocation and a transfer ends it.
+// The person has no allocation yet: they were created in this
+// transaction. It returns the links' audit rows, shaped as
+// access.AddLinkTx writes them, for write to write in a batch.
+func allocate(ctx context.Context, tx *sql.Tx, s account.Subject, personID, teamID, accountID, priority, reason string) ([]audit.Record, error) {
+	team := access.Link{ID: valid.NewID(), PersonID: personID, Kind: access.LinkAllocatedTeam, TeamID: teamID}
+	links := []access.Link{team}
 	var workerLink string
 	if accountID != "" {
-		w := &access.Link{PersonID: personID, Kind: access.LinkAllocatedWorker, AccountID: accountID}
-		if err := access.AddLinkTx(ctx, tx, s.Actor, w); err != nil {
-			return err
+		w := access.Link{ID: valid.NewID(), PersonID: personID, Kind: access.LinkAllocatedWorker, AccountID: accountID}
+		links, workerLink = append(links, w), w.ID
+	}
+	var recs []audit.Record
+	for _, l := range links {
+		_, err := tx.ExecContext(ctx, `INSERT INTO person_links (id, person_id, kind, account_id, team_id, organisation_id, started_at, created_by)
+			VALUES ($1,$2,$3,$4,$5,NULL,$6,$7)`, l.ID, l.PersonID, l.Kind, store.NullIfEmpty(l.AccountID), store.NullIfEmpty(l.TeamID),
+			store.Now(), store.NullIfEmpty(s.Account.ID))
+		if err != nil {
+			return nil, fmt.Errorf("importer: link: %w", err)
 		}
-		workerLink = w.ID
+		recs = append(recs, audit.Record{Action: "person.link.add", PersonID: personID, Target: "person_link/" + l.ID,
+			Details: map[string]any{"after": l}})
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO allocations (id, person_id, team_id, account_id, priority, reason,
 		team_link, worker_link, started_at, started_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
 		valid.NewID(), personID, teamID, store.NullIfEmpty(accountID), priority, reason, team.ID, store.NullIfEmpty(workerLink),
 		store.Now(), store.NullIfEmpty(s.Account.ID))
 	if err != nil {
-		return fmt.Errorf("importer: allocate: %w", err)
+		return nil, fmt.Errorf("importer: allocate: %w", err)
 	}
-	return nil
+	return recs, nil
 }

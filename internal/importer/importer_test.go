@@ -10,6 +10,7 @@ import (
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/account"
+	"whatmatters/internal/audit"
 	"whatmatters/internal/importer"
 	"whatmatters/internal/people"
 	"whatmatters/internal/testworld"
@@ -68,6 +69,16 @@ func TestConfirmWritesAllAndReRunCreatesNoOne(t *testing.T) {
 	}
 	if n := count(t, f.DB, `SELECT COUNT(*) FROM audit_events WHERE action = 'import.run'`); n != 1 {
 		t.Errorf("import.run audit rows: %d", n)
+	}
+	// Yusuf's links to the team and to Sam, Nia's to the team: each with
+	// its audit row against the person, and the chain, written a batch at
+	// a time, still verifies.
+	if n := count(t, f.DB, `SELECT COUNT(*) FROM audit_events e JOIN person_links l ON e.target = 'person_link/' || l.id
+		AND e.person_id = l.person_id WHERE e.action = 'person.link.add' AND l.person_id IN (SELECT person_id FROM imported_people)`); n != 3 {
+		t.Errorf("person.link.add audit rows for the imported: %d, want 3", n)
+	}
+	if _, err := audit.Verify(f.ctx, f.DB.Read()); err != nil {
+		t.Errorf("the audit chain after an import: %v", err)
 	}
 	// What the rows said was written: Yusuf's address tidied, his
 	// allocation to the team and to Sam at high priority; Nia's date of

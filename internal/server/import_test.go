@@ -1,10 +1,7 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"regexp"
 	"strings"
@@ -18,21 +15,7 @@ import (
 // importFile sends a CSV file to the import form as the signed-in admin.
 func (b *browser) importFile(data, mapping string) (*http.Response, string) {
 	b.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", "people.csv")
-	_, _ = fw.Write([]byte(data))
-	_ = mw.WriteField("mapping", mapping)
-	_ = mw.Close()
-	req, _ := http.NewRequest("POST", b.srv.URL+"/admin/import", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return resp, string(raw)
+	return b.sendFile("/admin/import", "people.csv", []byte(data), "mapping", mapping)
 }
 
 var confirmAction = regexp.MustCompile(`action="(/admin/import/[0-9a-f-]+/confirm)"`)

@@ -99,9 +99,10 @@ func sorted(ps []Problem) []Problem {
 // chain's head is advanced once a batch (audit.WriteMany), not once a row.
 const auditBatch = 1000
 
-// write creates each new person and what belongs to them, with their audit
-// rows: each person's person.create and each access link's
-// person.link.add, as creating them one by one would write.
+// write creates each new person and what belongs to them, with the audit
+// rows adding each of them one by one would write: person.create,
+// address.add, relationship.add, person.link.add for each access link and
+// allocation.start.
 func write(ctx context.Context, tx *sql.Tx, s account.Subject, rows []Row, pl *plan, m Mapping, source string) error {
 	now := store.Now()
 	var recs []audit.Record
@@ -122,12 +123,16 @@ func write(ctx context.Context, tx *sql.Tx, s account.Subject, rows []Row, pl *p
 			if err := people.InsertAddress(ctx, tx, a); err != nil {
 				return err
 			}
+			recs = append(recs, audit.Record{Action: "address.add", PersonID: p.ID, Target: "address/" + a.ID,
+				Details: map[string]any{"after": *a}})
 		}
 		if rel := row.Relationship; rel != nil {
 			rel.PersonID = p.ID
 			if err := people.InsertRelationship(ctx, tx, rel); err != nil {
 				return err
 			}
+			recs = append(recs, audit.Record{Action: "relationship.add", PersonID: p.ID, Target: "relationship/" + rel.ID,
+				Details: map[string]any{"after": *rel}})
 		}
 		reason := row.Reason
 		if reason == "" {
@@ -155,8 +160,9 @@ func write(ctx context.Context, tx *sql.Tx, s account.Subject, rows []Row, pl *p
 // them: the same allocations and person_links rows contacts' allocation
 // writes, so the record page shows the allocation and a transfer ends it.
 // The person has no allocation yet: they were created in this
-// transaction. It returns the links' audit rows, shaped as
-// access.AddLinkTx writes them, for write to write in a batch.
+// transaction. It returns the audit rows of the links (shaped as
+// access.AddLinkTx writes them) and of the allocation, for write to write
+// in a batch.
 func allocate(ctx context.Context, tx *sql.Tx, s account.Subject, personID, teamID, accountID, priority, reason string) ([]audit.Record, error) {
 	team := access.Link{ID: valid.NewID(), PersonID: personID, Kind: access.LinkAllocatedTeam, TeamID: teamID}
 	links := []access.Link{team}
@@ -176,12 +182,14 @@ func allocate(ctx context.Context, tx *sql.Tx, s account.Subject, personID, team
 		recs = append(recs, audit.Record{Action: "person.link.add", PersonID: personID, Target: "person_link/" + l.ID,
 			Details: map[string]any{"after": l}})
 	}
+	id := valid.NewID()
 	_, err := tx.ExecContext(ctx, `INSERT INTO allocations (id, person_id, team_id, account_id, priority, reason,
 		team_link, worker_link, started_at, started_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-		valid.NewID(), personID, teamID, store.NullIfEmpty(accountID), priority, reason, team.ID, store.NullIfEmpty(workerLink),
+		id, personID, teamID, store.NullIfEmpty(accountID), priority, reason, team.ID, store.NullIfEmpty(workerLink),
 		store.Now(), store.NullIfEmpty(s.Account.ID))
 	if err != nil {
 		return nil, fmt.Errorf("importer: allocate: %w", err)
 	}
-	return recs, nil
+	return append(recs, audit.Record{Action: "allocation.start", PersonID: personID, Target: "allocation/" + id,
+		Details: map[string]any{"team": teamID, "worker": accountID, "priority": priority, "reason": reason}}), nil
 }

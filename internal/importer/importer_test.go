@@ -77,6 +77,13 @@ func TestConfirmWritesAllAndReRunCreatesNoOne(t *testing.T) {
 		AND e.person_id = l.person_id WHERE e.action = 'person.link.add' AND l.person_id IN (SELECT person_id FROM imported_people)`); n != 3 {
 		t.Errorf("person.link.add audit rows for the imported: %d, want 3", n)
 	}
+	// Yusuf's address, and each allocation, have theirs too.
+	for action, want := range map[string]int{"address.add": 1, "allocation.start": 2} {
+		if n := count(t, f.DB, `SELECT COUNT(*) FROM audit_events WHERE action = $1 AND person_id IN (SELECT person_id FROM imported_people)`,
+			action); n != want {
+			t.Errorf("%s audit rows: %d, want %d", action, n, want)
+		}
+	}
 	if _, err := audit.Verify(f.ctx, f.DB.Read()); err != nil {
 		t.Errorf("the audit chain after an import: %v", err)
 	}

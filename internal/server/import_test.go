@@ -85,7 +85,10 @@ func TestAdminImportsPeopleInTheBrowser(t *testing.T) {
 		t.Fatalf("confirm: %d\n%s", resp.StatusCode, page)
 	}
 	wants(t, "the finished import", page, "Import complete", "2 people imported",
-		"0 people had been imported before and were left as they were.")
+		"The people imported are allocated to the teams the file named")
+	if strings.Contains(page, "had been imported before") {
+		t.Error("the finished import speaks of people imported before, when there were none")
+	}
 	if n := peopleNow(); n != before+2 {
 		t.Errorf("confirm wrote %d people, want 2", n-before)
 	}

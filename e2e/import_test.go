@@ -11,8 +11,9 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// The admin's import: the form, a file with problems listed by row and
-// column, then a good file checked and confirmed. Every page passes axe
+// The admin's import: the form and the form for an export's column
+// names, a file with problems listed by row and column, then a good file
+// checked and confirmed. Every page passes axe
 // and fits a desk and a phone.
 func TestAdminImportsAFile(t *testing.T) {
 	ctx := browser(t)
@@ -23,6 +24,9 @@ func TestAdminImportsAFile(t *testing.T) {
 	if got := h1(t, ctx); got != "Import people" {
 		t.Fatalf("the import page: %q", got)
 	}
+	atWidth(t, ctx, "/admin/import/mappings/new", "import-mapping", 1280)
+	atWidth(t, ctx, "/admin/import/mappings/new", "import-mapping", 375)
+	axeScan(t, ctx)
 
 	dir := t.TempDir()
 	write := func(name, text string) string {

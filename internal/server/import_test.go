@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -116,4 +117,33 @@ func TestAdminImportsPeopleInTheBrowser(t *testing.T) {
 	if resp, _ := sam.get("/admin/import"); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a practitioner on the import page: %d", resp.StatusCode)
 	}
+}
+
+func TestAdminSavesAMappingInTheBrowser(t *testing.T) {
+	w, srv := setup(t)
+	ada := &account.Account{OrganisationID: w.Sam.OrganisationID, Email: "ada@riverside.test", DisplayName: "Ada Admin", Role: account.RoleAdmin}
+	if err := account.CreateAccount(context.Background(), w.DB, audit.System, ada, testworld.Password); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, srv)
+	b.signIn(ada)
+	_, page := b.get("/admin/import/mappings/new")
+	wants(t, "the mapping form", page, "Save your export&#39;s column names", "<code>external_id</code>", "Save the column names")
+	// A built-in name is refused, naming the field; what was typed stays.
+	resp, page := b.post("/admin/import/mappings", url.Values{"name": {"mosaic"}, "col-external_id": {"Client No"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a built-in name: %d", resp.StatusCode)
+	}
+	wants(t, "the refused mapping", page, "There is a problem", "that name is taken by a built-in mapping", `value="Client No"`)
+	resp, _ = b.post("/admin/import/mappings", url.Values{"name": {"Riverside LAS"}, "col-external_id": {"Client No"},
+		"col-given_name": {"Forename"}, "col-family_name": {"Surname"}, "col-team": {"Team Name"}})
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/admin/import?mapping=Riverside+LAS" {
+		t.Fatalf("save: %d to %q", resp.StatusCode, loc)
+	}
+	_, page = b.get("/admin/import?mapping=Riverside+LAS")
+	if !regexp.MustCompile(`value="Riverside LAS" checked`).MatchString(page) {
+		t.Error("the saved mapping is not offered, chosen, on the import form")
+	}
+	_, page = b.importFile("Client No,Forename,Surname,Team Name\nC1,Nia,Jones,North Community Team\n", "Riverside LAS")
+	wants(t, "a file checked with the saved mapping", page, "Import 1 person")
 }

@@ -43,6 +43,8 @@ func (s *Pages) Routes(rt *web.Router) {
 	rt.ForRoles("GET /admin/import", "admins", isAdmin, s.form)
 	rt.ForRoles("POST /admin/import", "admins", isAdmin, s.check, web.MaxBody(maxUpload))
 	rt.ForRoles("POST /admin/import/{upload}/confirm", "admins", isAdmin, s.confirm)
+	rt.ForRoles("GET /admin/import/mappings/new", "admins", isAdmin, s.mappingForm)
+	rt.ForRoles("POST /admin/import/mappings", "admins", isAdmin, s.saveMapping)
 }
 
 // formData is the upload form's choices.
@@ -86,6 +88,9 @@ func (s *Pages) choices(w http.ResponseWriter, r *http.Request, v *web.View) boo
 func (s *Pages) form(w http.ResponseWriter, r *http.Request) {
 	v := s.NewView(r, "import.title")
 	v.Form["mapping"] = importer.Template.Name
+	if m := r.URL.Query().Get("mapping"); m != "" { // a mapping just saved
+		v.Form["mapping"] = m
+	}
 	if s.choices(w, r, v) {
 		s.Page(w, r, http.StatusOK, "import", v)
 	}

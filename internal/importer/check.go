@@ -98,7 +98,10 @@ func check(ctx context.Context, r store.Reader, orgID string, rows []Row, cols c
 // findRecorded reports the rows to create that are someone already
 // recorded: the same NHS number, or held by the organisation with the same
 // date of birth and family name and a given name one the start of the
-// other ("Sam" and "Samuel"), as contacts match.
+// other ("Sam" and "Samuel"). That is stricter than contacts' matching
+// (which also offers the same date of birth with only the family name, or
+// only the given name, alike): a worker looks through those matches one
+// contact at a time, while here each match stops a whole file.
 func (pl *plan) findRecorded(ctx context.Context, r store.Reader, orgID string, rows []Row, add func(Row, Field, string, ...any)) error {
 	var nhs []string
 	for _, i := range pl.create {

@@ -80,15 +80,60 @@ type Record struct {
 // lock on audit_head serialises writers, which keeps the chain linear.
 // Without a chain key (SetChainKeys) it refuses, and so does the change.
 func Write(ctx context.Context, q store.Querier, who Actor, r Record) error {
+	return WriteMany(ctx, q, who, []Record{r})
+}
+
+// WriteMany appends events in order inside the caller's transaction, each
+// chained to the one before exactly as Write chains them, but advancing
+// audit_head once for them all. A transaction that writes thousands of
+// events (an import) would otherwise update that one row thousands of
+// times, and PostgreSQL keeps every version of it until the transaction
+// ends, so each update is slower than the last.
+func WriteMany(ctx context.Context, q store.Querier, who Actor, rs []Record) error {
+	if len(rs) == 0 {
+		return nil
+	}
 	keys := current.Load()
 	if keys == nil {
 		return ErrNoChainKey
 	}
+	var last int64
+	var prev string
+	err := q.QueryRowContext(ctx,
+		`UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash`, len(rs)).Scan(&last, &prev)
+	if err != nil {
+		return fmt.Errorf("audit: advance head: %w", err)
+	}
+	for i, r := range rs {
+		e, err := newEvent(who, r, keys.ID())
+		if err != nil {
+			return err
+		}
+		e.Seq, e.PrevHash = last-int64(len(rs)-1-i), prev
+		e.Hash = e.mac(keys.keys[0])
+		_, err = q.ExecContext(ctx, `INSERT INTO audit_events
+			(seq, at, account_id, actor, action, outcome, person_id, target, details, ip, request_id, key_id, prev_hash, hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			e.Seq, e.At, store.NullIfEmpty(e.AccountID), e.Actor, e.Action, e.Outcome, store.NullIfEmpty(e.PersonID),
+			e.Target, e.Details, e.IP, e.RequestID, e.KeyID, e.PrevHash, e.Hash)
+		if err != nil {
+			return fmt.Errorf("audit: insert: %w", err)
+		}
+		prev = e.Hash
+	}
+	if _, err := q.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, prev); err != nil {
+		return fmt.Errorf("audit: update head: %w", err)
+	}
+	return nil
+}
+
+// newEvent is the event a record makes, not yet placed in the chain.
+func newEvent(who Actor, r Record, keyID string) (Event, error) {
 	details := ""
 	if r.Details != nil {
 		b, err := json.Marshal(r.Details)
 		if err != nil {
-			return fmt.Errorf("audit: details: %w", err)
+			return Event{}, fmt.Errorf("audit: details: %w", err)
 		}
 		details = string(b)
 	}
@@ -98,29 +143,12 @@ func Write(ctx context.Context, q store.Querier, who Actor, r Record) error {
 	e := Event{
 		At: store.Now(), AccountID: who.AccountID, Actor: who.Label, Action: r.Action,
 		Outcome: r.Outcome, PersonID: r.PersonID, Target: r.Target, Details: details,
-		IP: who.IP, RequestID: who.RequestID, KeyID: keys.ID(),
+		IP: who.IP, RequestID: who.RequestID, KeyID: keyID,
 	}
 	if e.Actor == "" {
 		e.Actor = "anonymous"
 	}
-	err := q.QueryRowContext(ctx,
-		`UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &e.PrevHash)
-	if err != nil {
-		return fmt.Errorf("audit: advance head: %w", err)
-	}
-	e.Hash = e.mac(keys.keys[0])
-	_, err = q.ExecContext(ctx, `INSERT INTO audit_events
-		(seq, at, account_id, actor, action, outcome, person_id, target, details, ip, request_id, key_id, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-		e.Seq, e.At, store.NullIfEmpty(e.AccountID), e.Actor, e.Action, e.Outcome, store.NullIfEmpty(e.PersonID),
-		e.Target, e.Details, e.IP, e.RequestID, e.KeyID, e.PrevHash, e.Hash)
-	if err != nil {
-		return fmt.Errorf("audit: insert: %w", err)
-	}
-	if _, err := q.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash); err != nil {
-		return fmt.Errorf("audit: update head: %w", err)
-	}
-	return nil
+	return e, nil
 }
 
 // WriteAlone writes one event in a transaction of its own: for events with

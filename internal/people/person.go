@@ -98,8 +98,19 @@ func Create(ctx context.Context, db *store.DB, who audit.Actor, p *Person) error
 // the record and the relationship through which it is seen (a contact's
 // allocation) are written together or not at all.
 func CreateTx(ctx context.Context, q store.Querier, who audit.Actor, p *Person) error {
-	if err := p.Normalise(); err != nil {
+	rec, err := InsertTx(ctx, q, p)
+	if err != nil {
 		return err
+	}
+	return audit.Write(ctx, q, who, rec)
+}
+
+// InsertTx is CreateTx without writing the audit row: it returns the row
+// for the caller to write, in the same transaction, with many others at
+// once (audit.WriteMany), as an import of thousands of people does.
+func InsertTx(ctx context.Context, q store.Querier, p *Person) (audit.Record, error) {
+	if err := p.Normalise(); err != nil {
+		return audit.Record{}, err
 	}
 	now := store.Now()
 	p.ID, p.Version, p.CreatedAt, p.UpdatedAt = valid.NewID(), 1, now, now
@@ -108,13 +119,13 @@ func CreateTx(ctx context.Context, q store.Querier, who audit.Actor, p *Person) 
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
 		p.ID, p.GivenName, p.FamilyName, p.PreferredName, p.DateOfBirth, store.NullIfEmpty(p.NHSNumber), p.Version, now, now)
 	if store.IsUniqueViolation(err) {
-		return valid.Problems{valid.New("nhs_number", "person.nhs_number.taken_new")}
+		return audit.Record{}, valid.Problems{valid.New("nhs_number", "person.nhs_number.taken_new")}
 	}
 	if err != nil {
-		return fmt.Errorf("people: create: %w", err)
+		return audit.Record{}, fmt.Errorf("people: create: %w", err)
 	}
-	return audit.Write(ctx, q, who, audit.Record{Action: "person.create", PersonID: p.ID,
-		Target: "person/" + p.ID, Details: map[string]any{"after": p}})
+	return audit.Record{Action: "person.create", PersonID: p.ID, Target: "person/" + p.ID,
+		Details: map[string]any{"after": *p}}, nil
 }
 
 // Update saves changed details. p.Version must be the version the editor

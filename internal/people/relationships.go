@@ -118,6 +118,17 @@ func AddRelationship(ctx context.Context, db *store.DB, op *access.Opened, r *Re
 // subject may not change.
 var errOtherOutOfReach = errors.New("people: the other person is out of reach")
 
+// InsertRelationship writes someone who matters to r.PersonID, named (not
+// someone we support), inside the caller's transaction, which audits it:
+// for an import that creates the person and their relationships together.
+func InsertRelationship(ctx context.Context, tx *sql.Tx, r *Relationship) error {
+	r.ID, r.RelatedPersonID = valid.NewID(), ""
+	if r.IsMainCarer {
+		r.IsCarer = true
+	}
+	return insertRelationship(ctx, tx, r, "")
+}
+
 func insertRelationship(ctx context.Context, tx *sql.Tx, r *Relationship, inverseID string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO person_relationships (id, person_id, related_person_id, name, relationship,
 		inverse_id, is_carer, is_main_carer, is_key_contact, contact, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,

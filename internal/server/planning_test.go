@@ -29,12 +29,22 @@ import (
 // the answer points.
 func (b *browser) upload(name string, data []byte) (*http.Response, string) {
 	b.t.Helper()
+	return b.sendFile("/planning/new", name, data)
+}
+
+// sendFile posts a form carrying a file (field "file") and other fields,
+// given as name, value pairs.
+func (b *browser) sendFile(path, name string, data []byte, fields ...string) (*http.Response, string) {
+	b.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, _ := mw.CreateFormFile("file", name)
 	_, _ = fw.Write(data)
+	for i := 0; i+1 < len(fields); i += 2 {
+		_ = mw.WriteField(fields[i], fields[i+1])
+	}
 	_ = mw.Close()
-	req, _ := http.NewRequest("POST", b.srv.URL+"/planning/new", &body)
+	req, _ := http.NewRequest("POST", b.srv.URL+path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	resp, err := b.c.Do(req)
 	if err != nil {

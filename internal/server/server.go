@@ -16,6 +16,7 @@ import (
 	contactpages "whatmatters/internal/contacts/pages"
 	conversationpages "whatmatters/internal/conversations/pages"
 	directorypages "whatmatters/internal/directory/pages"
+	importpages "whatmatters/internal/importer/pages"
 	oversightpages "whatmatters/internal/oversight/pages"
 	"whatmatters/internal/people/apiv1"
 	peoplepages "whatmatters/internal/people/pages"
@@ -60,6 +61,7 @@ func New(db *store.DB, opts Options) *Server {
 		workspacepages.New(shell),
 		contactpages.New(shell),
 		adminpages.New(shell),
+		importpages.New(shell),
 	)
 	return &Server{Handler: h, Web: shell, API: a}
 }

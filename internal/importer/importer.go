@@ -1,0 +1,195 @@
+package importer
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+
+	"whatmatters/internal/access"
+	"whatmatters/internal/account"
+	"whatmatters/internal/audit"
+	"whatmatters/internal/people"
+	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
+)
+
+// Result is what checking or importing a file found and did.
+type Result struct {
+	Rows     int       // rows read, after the header
+	New      int       // rows that are people not imported before
+	Skipped  int       // rows whose external id was imported before: nothing is done with them
+	Problems []Problem // sorted by row; none if the file may be imported
+	Written  bool      // true only when a confirmed import wrote its rows
+}
+
+// errProblems rolls back a confirmed import that found problems inside
+// its transaction (something changed since the dry run).
+var errProblems = errors.New("importer: problems found")
+
+// mayImport: importing is for the organisation's admins.
+func mayImport(s account.Subject) error {
+	a := s.Account
+	if a == nil || a.Disabled || a.Role != account.RoleAdmin {
+		return access.ErrNotAllowed
+	}
+	return nil
+}
+
+// Run checks a file and, if confirm is set and nothing is wrong with it,
+// imports it: every new person with their address, relationship,
+// allocation and access links, in one transaction with their audit rows.
+// A file with any problem writes nothing. source names the file in the
+// audit trail and in each allocation's default reason.
+func Run(ctx context.Context, db *store.DB, s account.Subject, r io.Reader, m Mapping, source string, confirm bool) (*Result, error) {
+	if err := mayImport(s); err != nil {
+		return nil, err
+	}
+	rows, cols, ps, err := parse(r, m)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Rows: len(rows)}
+	if len(rows) == 0 {
+		res.Problems = sorted(ps)
+		return res, nil
+	}
+	org := s.Account.OrganisationID
+	if !confirm || len(ps) > 0 {
+		pl, err := check(ctx, db.Read(), org, rows, cols)
+		if err != nil {
+			return nil, err
+		}
+		res.fill(pl, ps)
+		return res, nil
+	}
+	err = db.Tx(ctx, func(tx *sql.Tx) error {
+		pl, err := check(ctx, tx, org, rows, cols)
+		if err != nil {
+			return err
+		}
+		if res.fill(pl, ps); len(res.Problems) > 0 {
+			return errProblems
+		}
+		return write(ctx, tx, s, rows, pl, m, source)
+	})
+	if errors.Is(err, errProblems) {
+		return res, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Written = true
+	return res, nil
+}
+
+func (res *Result) fill(pl *plan, ps []Problem) {
+	res.New, res.Skipped = len(pl.create), pl.skipped
+	res.Problems = sorted(append(ps, pl.problems...))
+}
+
+func sorted(ps []Problem) []Problem {
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Row < ps[j].Row })
+	return ps
+}
+
+// auditBatch is how many people's audit rows are written at once: the
+// chain's head is advanced once a batch (audit.WriteMany), not once a row.
+const auditBatch = 1000
+
+// write creates each new person and what belongs to them, with the audit
+// rows adding each of them one by one would write: person.create,
+// address.add, relationship.add, person.link.add for each access link and
+// allocation.start.
+func write(ctx context.Context, tx *sql.Tx, s account.Subject, rows []Row, pl *plan, m Mapping, source string) error {
+	now := store.Now()
+	var recs []audit.Record
+	for n, i := range pl.create {
+		row := rows[i]
+		p := row.Person
+		rec, err := people.InsertTx(ctx, tx, &p)
+		if err != nil {
+			return fmt.Errorf("importer: row %d: %w", row.Number, err)
+		}
+		recs = append(recs, rec)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO imported_people (organisation_id, external_id, person_id, imported_at, imported_by)
+			VALUES ($1,$2,$3,$4,$5)`, s.Account.OrganisationID, row.ExternalID, p.ID, now, store.NullIfEmpty(s.Account.ID)); err != nil {
+			return fmt.Errorf("importer: row %d: %w", row.Number, err)
+		}
+		if a := row.Address; a != nil {
+			a.PersonID = p.ID
+			if err := people.InsertAddress(ctx, tx, a); err != nil {
+				return err
+			}
+			recs = append(recs, audit.Record{Action: "address.add", PersonID: p.ID, Target: "address/" + a.ID,
+				Details: map[string]any{"after": *a}})
+		}
+		if rel := row.Relationship; rel != nil {
+			rel.PersonID = p.ID
+			if err := people.InsertRelationship(ctx, tx, rel); err != nil {
+				return err
+			}
+			recs = append(recs, audit.Record{Action: "relationship.add", PersonID: p.ID, Target: "relationship/" + rel.ID,
+				Details: map[string]any{"after": *rel}})
+		}
+		reason := row.Reason
+		if reason == "" {
+			reason = "Imported from " + source
+		}
+		links, err := allocate(ctx, tx, s, p.ID, pl.teamOf[i], pl.workerOf[i], string(row.Priority), reason)
+		if err != nil {
+			return fmt.Errorf("importer: row %d: %w", row.Number, err)
+		}
+		recs = append(recs, links...)
+		if (n+1)%auditBatch == 0 {
+			if err := audit.WriteMany(ctx, tx, s.Actor, recs); err != nil {
+				return err
+			}
+			recs = recs[:0]
+		}
+	}
+	recs = append(recs, audit.Record{Action: "import.run", Target: "import/" + source,
+		Details: map[string]any{"mapping": m.Name, "rows": len(rows), "created": len(pl.create), "skipped": pl.skipped}})
+	return audit.WriteMany(ctx, tx, s.Actor, recs)
+}
+
+// allocate starts a new person's allocation to a team, and a worker if
+// one is named, with the access links that let that team and worker see
+// them: the same allocations and person_links rows contacts' allocation
+// writes, so the record page shows the allocation and a transfer ends it.
+// The person has no allocation yet: they were created in this
+// transaction. It returns the audit rows of the links (shaped as
+// access.AddLinkTx writes them) and of the allocation, for write to write
+// in a batch.
+func allocate(ctx context.Context, tx *sql.Tx, s account.Subject, personID, teamID, accountID, priority, reason string) ([]audit.Record, error) {
+	team := access.Link{ID: valid.NewID(), PersonID: personID, Kind: access.LinkAllocatedTeam, TeamID: teamID}
+	links := []access.Link{team}
+	var workerLink string
+	if accountID != "" {
+		w := access.Link{ID: valid.NewID(), PersonID: personID, Kind: access.LinkAllocatedWorker, AccountID: accountID}
+		links, workerLink = append(links, w), w.ID
+	}
+	var recs []audit.Record
+	for _, l := range links {
+		_, err := tx.ExecContext(ctx, `INSERT INTO person_links (id, person_id, kind, account_id, team_id, organisation_id, started_at, created_by)
+			VALUES ($1,$2,$3,$4,$5,NULL,$6,$7)`, l.ID, l.PersonID, l.Kind, store.NullIfEmpty(l.AccountID), store.NullIfEmpty(l.TeamID),
+			store.Now(), store.NullIfEmpty(s.Account.ID))
+		if err != nil {
+			return nil, fmt.Errorf("importer: link: %w", err)
+		}
+		recs = append(recs, audit.Record{Action: "person.link.add", PersonID: personID, Target: "person_link/" + l.ID,
+			Details: map[string]any{"after": l}})
+	}
+	id := valid.NewID()
+	_, err := tx.ExecContext(ctx, `INSERT INTO allocations (id, person_id, team_id, account_id, priority, reason,
+		team_link, worker_link, started_at, started_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+		id, personID, teamID, store.NullIfEmpty(accountID), priority, reason, team.ID, store.NullIfEmpty(workerLink),
+		store.Now(), store.NullIfEmpty(s.Account.ID))
+	if err != nil {
+		return nil, fmt.Errorf("importer: allocate: %w", err)
+	}
+	return append(recs, audit.Record{Action: "allocation.start", PersonID: personID, Target: "allocation/" + id,
+		Details: map[string]any{"team": teamID, "worker": accountID, "priority": priority, "reason": reason}}), nil
+}

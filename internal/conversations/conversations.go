@@ -20,6 +20,7 @@ import (
 	"whatmatters/internal/access"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/i18n"
+	"whatmatters/internal/people"
 	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
 )
@@ -221,11 +222,12 @@ func (c *Conversation) Check() error {
 	return ps.Err()
 }
 
-// Start records a listen-and-connect conversation, its connections and
-// the outcomes it added (outcomeIDs, already saved through the record), and
-// how it ended. Ending in a crisis opens the crisis conversation in the
-// same transaction, with the subject as the worker who stays with it.
-func Start(ctx context.Context, db *store.DB, op *access.Opened, c *Conversation, outcomeIDs ...string) error {
+// Start records a listen-and-connect conversation, its connections, the
+// outcomes it adds to the person's record (what matters, in their words)
+// and how it ended, in one transaction: all of it is written or none.
+// Ending in a crisis opens the crisis conversation in the same
+// transaction, with the subject as the worker who stays with it.
+func Start(ctx context.Context, db *store.DB, op *access.Opened, c *Conversation, outcomes ...*people.Outcome) error {
 	if err := op.MayChange(access.PartConversations); err != nil {
 		return err
 	}
@@ -235,11 +237,17 @@ func Start(ctx context.Context, db *store.DB, op *access.Opened, c *Conversation
 	}
 	now := store.Now()
 	me := op.Subject().Account.ID
-	c.ID, c.PersonID, c.Version, c.CreatedAt, c.OutcomeIDs = valid.NewID(), op.PersonID(), 1, now, outcomeIDs
+	c.ID, c.PersonID, c.Version, c.CreatedAt, c.OutcomeIDs = valid.NewID(), op.PersonID(), 1, now, nil
 	if c.Ended != Open {
 		c.EndedOn = c.HeldOn
 	}
 	return access.Change(ctx, db, op, access.PartConversations, func(tx *sql.Tx) (audit.Record, error) {
+		for _, o := range outcomes {
+			if err := people.AddOutcomeTx(ctx, tx, db.Dialect, op, o); err != nil {
+				return audit.Record{}, err
+			}
+			c.OutcomeIDs = append(c.OutcomeIDs, o.ID)
+		}
 		if err := insert(ctx, tx, c, me, now); err != nil {
 			return audit.Record{}, err
 		}
@@ -266,7 +274,7 @@ func Start(ctx context.Context, db *store.DB, op *access.Opened, c *Conversation
 				return audit.Record{}, fmt.Errorf("conversations: connection: %w", err)
 			}
 		}
-		for _, id := range outcomeIDs {
+		for _, id := range c.OutcomeIDs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_record_links (conversation_id, outcome_id, created_at)
 				VALUES ($1,$2,$3)`, c.ID, id, now); err != nil {
 				return audit.Record{}, fmt.Errorf("conversations: outcome link: %w", err)

@@ -9,6 +9,7 @@ import (
 	"whatmatters/internal/access"
 	"whatmatters/internal/conversations"
 	"whatmatters/internal/directory"
+	"whatmatters/internal/people"
 	"whatmatters/internal/store"
 	"whatmatters/internal/store/storetest"
 	"whatmatters/internal/testworld"
@@ -102,6 +103,56 @@ func TestListenAndConnectEndsResolvedOrInCrisis(t *testing.T) {
 	// Emergency access reads conversations and changes none.
 	if err := conversations.Start(ctx, db, readOnly(t, w, op), c); !access.IsNotAllowed(err) {
 		t.Fatalf("emergency access starting a conversation: %v", err)
+	}
+}
+
+// What matters added to the person's outcomes is saved with the
+// conversation that heard it, all or nothing: a connection refused after
+// the outcome and the conversation were written inside the transaction
+// (another council's directory entry) leaves neither behind, and the
+// same conversation with its own council's entry saves both, linked.
+func TestConversationAndItsOutcomeAreOneTransaction(t *testing.T) {
+	db := storetest.Open(t)
+	w := testworld.New(t, db)
+	ctx := context.Background()
+	op := w.Open(t, w.Sam, w.Helen.ID)
+	theirs := &directory.Entry{Name: "Hillside Lunch Club", Offer: "Lunch", Categories: []directory.Category{directory.Social},
+		LastCheckedOn: valid.Today()}
+	must(t, directory.Add(ctx, db, testworld.Subject(w.Alys), theirs))
+	ours := &directory.Entry{Name: "Riverside Stroke Club", Offer: "Tea", Categories: []directory.Category{directory.Social},
+		LastCheckedOn: valid.Today()}
+	must(t, directory.Add(ctx, db, testworld.Subject(w.Sam), ours))
+	count := func(table string) int {
+		t.Helper()
+		var n int
+		must(t, db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE person_id = $1`, w.Helen.ID).Scan(&n))
+		return n
+	}
+	outcomesBefore := count("outcomes")
+
+	c := &conversations.Conversation{HeldOn: valid.Today(), TookPart: "Helen", WhatMatters: "Getting back to the bowls club",
+		Ended: conversations.Resolved, Connections: []conversations.Connection{{Kind: conversations.Directory, DirectoryEntryID: theirs.ID}}}
+	o := &people.Outcome{Statement: c.WhatMatters, Kind: people.OutcomeChange, ExpressedBy: people.ExpressedByPerson}
+	if ps, _ := valid.From(conversations.Start(ctx, db, op, c, o)); len(ps) != 1 || ps[0].Code != "conversation.connection.entry_required" {
+		t.Fatalf("another council's entry: %v", ps)
+	}
+	if n := count("conversations"); n != 0 {
+		t.Errorf("the refused conversation left %d conversations", n)
+	}
+	if n := count("outcomes"); n != outcomesBefore {
+		t.Errorf("the refused conversation left %d outcomes, want %d", n, outcomesBefore)
+	}
+
+	c.Connections[0].DirectoryEntryID = ours.ID
+	o = &people.Outcome{Statement: c.WhatMatters, Kind: people.OutcomeChange, ExpressedBy: people.ExpressedByPerson}
+	must(t, conversations.Start(ctx, db, op, c, o))
+	if n := count("outcomes"); n != outcomesBefore+1 {
+		t.Errorf("outcomes after saving: %d, want %d", n, outcomesBefore+1)
+	}
+	got, err := conversations.Get(ctx, db.Read(), op, c.ID)
+	must(t, err)
+	if len(got.OutcomeIDs) != 1 || got.OutcomeIDs[0] != o.ID || o.ID == "" {
+		t.Fatalf("the conversation's outcomes: %v, want [%s]", got.OutcomeIDs, o.ID)
 	}
 }
 

@@ -100,9 +100,9 @@ func (s *Pages) newPage(w http.ResponseWriter, r *http.Request, op *access.Opene
 }
 
 // create saves the conversation. What matters is checked with the rest
-// before anything is saved; added to the person's outcomes through the
-// record's own outcome rules; then the conversation, its connections and
-// the link to the outcome are saved together.
+// before anything is saved; then the outcome (through the record's own
+// outcome rules), the conversation, its connections and the link between
+// them are saved in one transaction.
 func (s *Pages) create(w http.ResponseWriter, r *http.Request, op *access.Opened) {
 	v := s.NewView(r, "conversation.new_title")
 	v.Keep(r, newFields...)
@@ -143,24 +143,16 @@ func (s *Pages) create(w http.ResponseWriter, r *http.Request, op *access.Opened
 		s.Page(w, r, http.StatusUnprocessableEntity, "new", v)
 		return
 	}
-	var outcomeIDs []string
+	var outcomes []*people.Outcome
 	if outcome != nil {
-		err := people.AddOutcome(r.Context(), s.DB, op, outcome)
-		if ps, bad := valid.From(err); bad {
-			ps.Rename("statement", "what_matters")
-			ps.Rename("kind", "outcome_kind")
-			v.Problems(ps)
-			s.Page(w, r, http.StatusUnprocessableEntity, "new", v)
-			return
-		}
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
-		outcomeIDs = append(outcomeIDs, outcome.ID)
+		outcomes = append(outcomes, outcome)
 	}
-	err := conversations.Start(r.Context(), s.DB, op, c, outcomeIDs...)
-	if v.Problems(err) {
+	err := conversations.Start(r.Context(), s.DB, op, c, outcomes...)
+	if ps, bad := valid.From(err); bad {
+		// The outcome's fields are the conversation form's.
+		ps.Rename("statement", "what_matters")
+		ps.Rename("kind", "outcome_kind")
+		v.Problems(ps)
 		s.Page(w, r, http.StatusUnprocessableEntity, "new", v)
 		return
 	}

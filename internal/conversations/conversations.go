@@ -357,11 +357,17 @@ func Close(ctx context.Context, db *store.DB, op *access.Opened, id string, vers
 		if err != nil {
 			return audit.Record{}, err
 		}
-		if before.Kind != Crisis || !before.IsOpen() {
+		if before.Kind != Crisis {
 			return audit.Record{}, store.ErrNotFound
 		}
+		// A crisis someone closed since the closer's page was drawn has a
+		// newer version: the closer hears of the conflict, not that it is
+		// gone.
 		if before.Version != version {
 			return audit.Record{}, store.ErrConflict
+		}
+		if !before.IsOpen() {
+			return audit.Record{}, store.ErrNotFound
 		}
 		err = store.ExecOne(ctx, tx, `UPDATE conversations SET ended = $1, ended_on = $2, end_note = $3, version = version + 1,
 			updated_at = $4 WHERE id = $5 AND version = $6`, ended, on, note, store.Now(), id, version)

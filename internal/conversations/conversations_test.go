@@ -205,6 +205,55 @@ func TestActionStatusRace(t *testing.T) {
 	}
 }
 
+// Two workers closing one crisis from the same version at the same moment:
+// exactly one closing is saved, the other is told of the conflict, and the
+// crisis holds the winner's ending and note, on both engines.
+func TestCloseCrisisRace(t *testing.T) {
+	db := storetest.Open(t)
+	w := testworld.New(t, db)
+	ctx := context.Background()
+	op := w.Open(t, w.Sam, w.Helen.ID)
+	for round := range 5 {
+		c := &conversations.Conversation{HeldOn: valid.Today(), TookPart: "Helen"}
+		must(t, conversations.StartCrisis(ctx, db, op, c))
+		endings := []conversations.Ending{conversations.Resolved, conversations.GoodLife}
+		notes := []string{"Warm again", "Planning a good life"}
+		var errs [2]error
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range endings {
+			wg.Go(func() {
+				<-start
+				errs[i] = conversations.Close(ctx, db, op, c.ID, c.Version, endings[i], valid.Today(), notes[i])
+			})
+		}
+		close(start)
+		wg.Wait()
+		winner := -1
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				if winner >= 0 {
+					t.Fatalf("round %d: both closings were saved", round)
+				}
+				winner = i
+			case errors.Is(err, store.ErrConflict):
+			default:
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		if winner < 0 {
+			t.Fatalf("round %d: neither closing was saved: %v", round, errs)
+		}
+		got, err := conversations.Get(ctx, db.Read(), op, c.ID)
+		must(t, err)
+		if got.Ended != endings[winner] || got.EndNote != notes[winner] || got.Version != 2 {
+			t.Fatalf("round %d: ended %q %q version %d, want %q %q version 2", round, got.Ended, got.EndNote, got.Version,
+				endings[winner], notes[winner])
+		}
+	}
+}
+
 func TestParsePounds(t *testing.T) {
 	for in, want := range map[string]int{"": 0, "12": 1200, "£12.50": 1250, "32.5": 3250, " £1,234.05 ": 123405, "0.07": 7} {
 		got, err := conversations.ParsePounds("amount", in)

@@ -3,6 +3,8 @@ package directory_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,6 +115,62 @@ func TestAddSearchAndChange(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("audit rows: %d, want 3", n)
+	}
+}
+
+// Two editors saving one entry from the same version at the same moment:
+// exactly one wins, the other is told of the conflict, and the entry holds
+// the winner's words whole, on both engines.
+func TestUpdateRace(t *testing.T) {
+	db := storetest.Open(t)
+	w := testworld.New(t, db)
+	ctx := context.Background()
+	sam := testworld.Subject(w.Sam)
+	e := strokeClub()
+	if err := directory.Add(ctx, db, sam, e); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 10 {
+		times := []string{fmt.Sprintf("Mondays, round %d", round), fmt.Sprintf("Fridays, round %d", round)}
+		var errs [2]error
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range times {
+			mine := *e
+			mine.OpeningTimes, mine.Categories = times[i], []directory.Category{directory.Categories[i]}
+			wg.Go(func() {
+				<-start
+				errs[i] = directory.Update(ctx, db, sam, &mine)
+			})
+		}
+		close(start)
+		wg.Wait()
+		winner := -1
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				if winner >= 0 {
+					t.Fatalf("round %d: both editors won", round)
+				}
+				winner = i
+			case errors.Is(err, store.ErrConflict):
+			default:
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		if winner < 0 {
+			t.Fatalf("round %d: neither editor won: %v", round, errs)
+		}
+		got, err := directory.Get(ctx, db.Read(), sam, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Version != e.Version+1 || got.OpeningTimes != times[winner] ||
+			len(got.Categories) != 1 || got.Categories[0] != directory.Categories[winner] {
+			t.Fatalf("round %d: saved %q %v version %d, want editor %d's whole change at version %d",
+				round, got.OpeningTimes, got.Categories, got.Version, winner, e.Version+1)
+		}
+		e = got
 	}
 }
 

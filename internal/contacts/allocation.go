@@ -214,14 +214,5 @@ func Allocations(ctx context.Context, r store.Reader, op *access.Opened) ([]Allo
 	if err != nil {
 		return nil, fmt.Errorf("contacts: allocations: %w", err)
 	}
-	defer rows.Close()
-	var out []Allocation
-	for rows.Next() {
-		a, err := scanAllocation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *a)
-	}
-	return out, rows.Err()
+	return store.Collect(rows, scanAllocation)
 }

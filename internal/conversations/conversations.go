@@ -172,6 +172,17 @@ func (c *Conversation) OverdueActions(today valid.Date) int {
 
 func tooLong(s string, n int) bool { return len([]rune(s)) > n }
 
+// text adds field's problem when v, which must be given, is empty (code)
+// or longer than max characters.
+func text(ps *valid.Problems, field, v string, max int, code string) {
+	switch {
+	case v == "":
+		ps.Add(field, code)
+	case tooLong(v, max):
+		ps.Add(field, "conversation.field.too_long", max)
+	}
+}
+
 // Check tidies a new conversation and checks it without saving, every
 // problem at once, so a page can check it before it adds what matters to
 // the person's outcomes.
@@ -186,12 +197,7 @@ func (c *Conversation) Check() error {
 	case c.HeldOn.After(valid.Today()):
 		ps.Add("held_on", "conversation.held_on.future")
 	}
-	switch {
-	case c.TookPart == "":
-		ps.Add("took_part", "conversation.took_part.required")
-	case tooLong(c.TookPart, MaxShort):
-		ps.Add("took_part", "conversation.field.too_long", MaxShort)
-	}
+	text(&ps, "took_part", c.TookPart, MaxShort, "conversation.took_part.required")
 	if c.Kind == ListenConnect && c.WhatMatters == "" {
 		ps.Add("what_matters", "conversation.what_matters.required")
 	}
@@ -343,12 +349,7 @@ func Close(ctx context.Context, db *store.DB, op *access.Opened, id string, vers
 	case on.After(valid.Today()):
 		ps.Add("ended_on", "conversation.ended_on.future")
 	}
-	switch {
-	case note == "":
-		ps.Add("end_note", "conversation.end_note.required")
-	case tooLong(note, MaxWords):
-		ps.Add("end_note", "conversation.field.too_long", MaxWords)
-	}
+	text(&ps, "end_note", note, MaxWords, "conversation.end_note.required")
 	if err := ps.Err(); err != nil {
 		return err
 	}
@@ -386,18 +387,8 @@ func (a *Action) Check() error {
 		a.Status = ToDo
 	}
 	var ps valid.Problems
-	switch {
-	case a.What == "":
-		ps.Add("what", "action.what.required")
-	case tooLong(a.What, MaxShort):
-		ps.Add("what", "conversation.field.too_long", MaxShort)
-	}
-	switch {
-	case a.OwnerName == "":
-		ps.Add("owner_name", "action.owner.required")
-	case tooLong(a.OwnerName, MaxShort):
-		ps.Add("owner_name", "conversation.field.too_long", MaxShort)
-	}
+	text(&ps, "what", a.What, MaxShort, "action.what.required")
+	text(&ps, "owner_name", a.OwnerName, MaxShort, "action.owner.required")
 	if a.DueOn.IsZero() {
 		ps.Add("due_on", "valid.date.required")
 	}
@@ -417,29 +408,22 @@ func AddAction(ctx context.Context, db *store.DB, op *access.Opened, a *Action) 
 	}
 	now := store.Now()
 	a.ID, a.PersonID, a.Version = valid.NewID(), op.PersonID(), 1
-	return access.Change(ctx, db, op, access.PartConversations, func(tx *sql.Tx) (audit.Record, error) {
-		c, err := get(ctx, tx, op, a.ConversationID)
-		if err != nil {
-			return audit.Record{}, err
-		}
-		if c.Kind != Crisis || !c.IsOpen() {
-			return audit.Record{}, store.ErrNotFound
-		}
+	return inOpenCrisis(ctx, db, op, a.ConversationID, func(tx *sql.Tx) (audit.Record, error) {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM crisis_actions WHERE conversation_id = $1`, c.ID).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM crisis_actions WHERE conversation_id = $1`, a.ConversationID).Scan(&n); err != nil {
 			return audit.Record{}, err
 		}
 		if n >= MaxAction {
 			return audit.Record{}, valid.Problems{valid.New("what", "action.too_many", MaxAction)}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO crisis_actions (id, conversation_id, person_id, what, owner_name,
+		_, err := tx.ExecContext(ctx, `INSERT INTO crisis_actions (id, conversation_id, person_id, what, owner_name,
 			owner_account_id, due_on, status, version, created_by, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
-			a.ID, c.ID, a.PersonID, a.What, a.OwnerName, store.NullIfEmpty(a.OwnerAccountID), a.DueOn, a.Status, a.Version,
+			a.ID, a.ConversationID, a.PersonID, a.What, a.OwnerName, store.NullIfEmpty(a.OwnerAccountID), a.DueOn, a.Status, a.Version,
 			op.Subject().Account.ID, now, now)
 		if err != nil {
 			return audit.Record{}, fmt.Errorf("conversations: add action: %w", err)
 		}
-		return audit.Record{Action: "conversation.action.create", Target: "conversation/" + c.ID + "/action/" + a.ID,
+		return audit.Record{Action: "conversation.action.create", Target: "conversation/" + a.ConversationID + "/action/" + a.ID,
 			Details: map[string]any{"after": a}}, nil
 	})
 }

@@ -63,12 +63,7 @@ func ParsePounds(field, s string) (int, error) {
 func (h *Help) Check() error {
 	h.Help = strings.TrimSpace(h.Help)
 	var ps valid.Problems
-	switch {
-	case h.Help == "":
-		ps.Add("help", "help.help.required")
-	case tooLong(h.Help, MaxShort):
-		ps.Add("help", "conversation.field.too_long", MaxShort)
-	}
+	text(&ps, "help", h.Help, MaxShort, "help.help.required")
 	switch {
 	case h.Pence < 0:
 		ps.Add("amount", "help.amount.real")
@@ -119,12 +114,7 @@ func AddCheckIn(ctx context.Context, db *store.DB, op *access.Opened, conversati
 	}
 	c.Note = strings.TrimSpace(c.Note)
 	ps := pastDate("checkin_on", c.OnDate)
-	switch {
-	case c.Note == "":
-		ps.Add("checkin_note", "checkin.note.required")
-	case tooLong(c.Note, MaxWords):
-		ps.Add("checkin_note", "conversation.field.too_long", MaxWords)
-	}
+	text(&ps, "checkin_note", c.Note, MaxWords, "checkin.note.required")
 	if err := ps.Err(); err != nil {
 		return err
 	}

@@ -318,17 +318,8 @@ func Search(ctx context.Context, r store.Reader, s account.Subject, q string, c 
 	if err != nil {
 		return nil, fmt.Errorf("directory: search: %w", err)
 	}
-	var out []Entry
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, *e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	out, err := store.Collect(rows, scanEntry)
+	if err != nil {
 		return nil, err
 	}
 	return out, loadCategories(ctx, r, out)

@@ -195,20 +195,32 @@ type allocationData struct {
 	Priorities []contacts.Priority
 }
 
-func (s *Pages) allocationData(w http.ResponseWriter, r *http.Request, op *access.Opened) (*allocationData, bool) {
+// person reads the opened person and what the page shows of theirs with
+// them (read); false once the error page is written.
+func (s *Pages) person(w http.ResponseWriter, r *http.Request, op *access.Opened, read func() error) (*people.Person, bool) {
 	p, err := people.Load(r.Context(), s.DB.Read(), op)
+	if err == nil {
+		err = read()
+	}
 	if err != nil {
 		s.Fail(w, r, err)
 		return nil, false
 	}
-	cur, err := contacts.Current(r.Context(), s.DB.Read(), op)
-	if err != nil {
-		s.Fail(w, r, err)
-		return nil, false
-	}
-	teams, ws, err := contacts.Choices(r.Context(), s.DB.Read(), web.Subject(r))
-	if err != nil {
-		s.Fail(w, r, err)
+	return p, true
+}
+
+func (s *Pages) allocationData(w http.ResponseWriter, r *http.Request, op *access.Opened) (*allocationData, bool) {
+	var cur *contacts.Allocation
+	var teams []account.Team
+	var ws []contacts.Worker
+	p, ok := s.person(w, r, op, func() (err error) {
+		if cur, err = contacts.Current(r.Context(), s.DB.Read(), op); err != nil {
+			return err
+		}
+		teams, ws, err = contacts.Choices(r.Context(), s.DB.Read(), web.Subject(r))
+		return err
+	})
+	if !ok {
 		return nil, false
 	}
 	return &allocationData{Name: p.Name(), PersonID: p.ID, Current: cur, Teams: teams, Workers: ws, Priorities: contacts.Priorities}, true
@@ -272,14 +284,12 @@ type closeData struct {
 }
 
 func (s *Pages) closeData(w http.ResponseWriter, r *http.Request, op *access.Opened) (*closeData, bool) {
-	p, err := people.Load(r.Context(), s.DB.Read(), op)
-	if err != nil {
-		s.Fail(w, r, err)
-		return nil, false
-	}
-	c, err := contacts.Get(r.Context(), s.DB.Read(), op, r.PathValue("contact"))
-	if err != nil {
-		s.Fail(w, r, err)
+	var c *contacts.Contact
+	p, ok := s.person(w, r, op, func() (err error) {
+		c, err = contacts.Get(r.Context(), s.DB.Read(), op, r.PathValue("contact"))
+		return err
+	})
+	if !ok {
 		return nil, false
 	}
 	return &closeData{Name: p.Name(), PersonID: p.ID, Contact: c, Outcomes: contacts.Outcomes}, true

@@ -223,16 +223,26 @@ func (s *Pages) view(r *http.Request, d *showData) *web.View {
 	return v
 }
 
+// page is a conversation's page with its forms as they start: the
+// closing date today. A form posted to it then keeps what was typed.
+func (s *Pages) page(w http.ResponseWriter, r *http.Request, op *access.Opened) (*showData, *web.View, bool) {
+	d, ok := s.showData(w, r, op)
+	if !ok {
+		return nil, nil, false
+	}
+	v := s.view(r, d)
+	v.FillDate("ended_on", valid.Today())
+	return d, v, true
+}
+
 // show is one conversation: what was said and done, and for a crisis its
 // emergency plan, overdue actions marked, with the forms to keep it going.
 func (s *Pages) show(w http.ResponseWriter, r *http.Request, op *access.Opened) {
-	d, ok := s.showData(w, r, op)
+	d, v, ok := s.page(w, r, op)
 	if !ok {
 		return
 	}
 	d.Saved = r.URL.Query().Get("saved") != ""
-	v := s.view(r, d)
-	v.FillDate("ended_on", valid.Today())
 	s.Page(w, r, http.StatusOK, "conversation", v)
 }
 
@@ -252,14 +262,12 @@ func (s *Pages) refused(w http.ResponseWriter, r *http.Request, op *access.Opene
 
 // addAction adds one of the things that must change now to the plan.
 func (s *Pages) addAction(w http.ResponseWriter, r *http.Request, op *access.Opened) {
-	d, ok := s.showData(w, r, op)
+	d, v, ok := s.page(w, r, op)
 	if !ok {
 		return
 	}
-	v := s.view(r, d)
 	v.Keep(r, "what", "owner_name")
 	due, dateOK := v.Date(r, "due_on", true)
-	v.FillDate("ended_on", valid.Today())
 	a := &conversations.Action{ConversationID: d.Conversation.ID, What: v.Form["what"], OwnerName: v.Form["owner_name"], DueOn: due}
 	if !dateOK {
 		v.Problems(a.Check())
@@ -276,7 +284,7 @@ func (s *Pages) addAction(w http.ResponseWriter, r *http.Request, op *access.Ope
 // setStatus moves an action on. Two people moving the same action: the
 // second sees what the first did, and nothing is overwritten.
 func (s *Pages) setStatus(w http.ResponseWriter, r *http.Request, op *access.Opened) {
-	d, ok := s.showData(w, r, op)
+	d, v, ok := s.page(w, r, op)
 	if !ok {
 		return
 	}
@@ -287,8 +295,6 @@ func (s *Pages) setStatus(w http.ResponseWriter, r *http.Request, op *access.Ope
 	case err == nil:
 		s.back(w, r, op, "plan")
 	case errors.Is(err, store.ErrConflict):
-		v := s.view(r, d)
-		v.FillDate("ended_on", valid.Today())
 		for i := range d.Conversation.Actions {
 			if d.Conversation.Actions[i].ID == r.PathValue("action") {
 				d.Theirs = &d.Conversation.Actions[i]
@@ -297,8 +303,6 @@ func (s *Pages) setStatus(w http.ResponseWriter, r *http.Request, op *access.Ope
 		v.Errors = append(v.Errors, web.FieldError{Field: "plan", Message: i18n.T(v.Lang, "conversation.action.conflict")})
 		s.Page(w, r, http.StatusConflict, "conversation", v)
 	default:
-		v := s.view(r, d)
-		v.FillDate("ended_on", valid.Today())
 		s.refused(w, r, op, v, err)
 	}
 }
@@ -331,12 +335,10 @@ func (s *Pages) close(w http.ResponseWriter, r *http.Request, op *access.Opened)
 
 // addHelp records short-term help arranged and what it cost.
 func (s *Pages) addHelp(w http.ResponseWriter, r *http.Request, op *access.Opened) {
-	d, ok := s.showData(w, r, op)
+	d, v, ok := s.page(w, r, op)
 	if !ok {
 		return
 	}
-	v := s.view(r, d)
-	v.FillDate("ended_on", valid.Today())
 	v.Keep(r, "help", "amount")
 	on, dateOK := v.Date(r, "help_on", true)
 	pence, amountErr := conversations.ParsePounds("amount", v.Form["amount"])
@@ -357,12 +359,10 @@ func (s *Pages) addHelp(w http.ResponseWriter, r *http.Request, op *access.Opene
 
 // addCheckIn records a check-in with the person.
 func (s *Pages) addCheckIn(w http.ResponseWriter, r *http.Request, op *access.Opened) {
-	d, ok := s.showData(w, r, op)
+	d, v, ok := s.page(w, r, op)
 	if !ok {
 		return
 	}
-	v := s.view(r, d)
-	v.FillDate("ended_on", valid.Today())
 	v.Keep(r, "checkin_note")
 	on, dateOK := v.Date(r, "checkin_on", true)
 	err := conversations.AddCheckIn(r.Context(), s.DB, op, d.Conversation.ID, &conversations.CheckIn{OnDate: on, Note: v.Form["checkin_note"]})

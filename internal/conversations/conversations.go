@@ -82,6 +82,9 @@ const (
 	MaxWords  = 4000 // what matters, strengths noticed, what they can do, a closing note
 	MaxShort  = 300  // who took part, a connection's detail, an action, an owner's name
 	MaxAction = 20   // actions in one emergency plan: a plan is the few things that must change now
+	// MaxConnections bounds the connections recorded with one conversation
+	// (the form offers two; a longer list is not a conversation's).
+	MaxConnections = 20
 )
 
 // Conversation is one conversation held with the person.
@@ -172,17 +175,6 @@ func (c *Conversation) OverdueActions(today valid.Date) int {
 
 func tooLong(s string, n int) bool { return len([]rune(s)) > n }
 
-// text adds field's problem when v, which must be given, is empty (code)
-// or longer than max characters.
-func text(ps *valid.Problems, field, v string, max int, code string) {
-	switch {
-	case v == "":
-		ps.Add(field, code)
-	case tooLong(v, max):
-		ps.Add(field, "conversation.field.too_long", max)
-	}
-}
-
 // Check tidies a new conversation and checks it without saving, every
 // problem at once, so a page can check it before it adds what matters to
 // the person's outcomes.
@@ -197,15 +189,30 @@ func (c *Conversation) Check() error {
 	case c.HeldOn.After(valid.Today()):
 		ps.Add("held_on", "conversation.held_on.future")
 	}
-	text(&ps, "took_part", c.TookPart, MaxShort, "conversation.took_part.required")
+	switch {
+	case c.TookPart == "":
+		ps.Add("took_part", "conversation.took_part.required")
+	case tooLong(c.TookPart, MaxShort):
+		ps.Add("took_part", "conversation.took_part.too_long", MaxShort)
+	}
 	if c.Kind == ListenConnect && c.WhatMatters == "" {
 		ps.Add("what_matters", "conversation.what_matters.required")
 	}
-	for _, f := range []struct{ name, v string }{{"what_matters", c.WhatMatters}, {"strengths_noticed", c.StrengthsNoticed},
-		{"can_do", c.CanDo}, {"end_note", c.EndNote}} {
-		if tooLong(f.v, MaxWords) {
-			ps.Add(f.name, "conversation.field.too_long", MaxWords)
-		}
+	// Each code written out, so the catalogue test can check it.
+	if tooLong(c.WhatMatters, MaxWords) {
+		ps.Add("what_matters", "conversation.what_matters.too_long", MaxWords)
+	}
+	if tooLong(c.StrengthsNoticed, MaxWords) {
+		ps.Add("strengths_noticed", "conversation.strengths_noticed.too_long", MaxWords)
+	}
+	if tooLong(c.CanDo, MaxWords) {
+		ps.Add("can_do", "conversation.can_do.too_long", MaxWords)
+	}
+	if tooLong(c.EndNote, MaxWords) {
+		ps.Add("end_note", "conversation.end_note.too_long", MaxWords)
+	}
+	if len(c.Connections) > MaxConnections {
+		ps.Add("connection_kind", "conversation.connections.too_many", MaxConnections)
 	}
 	if c.Ended != Open && !slices.Contains(Endings, c.Ended) {
 		ps.Add("ended", "conversation.ended.required")
@@ -216,13 +223,13 @@ func (c *Conversation) Check() error {
 		switch {
 		case !slices.Contains(ConnectionKinds, k.Kind):
 			ps.Add("connection_kind", "conversation.connection.kind")
-		case k.Kind == Directory && k.DirectoryEntryID == "":
+		case k.Kind == Directory && !valid.IsID(k.DirectoryEntryID):
 			ps.Add("directory_entry", "conversation.connection.entry_required")
 		case k.Kind != Directory && k.Detail == "":
 			ps.Add("connection_detail", "conversation.connection.detail_required")
 		}
 		if tooLong(k.Detail, MaxShort) {
-			ps.Add("connection_detail", "conversation.field.too_long", MaxShort)
+			ps.Add("connection_detail", "conversation.connection.detail_too_long", MaxShort)
 		}
 	}
 	return ps.Err()
@@ -349,7 +356,12 @@ func Close(ctx context.Context, db *store.DB, op *access.Opened, id string, vers
 	case on.After(valid.Today()):
 		ps.Add("ended_on", "conversation.ended_on.future")
 	}
-	text(&ps, "end_note", note, MaxWords, "conversation.end_note.required")
+	switch {
+	case note == "":
+		ps.Add("end_note", "conversation.end_note.required")
+	case tooLong(note, MaxWords):
+		ps.Add("end_note", "conversation.end_note.too_long", MaxWords)
+	}
 	if err := ps.Err(); err != nil {
 		return err
 	}
@@ -387,8 +399,18 @@ func (a *Action) Check() error {
 		a.Status = ToDo
 	}
 	var ps valid.Problems
-	text(&ps, "what", a.What, MaxShort, "action.what.required")
-	text(&ps, "owner_name", a.OwnerName, MaxShort, "action.owner.required")
+	switch {
+	case a.What == "":
+		ps.Add("what", "action.what.required")
+	case tooLong(a.What, MaxShort):
+		ps.Add("what", "action.what.too_long", MaxShort)
+	}
+	switch {
+	case a.OwnerName == "":
+		ps.Add("owner_name", "action.owner.required")
+	case tooLong(a.OwnerName, MaxShort):
+		ps.Add("owner_name", "action.owner.too_long", MaxShort)
+	}
 	if a.DueOn.IsZero() {
 		ps.Add("due_on", "valid.date.required")
 	}

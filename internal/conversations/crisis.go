@@ -63,7 +63,12 @@ func ParsePounds(field, s string) (int, error) {
 func (h *Help) Check() error {
 	h.Help = strings.TrimSpace(h.Help)
 	var ps valid.Problems
-	text(&ps, "help", h.Help, MaxShort, "help.help.required")
+	switch {
+	case h.Help == "":
+		ps.Add("help", "help.help.required")
+	case tooLong(h.Help, MaxShort):
+		ps.Add("help", "help.help.too_long", MaxShort)
+	}
 	switch {
 	case h.Pence < 0:
 		ps.Add("amount", "help.amount.real")
@@ -114,7 +119,12 @@ func AddCheckIn(ctx context.Context, db *store.DB, op *access.Opened, conversati
 	}
 	c.Note = strings.TrimSpace(c.Note)
 	ps := pastDate("checkin_on", c.OnDate)
-	text(&ps, "checkin_note", c.Note, MaxWords, "checkin.note.required")
+	switch {
+	case c.Note == "":
+		ps.Add("checkin_note", "checkin.note.required")
+	case tooLong(c.Note, MaxWords):
+		ps.Add("checkin_note", "checkin.note.too_long", MaxWords)
+	}
 	if err := ps.Err(); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -171,6 +172,49 @@ func TestUpdateRace(t *testing.T) {
 				round, got.OpeningTimes, got.Categories, got.Version, winner, e.Version+1)
 		}
 		e = got
+	}
+}
+
+// Every typed field is bounded before anything is stored: at its limit it
+// is accepted, one character over it is refused by name. The limits are
+// written here as numbers, not read from the package, so a limit changed
+// by mistake shows.
+func TestTypedFieldsAreBounded(t *testing.T) {
+	for _, c := range []struct {
+		field, code string
+		limit       int
+		set         func(e *directory.Entry, n int)
+	}{
+		{"name", "directory.name.too_long", 200, func(e *directory.Entry, n int) { e.Name = strings.Repeat("ŵ", n) }},
+		{"offer", "directory.offer.too_long", 2000, func(e *directory.Entry, n int) { e.Offer = strings.Repeat("ŵ", n) }},
+		{"area", "directory.area.too_long", 200, func(e *directory.Entry, n int) { e.Area = strings.Repeat("ŵ", n) }},
+		{"phone", "directory.phone.too_long", 200, func(e *directory.Entry, n int) { e.Phone = strings.Repeat("0", n) }},
+		{"opening_times", "directory.opening_times.too_long", 200, func(e *directory.Entry, n int) {
+			e.OpeningTimes = strings.Repeat("ŵ", n)
+		}},
+		{"email", "directory.email.too_long", 200, func(e *directory.Entry, n int) {
+			e.Email = strings.Repeat("a", n-len("@example.org")) + "@example.org"
+		}},
+		{"website", "directory.website.too_long", 300, func(e *directory.Entry, n int) {
+			e.Website = "https://example.org/" + strings.Repeat("a", n-len("https://example.org/"))
+		}},
+	} {
+		for _, n := range []int{c.limit, c.limit + 1} {
+			e := strokeClub()
+			c.set(e, n)
+			err := e.Check()
+			refused := false
+			ps, _ := valid.From(err)
+			for _, p := range ps {
+				refused = refused || p.Field == c.field && p.Code == c.code
+			}
+			if want := n > c.limit; refused != want {
+				t.Errorf("%s of %d characters: refused %v, want %v (%v)", c.field, n, refused, want, err)
+			}
+			if n == c.limit && err != nil {
+				t.Errorf("%s at its limit: %v", c.field, err)
+			}
+		}
 	}
 }
 

@@ -131,11 +131,17 @@ func (o *Outcome) normalise() error {
 	if !slices.Contains(Expressers, o.ExpressedBy) {
 		ps.Add("expressed_by", "outcome.expressed_by.required")
 	}
-	if o.ExpressedBy != "" && o.ExpressedBy != ExpressedByPerson && o.ExpressedByName == "" {
+	switch {
+	case o.ExpressedBy != "" && o.ExpressedBy != ExpressedByPerson && o.ExpressedByName == "":
 		ps.Add("expressed_by_name", "outcome.expressed_by_name.required")
+	case len([]rune(o.ExpressedByName)) > MaxName:
+		ps.Add("expressed_by_name", "outcome.expressed_by_name.too_long", MaxName)
 	}
-	if o.ExpressedBy == ExpressedByWorker && o.OnBehalfReason == "" {
+	switch {
+	case o.ExpressedBy == ExpressedByWorker && o.OnBehalfReason == "":
 		ps.Add("on_behalf_reason", "outcome.on_behalf_reason.required")
+	case len([]rune(o.OnBehalfReason)) > MaxNote:
+		ps.Add("on_behalf_reason", "outcome.on_behalf_reason.too_long", MaxNote)
 	}
 	if !slices.Contains(OutcomeStatuses, o.Status) {
 		ps.Add("status", "outcome.status.required")

@@ -51,7 +51,7 @@ func TestListenAndConnectEndsResolvedOrInCrisis(t *testing.T) {
 	must(t, conversations.Start(ctx, db, op, c))
 	got, err := conversations.Get(ctx, db.Read(), op, c.ID)
 	must(t, err)
-	if got.Ended != conversations.Resolved || !got.EndedOn.IsZero() && got.EndedOn != valid.Today() || len(got.Connections) != 1 ||
+	if got.Ended != conversations.Resolved || got.EndedOn != valid.Today() || len(got.Connections) != 1 ||
 		got.Connections[0].EntryName != "Riverside Stroke Club" || got.NextID != "" {
 		t.Fatalf("resolved conversation: %+v", got)
 	}

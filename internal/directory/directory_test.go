@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -62,7 +63,7 @@ func TestAddSearchAndChange(t *testing.T) {
 		for _, g := range got {
 			names = append(names, g.Name)
 		}
-		if len(names) != len(c.want) || (len(names) > 0 && names[0] != c.want[0]) {
+		if !slices.Equal(names, c.want) {
 			t.Errorf("search %q %q: %v, want %v", c.q, c.cat, names, c.want)
 		}
 	}

@@ -87,11 +87,28 @@ func TestContactPages(t *testing.T) {
 	_, page = sam.get("/")
 	mustSay(t, "Sam's home", page, "2 people waiting for your team", "/teams/"+w.NorthTeam.ID+"/waiting", "My people")
 
-	// Allocating Yusuf to Sam by name puts him in My people.
-	resp, _ = sam.post("/people/"+m[1]+"/allocation", url.Values{"team": {w.NorthTeam.ID}, "worker": {w.Sam.ID},
-		"priority": {"urgent"}, "allocation_reason": {"Sam knows the family"}})
+	// Allocating Yusuf to Sam by name puts him in My people. The form
+	// carries the allocation it showed; sent again once that has been
+	// replaced, it changes nothing and says so.
+	_, page = sam.get("/people/" + m[1] + "/allocation")
+	seen := regexp.MustCompile(`name="seen" value="([0-9a-f-]{36})"`).FindStringSubmatch(page)
+	if seen == nil {
+		t.Fatal("the allocation form does not carry the allocation it shows")
+	}
+	toSam := url.Values{"team": {w.NorthTeam.ID}, "worker": {w.Sam.ID}, "priority": {"urgent"},
+		"allocation_reason": {"Sam knows the family"}, "seen": {seen[1]}}
+	resp, _ = sam.post("/people/"+m[1]+"/allocation", toSam)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("allocate to Sam: %d", resp.StatusCode)
+	}
+	toSam.Set("priority", "routine")
+	resp, page = sam.post("/people/"+m[1]+"/allocation", toSam)
+	if resp.StatusCode != http.StatusConflict {
+		t.Fatalf("a transfer from a stale form: %d, want 409", resp.StatusCode)
+	}
+	mustSay(t, "the stale transfer", page, "Someone else changed who holds this person", "Named worker: Sam Okafor.")
+	if regexp.MustCompile(`name="seen" value="` + seen[1]).MatchString(page) {
+		t.Error("the refused form still carries the replaced allocation: saving again would be refused again")
 	}
 	_, page = sam.get("/")
 	mustSay(t, "Sam's home", page, "Yusuf Ahmed", "Waiting for a first conversation", "(Urgent)")

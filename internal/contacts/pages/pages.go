@@ -238,6 +238,7 @@ func (s *Pages) allocationPage(w http.ResponseWriter, r *http.Request, op *acces
 	} else {
 		v.Form["priority"] = string(contacts.PriorityRoutine)
 	}
+	v.Form["seen"] = seen(d.Current)
 	v.Data = d
 	s.Page(w, r, http.StatusOK, "allocation", v)
 }
@@ -251,10 +252,13 @@ func (s *Pages) allocate(w http.ResponseWriter, r *http.Request, op *access.Open
 		return
 	}
 	v := s.NewView(r, "allocation.title")
-	v.Keep(r, "team", "worker", "priority", "allocation_reason")
+	v.Keep(r, "team", "worker", "priority", "allocation_reason", "seen")
 	v.Data = d
 	a := &contacts.Allocation{TeamID: v.Form["team"], AccountID: v.Form["worker"], Priority: contacts.Priority(v.Form["priority"]),
-		Reason: v.Form["allocation_reason"]}
+		Reason: v.Form["allocation_reason"], Seen: v.Form["seen"]}
+	if a.Seen == "" {
+		a.Seen = contacts.NoAllocation // a form without it saw nothing current
+	}
 	err := contacts.Allocate(r.Context(), s.DB, op, a)
 	switch {
 	case err == nil:
@@ -267,7 +271,12 @@ func (s *Pages) allocate(w http.ResponseWriter, r *http.Request, op *access.Open
 			http.Redirect(w, r, "/teams/"+a.TeamID+"/waiting?saved=1", http.StatusSeeOther)
 		}
 	case errors.Is(err, store.ErrConflict):
-		v.Errors = append(v.Errors, web.FieldError{Field: "team", Message: i18n.T(v.Lang, "allocation.conflict")})
+		// The page shows who holds them now; saving again replaces that.
+		if d, ok = s.allocationData(w, r, op); !ok {
+			return
+		}
+		v.Data, v.Form["seen"] = d, seen(d.Current)
+		v.Errors = append(v.Errors, web.FieldError{Field: "team", Message: i18n.T(v.Lang, "allocation.changed")})
 		s.Page(w, r, http.StatusConflict, "allocation", v)
 	case v.Problems(err):
 		s.Page(w, r, http.StatusUnprocessableEntity, "allocation", v)
@@ -331,6 +340,14 @@ func (s *Pages) close(w http.ResponseWriter, r *http.Request, op *access.Opened)
 	default:
 		s.Fail(w, r, err)
 	}
+}
+
+// seen is what the allocation form sends back as the allocation it showed.
+func seen(cur *contacts.Allocation) string {
+	if cur == nil {
+		return contacts.NoAllocation
+	}
+	return cur.ID
 }
 
 func routeKeys() []string {

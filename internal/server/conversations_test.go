@@ -69,6 +69,22 @@ func TestListenAndConnectJourney(t *testing.T) {
 		t.Fatalf("a refused conversation wrote %d rows", n)
 	}
 
+	// The outcome's problems show with the conversation's, at once, and
+	// an empty "what matters" is said once, not once for each.
+	bad = dateBoxes(url.Values{"add_outcome": {"yes"}, "outcome_kind": {"change"}, "expressed_by": {"relative"},
+		"ended": {"resolved"}, "connection_kind": {"none"}}, "held_on", 0)
+	resp, page = sam.post(base+"/new", bad)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a conversation and outcome both lacking: %d", resp.StatusCode)
+	}
+	mustSay(t, "the refused conversation and outcome", page, "Enter who took part", "Give the name of the person who said this")
+	if n := strings.Count(page, `href="#what_matters"`); n != 1 {
+		t.Errorf("the error summary names what matters %d times, want once", n)
+	}
+	if n := scalar(`SELECT COUNT(*) FROM conversations`) + scalar(`SELECT COUNT(*) FROM outcomes`); n != 0 {
+		t.Fatalf("a refused conversation wrote %d rows", n)
+	}
+
 	// Searching the directory keeps what was typed and saves nothing.
 	find := dateBoxes(url.Values{"took_part": {"Helen and her son Tom"}, "what_matters": {"To get back to the bowls club"},
 		"find": {"stroke"}, "do": {"find"}, "ended": {"resolved"}}, "held_on", 0)

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"whatmatters/internal/access"
@@ -128,31 +129,26 @@ func (s *Pages) create(w http.ResponseWriter, r *http.Request, op *access.Opened
 	if k := v.Form["connection_kind"]; k != "" && k != "none" {
 		c.Connections = append(c.Connections, conversations.Connection{Kind: conversations.ConnectionKind(k), Detail: v.Form["connection_detail"]})
 	}
-	check := c.Check()
-	var outcome *people.Outcome
+	problems, _ := valid.From(c.Check())
+	var outcomes []*people.Outcome
 	if v.Form["add_outcome"] != "" {
-		outcome = &people.Outcome{Statement: c.WhatMatters, Kind: people.OutcomeKind(v.Form["outcome_kind"]),
+		o := &people.Outcome{Statement: c.WhatMatters, Kind: people.OutcomeKind(v.Form["outcome_kind"]),
 			ExpressedBy: people.Expresser(v.Form["expressed_by"]), ExpressedByName: v.Form["expressed_by_name"]}
-		if outcome.ExpressedBy == people.ExpressedByWorker {
+		if o.ExpressedBy == people.ExpressedByWorker {
 			// Only the person's words, or those of someone speaking for them.
-			outcome.ExpressedBy = ""
+			o.ExpressedBy = ""
 		}
+		outcomes = append(outcomes, o)
+		problems = append(problems, outcomeProblems(o.Check(), problems)...)
 	}
-	if !dateOK || check != nil {
-		v.Problems(check)
+	if !dateOK || len(problems) > 0 {
+		v.Problems(problems.Err())
 		s.Page(w, r, http.StatusUnprocessableEntity, "new", v)
 		return
 	}
-	var outcomes []*people.Outcome
-	if outcome != nil {
-		outcomes = append(outcomes, outcome)
-	}
 	err := conversations.Start(r.Context(), s.DB, op, c, outcomes...)
 	if ps, bad := valid.From(err); bad {
-		// The outcome's fields are the conversation form's.
-		ps.Rename("statement", "what_matters")
-		ps.Rename("kind", "outcome_kind")
-		v.Problems(ps)
+		v.Problems(outcomeProblems(ps, nil).Err())
 		s.Page(w, r, http.StatusUnprocessableEntity, "new", v)
 		return
 	}
@@ -165,6 +161,22 @@ func (s *Pages) create(w http.ResponseWriter, r *http.Request, op *access.Opened
 		to = c.NextID // a crisis: straight to its emergency plan
 	}
 	http.Redirect(w, r, "/people/"+op.PersonID()+"/conversations/"+to+"?saved=1", http.StatusSeeOther)
+}
+
+// outcomeProblems are the problems of the outcome a conversation adds, by
+// the conversation form's names for its fields, less any field that
+// already has a problem (an empty "what matters" is said once).
+func outcomeProblems(err error, have valid.Problems) valid.Problems {
+	ps, _ := valid.From(err)
+	ps.Rename("statement", "what_matters")
+	ps.Rename("kind", "outcome_kind")
+	var out valid.Problems
+	for _, p := range ps {
+		if !slices.ContainsFunc(have, func(h *valid.FieldError) bool { return h.Field == p.Field }) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // showData is a conversation's page.

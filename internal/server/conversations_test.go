@@ -208,3 +208,42 @@ func TestListenAndConnectJourney(t *testing.T) {
 		t.Errorf("Alys on Riverside's directory entry: %d", resp.StatusCode)
 	}
 }
+
+// Two people change one directory entry from the same form: the first is
+// saved; the second is refused with what the first saved shown above the
+// form, which keeps what they typed and now carries the newer version, so
+// saving again is a choice made knowingly.
+func TestDirectoryEditConflict(t *testing.T) {
+	w, srv := setup(t)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	entry := dateBoxes(url.Values{"name": {"Riverside Stroke Club"}, "offer": {"Tea, talks and exercise after a stroke"},
+		"categories": {"social"}, "opening_times": {"Thursdays 2pm to 4pm"}}, "last_checked_on", -10)
+	resp, _ := sam.post("/directory/new", entry)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("adding the club: %d", resp.StatusCode)
+	}
+	edit := strings.Split(resp.Header.Get("Location"), "?")[0] + "/edit"
+	first, second := url.Values{}, url.Values{}
+	for k, v := range entry {
+		first[k], second[k] = v, v
+	}
+	first.Set("version", "1")
+	first.Set("opening_times", "Fridays 10am to 12 noon")
+	second.Set("version", "1")
+	second.Set("opening_times", "Mondays 6pm")
+	if resp, _ := sam.post(edit, first); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the first change: %d", resp.StatusCode)
+	}
+	resp, page := sam.post(edit, second)
+	if resp.StatusCode != http.StatusConflict {
+		t.Fatalf("the second change from the same version: %d, want 409", resp.StatusCode)
+	}
+	mustSay(t, "the conflict", page, "Someone else changed this entry", "What they saved", "Fridays 10am to 12 noon",
+		`value="Mondays 6pm"`, `name="version" value="2"`)
+	_, page = sam.get(strings.TrimSuffix(edit, "/edit"))
+	mustSay(t, "the entry after the conflict", page, "Fridays 10am to 12 noon")
+	if strings.Contains(page, "Mondays 6pm") {
+		t.Error("the refused change was saved")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"whatmatters/internal/access"
 	"whatmatters/internal/contacts"
 	"whatmatters/internal/store"
+	"whatmatters/internal/store/storetest"
 	"whatmatters/internal/testworld"
 	"whatmatters/internal/valid"
 )
@@ -22,37 +23,12 @@ func TestRaces(t *testing.T) {
 	id, err := contacts.Record(f.ctx, f.DB, testworld.Subject(f.Sam), n)
 	must(t, err)
 	sam, mo := f.Open(t, f.Sam, id), f.Open(t, f.Mo, id)
+	closing := func(op *access.Opened, o contacts.Outcome) func() error {
+		return func() error { return contacts.Close(f.ctx, f.DB, op, n.Contact.ID, 1, o, "") }
+	}
+	storetest.Race(t, closing(sam, contacts.OutcomeSignposted), closing(mo, contacts.OutcomeNoFurtherAction))
+
 	var wg sync.WaitGroup
-	errs := make([]error, 2)
-	for i, op := range []struct {
-		o   contacts.Outcome
-		who int
-	}{{contacts.OutcomeSignposted, 0}, {contacts.OutcomeNoFurtherAction, 1}} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			opened := sam
-			if op.who == 1 {
-				opened = mo
-			}
-			errs[i] = contacts.Close(f.ctx, f.DB, opened, n.Contact.ID, 1, op.o, "")
-		}()
-	}
-	wg.Wait()
-	ok, conflicts := 0, 0
-	for _, err := range errs {
-		switch {
-		case err == nil:
-			ok++
-		case errors.Is(err, store.ErrConflict):
-			conflicts++
-		default:
-			t.Fatal(err)
-		}
-	}
-	if ok != 1 || conflicts != 1 {
-		t.Fatalf("closing at once: %d saved, %d conflicts; want 1 and 1", ok, conflicts)
-	}
 
 	for i := range 6 {
 		wg.Add(1)
@@ -100,33 +76,10 @@ func TestTransferRace(t *testing.T) {
 				}
 			}
 		}
-		var errs [2]error
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for i, op := range []*access.Opened{sam, mo} {
-			wg.Go(func() {
-				<-start
-				errs[i] = contacts.Allocate(f.ctx, f.DB, op, choices[i])
-			})
+		transfer := func(i int, op *access.Opened) func() error {
+			return func() error { return contacts.Allocate(f.ctx, f.DB, op, choices[i]) }
 		}
-		close(start)
-		wg.Wait()
-		winner := -1
-		for i, err := range errs {
-			switch {
-			case err == nil:
-				if winner >= 0 {
-					t.Fatalf("round %d: both transfers were saved", round)
-				}
-				winner = i
-			case errors.Is(err, store.ErrConflict):
-			default:
-				t.Fatalf("round %d: %v", round, err)
-			}
-		}
-		if winner < 0 {
-			t.Fatalf("round %d: neither transfer was saved: %v", round, errs)
-		}
+		winner := storetest.Race(t, transfer(0, sam), transfer(1, mo))
 		now, err := contacts.Current(f.ctx, f.DB.Read(), sam)
 		must(t, err)
 		if now.AccountID != choices[winner].AccountID || now.Priority != choices[winner].Priority {

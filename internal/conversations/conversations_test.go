@@ -3,7 +3,6 @@ package conversations_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 
 	"whatmatters/internal/access"
@@ -175,33 +174,13 @@ func TestActionStatusRace(t *testing.T) {
 	op := w.Open(t, w.Sam, w.Helen.ID)
 	c := &conversations.Conversation{HeldOn: valid.Today(), TookPart: "Helen"}
 	must(t, conversations.StartCrisis(ctx, db, op, c))
-	for round := range conversations.MaxAction { // a plan holds at most that many
+	for range conversations.MaxAction { // a plan holds at most that many
 		a := &conversations.Action{ConversationID: c.ID, What: "Round", OwnerName: "Sam", DueOn: valid.Today()}
 		must(t, conversations.AddAction(ctx, db, op, a))
-		var errs [2]error
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for i, s := range []conversations.ActionStatus{conversations.Done, conversations.Dropped} {
-			wg.Go(func() {
-				<-start
-				errs[i] = conversations.SetActionStatus(ctx, db, op, a.ID, 1, s)
-			})
+		moving := func(s conversations.ActionStatus) func() error {
+			return func() error { return conversations.SetActionStatus(ctx, db, op, a.ID, 1, s) }
 		}
-		close(start)
-		wg.Wait()
-		wins := 0
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				wins++
-			case errors.Is(err, store.ErrConflict):
-			default:
-				t.Fatalf("round %d: %v", round, err)
-			}
-		}
-		if wins != 1 {
-			t.Fatalf("round %d: %d writers won", round, wins)
-		}
+		storetest.Race(t, moving(conversations.Done), moving(conversations.Dropped))
 	}
 }
 
@@ -218,33 +197,12 @@ func TestCloseCrisisRace(t *testing.T) {
 		must(t, conversations.StartCrisis(ctx, db, op, c))
 		endings := []conversations.Ending{conversations.Resolved, conversations.GoodLife}
 		notes := []string{"Warm again", "Planning a good life"}
-		var errs [2]error
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for i := range endings {
-			wg.Go(func() {
-				<-start
-				errs[i] = conversations.Close(ctx, db, op, c.ID, c.Version, endings[i], valid.Today(), notes[i])
-			})
-		}
-		close(start)
-		wg.Wait()
-		winner := -1
-		for i, err := range errs {
-			switch {
-			case err == nil:
-				if winner >= 0 {
-					t.Fatalf("round %d: both closings were saved", round)
-				}
-				winner = i
-			case errors.Is(err, store.ErrConflict):
-			default:
-				t.Fatalf("round %d: %v", round, err)
+		closing := func(i int) func() error {
+			return func() error {
+				return conversations.Close(ctx, db, op, c.ID, c.Version, endings[i], valid.Today(), notes[i])
 			}
 		}
-		if winner < 0 {
-			t.Fatalf("round %d: neither closing was saved: %v", round, errs)
-		}
+		winner := storetest.Race(t, closing(0), closing(1))
 		got, err := conversations.Get(ctx, db.Read(), op, c.ID)
 		must(t, err)
 		if got.Ended != endings[winner] || got.EndNote != notes[winner] || got.Version != 2 {

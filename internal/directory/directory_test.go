@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -134,35 +133,13 @@ func TestUpdateRace(t *testing.T) {
 	}
 	for round := range 10 {
 		times := []string{fmt.Sprintf("Mondays, round %d", round), fmt.Sprintf("Fridays, round %d", round)}
-		var errs [2]error
-		var wg sync.WaitGroup
-		start := make(chan struct{})
+		var writers []func() error
 		for i := range times {
 			mine := *e
 			mine.OpeningTimes, mine.Categories = times[i], []directory.Category{directory.Categories[i]}
-			wg.Go(func() {
-				<-start
-				errs[i] = directory.Update(ctx, db, sam, &mine)
-			})
+			writers = append(writers, func() error { return directory.Update(ctx, db, sam, &mine) })
 		}
-		close(start)
-		wg.Wait()
-		winner := -1
-		for i, err := range errs {
-			switch {
-			case err == nil:
-				if winner >= 0 {
-					t.Fatalf("round %d: both editors won", round)
-				}
-				winner = i
-			case errors.Is(err, store.ErrConflict):
-			default:
-				t.Fatalf("round %d: %v", round, err)
-			}
-		}
-		if winner < 0 {
-			t.Fatalf("round %d: neither editor won: %v", round, errs)
-		}
+		winner := storetest.Race(t, writers...)
 		got, err := directory.Get(ctx, db.Read(), sam, e.ID)
 		if err != nil {
 			t.Fatal(err)

@@ -94,7 +94,9 @@ func checkAllocation(ctx context.Context, r store.Reader, orgID string, a *Alloc
 // Allocate allocates the opened person, or transfers them: the current
 // allocation and its access links end (kept as history) and the new one
 // starts with its own links, so the access rule follows at once. An
-// allocation the same as the current one changes nothing.
+// allocation the same as the current one changes nothing. With a.Seen
+// set, someone else's allocation since the worker's page was drawn is
+// store.ErrConflict and nothing changes.
 func Allocate(ctx context.Context, db *store.DB, op *access.Opened, a *Allocation) error {
 	s := op.Subject()
 	if err := worker(s); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -349,7 +350,7 @@ func TestWaitingListOldestFirstAndClosing(t *testing.T) {
 	must(t, err)
 	var got []string
 	for _, w := range list.People {
-		got = append(got, w.Name+" "+string(w.Priority)+" "+itoa(w.Days))
+		got = append(got, w.Name+" "+string(w.Priority)+" "+strconv.Itoa(w.Days))
 	}
 	want := []string{"TwentyOne Waiting high 21", "Ten Waiting routine 10", "Three Waiting urgent 3"}
 	if len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] || list.Hidden != 0 {
@@ -404,17 +405,6 @@ func TestMyPeople(t *testing.T) {
 	if len(mine) != 1 || mine[0].Name != "Yusuf Ahmed" || mine[0].LastContact != today.AddDays(-5) || mine[0].Open != 1 {
 		t.Fatalf("Sam's people = %+v", mine)
 	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	s := ""
-	for ; n > 0; n /= 10 {
-		s = string(rune('0'+n%10)) + s
-	}
-	return s
 }
 
 // hasProblem reports whether err names code on field.

@@ -193,6 +193,13 @@ func TestListenAndConnectJourney(t *testing.T) {
 	}
 	_, page = sam.get(plan)
 	mustSay(t, "the ended crisis", page, "They are back in control of their life.", "Boiler mended; Tom checks in")
+	// Ending it again from a form drawn before: a conflict that shows how
+	// it ended, not a page that is not found.
+	resp, page = sam.post(plan+"/close", dateBoxes(url.Values{"ended": {"good_life"}, "version": {"1"}, "end_note": {"Planning more"}}, "ended_on", 0))
+	if resp.StatusCode != http.StatusConflict {
+		t.Fatalf("ending an ended crisis from a stale form: %d, want 409", resp.StatusCode)
+	}
+	mustSay(t, "the stale ending", page, "Someone else ended this crisis while you were writing", "Boiler mended; Tom checks in")
 
 	// Every change is audited against Helen.
 	if n := scalar(`SELECT COUNT(*) FROM audit_events WHERE person_id = $1 AND action LIKE 'conversation.%'`, w.Helen.ID); n != 9 {

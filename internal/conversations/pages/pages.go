@@ -337,8 +337,17 @@ func (s *Pages) close(w http.ResponseWriter, r *http.Request, op *access.Opened)
 	case err == nil:
 		s.back(w, r, op, "ended")
 	case errors.Is(err, store.ErrConflict):
-		v.Form["version"] = strconv.Itoa(d.Conversation.Version)
-		v.Errors = append(v.Errors, web.FieldError{Field: "end_note", Message: i18n.T(v.Lang, "conversation.close.conflict")})
+		// Read again: the other change may have landed after the first
+		// read. What was typed stays in the form.
+		if d, ok = s.showData(w, r, op); !ok {
+			return
+		}
+		v.Data, v.Form["version"] = d, strconv.Itoa(d.Conversation.Version)
+		field, key := "end_note", "conversation.close.conflict"
+		if !d.Conversation.IsOpen() {
+			field, key = "ended", "conversation.close.closed" // no form to try again: it has ended
+		}
+		v.Errors = append(v.Errors, web.FieldError{Field: field, Message: i18n.T(v.Lang, key)})
 		s.Page(w, r, http.StatusConflict, "conversation", v)
 	default:
 		s.refused(w, r, op, v, err)

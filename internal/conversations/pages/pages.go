@@ -307,6 +307,11 @@ func (s *Pages) setStatus(w http.ResponseWriter, r *http.Request, op *access.Ope
 	case err == nil:
 		s.back(w, r, op, "plan")
 	case errors.Is(err, store.ErrConflict):
+		// Read again, to show what the other person did: their change may
+		// have landed after the first read.
+		if d, v, ok = s.page(w, r, op); !ok {
+			return
+		}
 		for i := range d.Conversation.Actions {
 			if d.Conversation.Actions[i].ID == r.PathValue("action") {
 				d.Theirs = &d.Conversation.Actions[i]

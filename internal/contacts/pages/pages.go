@@ -332,7 +332,12 @@ func (s *Pages) close(w http.ResponseWriter, r *http.Request, op *access.Opened)
 	case err == nil:
 		http.Redirect(w, r, "/people/"+op.PersonID()+"?saved=contact-closed#contacts", http.StatusSeeOther)
 	case errors.Is(err, store.ErrConflict):
-		d.Conflict = true
+		// Read again, to show what the other person recorded: their close
+		// may have landed after the first read.
+		if d, ok = s.closeData(w, r, op); !ok {
+			return
+		}
+		d.Conflict, v.Data = true, d
 		v.Form["version"] = strconv.Itoa(d.Contact.Version)
 		s.Page(w, r, http.StatusConflict, "close", v)
 	case v.Problems(err):

@@ -296,7 +296,7 @@ func (s *Pages) addAction(w http.ResponseWriter, r *http.Request, op *access.Ope
 // setStatus moves an action on. Two people moving the same action: the
 // second sees what the first did, and nothing is overwritten.
 func (s *Pages) setStatus(w http.ResponseWriter, r *http.Request, op *access.Opened) {
-	d, v, ok := s.page(w, r, op)
+	_, v, ok := s.page(w, r, op) // a conversation of this person's, or not found before anything changes
 	if !ok {
 		return
 	}
@@ -309,7 +309,8 @@ func (s *Pages) setStatus(w http.ResponseWriter, r *http.Request, op *access.Ope
 	case errors.Is(err, store.ErrConflict):
 		// Read again, to show what the other person did: their change may
 		// have landed after the first read.
-		if d, v, ok = s.page(w, r, op); !ok {
+		d, v, ok := s.page(w, r, op)
+		if !ok {
 			return
 		}
 		for i := range d.Conversation.Actions {

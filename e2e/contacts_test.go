@@ -116,3 +116,52 @@ func screenshot(t *testing.T, ctx context.Context, name string, width int64) {
 		}
 	}
 }
+
+// mainSays fails for each phrase the page's main part does not show.
+func mainSays(t *testing.T, ctx context.Context, page string, want ...string) {
+	t.Helper()
+	body := mainText(t, ctx)
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s does not say %q:\n%s", page, w, body)
+		}
+	}
+}
+
+// The pages that change who holds a person and close a contact, as Sam
+// reaches them from Alice Barker's record (she waits for North): each
+// says what it is for, passes axe, and fits a desk and a phone; closing
+// without an outcome names the problem (nothing is saved, so she still
+// waits for the other journeys).
+func TestAllocationAndClosePages(t *testing.T) {
+	ctx := browser(t)
+	signIn(t, ctx, "sam@riverside.example")
+	// Alice from North's waiting list, where she is by name.
+	do(t, ctx, chromedp.Navigate(baseURL+"/"), chromedp.WaitVisible(chromedp.CSS(`#team-waiting`)),
+		chromedp.Click(chromedp.CSS(`#team-waiting`)), chromedp.WaitVisible(chromedp.CSS(`table`)))
+	alice := eval[string](t, ctx, `(([...document.querySelectorAll('main table a[href^="/people/"]')].find(a => a.innerText.includes('Alice Barker')))||{pathname:''}).pathname`)
+	if alice == "" {
+		t.Fatalf("North's waiting list does not link to Alice Barker:\n%s", mainText(t, ctx))
+	}
+	for _, width := range []int64{1280, 375} {
+		atWidth(t, ctx, alice+"/allocation", "allocation", width)
+		mainSays(t, ctx, "the allocation page", "Alice Barker", "Change who holds them", "Allocated now to North Community Team.",
+			"Moving them to another team ends this allocation", "Why this team and priority")
+		axeScan(t, ctx)
+	}
+	do(t, ctx, chromedp.Navigate(baseURL+alice), chromedp.WaitVisible(chromedp.CSS(`#contacts`)))
+	closing := eval[string](t, ctx, `(document.querySelector('main a[href$="/close"]')||{pathname:''}).pathname`)
+	if closing == "" {
+		t.Fatalf("Alice's record offers no way to close her contact:\n%s", mainText(t, ctx))
+	}
+	for _, width := range []int64{1280, 375} {
+		atWidth(t, ctx, closing, "contact-close", width)
+		mainSays(t, ctx, "the closing page", "Alice Barker", "Close the contact", "Who asked", "Tom Barker (son)",
+			"Mum has stopped going to her lunch club", "What was done or agreed")
+		axeScan(t, ctx)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`main form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.govuk-error-summary`)))
+	mainSays(t, ctx, "the closing page without an outcome", "There is a problem", "Choose an outcome")
+	axeScan(t, ctx)
+	screenshot(t, ctx, "contact-close-error", 375)
+}

@@ -86,3 +86,47 @@ func TestListenAndConnectInTheBrowser(t *testing.T) {
 	atWidth(t, ctx, "/directory/new", "directory-new", 375)
 	axeScan(t, ctx)
 }
+
+// The community directory's pages and the conversation's form, as Sam
+// meets them at a desk and on a phone: the list, an entry, changing it,
+// adding one (and what adding nothing says), each saying what it is for
+// and passing axe.
+func TestDirectoryAndConversationFormPages(t *testing.T) {
+	ctx := browser(t)
+	signIn(t, ctx, "sam@riverside.example")
+	for _, width := range []int64{1280, 375} {
+		atWidth(t, ctx, "/directory", "directory-list", width)
+		mainSays(t, ctx, "the directory", "Community directory", "Riverside Stroke Club", "Tuesday Lunch Club",
+			"Add a group, organisation or service")
+		axeScan(t, ctx)
+	}
+	club := eval[string](t, ctx, `(([...document.querySelectorAll('main a[href^="/directory/"]')].find(a => a.innerText === 'Riverside Stroke Club'))||{pathname:''}).pathname`)
+	if club == "" {
+		t.Fatal("the directory does not link to the stroke club")
+	}
+	for _, width := range []int64{1280, 375} {
+		atWidth(t, ctx, club, "directory-entry", width)
+		mainSays(t, ctx, "the stroke club's entry", "Riverside Stroke Club", "Thursdays 2pm to 4pm", "029 2018 0001",
+			"People connected to it", "Change this entry")
+		axeScan(t, ctx)
+		atWidth(t, ctx, club+"/edit", "directory-edit", width)
+		mainSays(t, ctx, "the entry's form", "Change a directory entry", "What they offer", "Last checked")
+		if name := eval[string](t, ctx, `document.querySelector('#name').value`); name != "Riverside Stroke Club" {
+			t.Errorf("the entry's form holds the name %q", name)
+		}
+		axeScan(t, ctx)
+		atWidth(t, ctx, "/directory/new", "directory-new", width)
+		mainSays(t, ctx, "the form to add an entry", "Add to the community directory", "The name people know it by")
+		axeScan(t, ctx)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`main form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.govuk-error-summary`)))
+	mainSays(t, ctx, "an empty entry", "There is a problem", "Enter the name of the group, organisation or service",
+		"Say what they offer, in plain words")
+	axeScan(t, ctx)
+	screenshot(t, ctx, "directory-new-error", 375)
+
+	doreen := findPerson(t, ctx, "Doreen")
+	atWidth(t, ctx, doreen+"/conversations/new", "conversation-new", 375)
+	mainSays(t, ctx, "the conversation's form", "Listen and connect", "Who took part", "How did the conversation end?")
+	axeScan(t, ctx)
+}

@@ -31,10 +31,21 @@ type Allocation struct {
 	StartedAt time.Time  `json:"started_at"`
 	EndedAt   *time.Time `json:"ended_at,omitempty"`
 
+	// Seen is the current allocation the worker saw when they chose this
+	// one, as the allocation page sends it: its id, or NoAllocation when
+	// the person had none. If someone has allocated the person since,
+	// Allocate changes nothing and returns store.ErrConflict, on either
+	// engine. Empty skips the check, for a caller that showed no one the
+	// current allocation.
+	Seen string `json:"-"`
+
 	// For reading: the names of the team, the worker and who allocated.
 	TeamName, WorkerName, StartedBy string `json:"-"`
 	teamLink, workerLink            string
 }
+
+// NoAllocation is Allocation.Seen for a person who had no allocation.
+const NoAllocation = "none"
 
 func (a *Allocation) check(ps *valid.Problems) {
 	a.Reason = strings.TrimSpace(a.Reason)
@@ -83,7 +94,9 @@ func checkAllocation(ctx context.Context, r store.Reader, orgID string, a *Alloc
 // Allocate allocates the opened person, or transfers them: the current
 // allocation and its access links end (kept as history) and the new one
 // starts with its own links, so the access rule follows at once. An
-// allocation the same as the current one changes nothing.
+// allocation the same as the current one changes nothing. With a.Seen
+// set, someone else's allocation since the worker's page was drawn is
+// store.ErrConflict and nothing changes.
 func Allocate(ctx context.Context, db *store.DB, op *access.Opened, a *Allocation) error {
 	s := op.Subject()
 	if err := worker(s); err != nil {
@@ -117,6 +130,9 @@ func Allocate(ctx context.Context, db *store.DB, op *access.Opened, a *Allocatio
 func allocate(ctx context.Context, tx *sql.Tx, s account.Subject, a *Allocation) error {
 	cur, err := current(ctx, tx, a.PersonID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if err := a.stillCurrent(cur); err != nil {
 		return err
 	}
 	if cur != nil {
@@ -153,6 +169,20 @@ func allocate(ctx context.Context, tx *sql.Tx, s account.Subject, a *Allocation)
 	}
 	return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "allocation.start", PersonID: a.PersonID,
 		Target: "allocation/" + a.ID, Details: map[string]any{"after": a, "before": cur}})
+}
+
+// stillCurrent returns store.ErrConflict when the current allocation is
+// not the one the worker saw (a.Seen): someone else allocated the person
+// while they were choosing.
+func (a *Allocation) stillCurrent(cur *Allocation) error {
+	seen := NoAllocation
+	if cur != nil {
+		seen = cur.ID
+	}
+	if a.Seen != "" && a.Seen != seen {
+		return store.ErrConflict
+	}
+	return nil
 }
 
 // end ends an allocation and the access links it made.
@@ -214,14 +244,5 @@ func Allocations(ctx context.Context, r store.Reader, op *access.Opened) ([]Allo
 	if err != nil {
 		return nil, fmt.Errorf("contacts: allocations: %w", err)
 	}
-	defer rows.Close()
-	var out []Allocation
-	for rows.Next() {
-		a, err := scanAllocation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *a)
-	}
-	return out, rows.Err()
+	return store.Collect(rows, scanAllocation)
 }

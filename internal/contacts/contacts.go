@@ -310,16 +310,7 @@ func Contacts(ctx context.Context, r store.Reader, op *access.Opened) ([]Contact
 	if err != nil {
 		return nil, fmt.Errorf("contacts: list: %w", err)
 	}
-	defer rows.Close()
-	var out []Contact
-	for rows.Next() {
-		c, err := scanContact(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *c)
-	}
-	return out, rows.Err()
+	return store.Collect(rows, scanContact)
 }
 
 // Get is one of the opened person's contacts.

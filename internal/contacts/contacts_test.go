@@ -2,7 +2,10 @@ package contacts_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
 
 	"whatmatters/internal/access"
@@ -184,8 +187,7 @@ func TestAllOrNothing(t *testing.T) {
 	sam := testworld.Subject(f.Sam)
 	people0 := count(t, f.DB, `SELECT COUNT(*) FROM people`)
 	audit0 := count(t, f.DB, `SELECT COUNT(*) FROM audit_events`)
-	// Another council's team: the person would be made first, then the
-	// allocation refused; neither may stay.
+	// Another council's team: refused before anything is written.
 	hillside := &account.Team{OrganisationID: f.Alys.OrganisationID, Name: "Hillside Team"}
 	must(t, account.CreateTeam(f.ctx, f.DB, audit.System, hillside))
 	audit0++
@@ -232,6 +234,60 @@ func TestAllOrNothing(t *testing.T) {
 	// Only practitioners and managers record contacts.
 	if _, err := contacts.Record(f.ctx, f.DB, testworld.Subject(f.Jo), newContact("A", "B", "", "", f.NorthTeam.ID, valid.Today())); !errors.Is(err, access.ErrNotAllowed) {
 		t.Errorf("care home staff recording a contact: %v", err)
+	}
+}
+
+// The allocation is the last thing a contact writes: when the database
+// refuses it (a trigger standing in for any failure there), the new
+// person, their contact, the access links and the audit rows already
+// written in the transaction are undone with it.
+func TestRefusedAllocationUndoesPersonAndContact(t *testing.T) {
+	f := setUp(t)
+	sam := testworld.Subject(f.Sam)
+	refuse := []string{`CREATE TRIGGER refuse_allocation BEFORE INSERT ON allocations BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`}
+	if f.DB.Dialect == store.Postgres {
+		refuse = []string{`CREATE FUNCTION refuse_allocation() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN RAISE EXCEPTION 'refused by the test'; END $$`,
+			`CREATE TRIGGER refuse_allocation BEFORE INSERT ON allocations FOR EACH ROW EXECUTE FUNCTION refuse_allocation()`}
+	}
+	exec := func(qs ...string) {
+		t.Helper()
+		must(t, f.DB.Tx(f.ctx, func(tx *sql.Tx) error {
+			for _, q := range qs {
+				if _, err := tx.ExecContext(f.ctx, q); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+	}
+	exec(refuse...)
+	tables := []string{"people", "contacts", "person_links", "audit_events"}
+	before := map[string]int{}
+	for _, table := range tables {
+		before[table] = count(t, f.DB, `SELECT COUNT(*) FROM `+table)
+	}
+	n := newContact("Ann", "Lee", "1950-02-02", "", f.NorthTeam.ID, valid.Today())
+	if _, err := contacts.Record(f.ctx, f.DB, sam, n); err == nil || !strings.Contains(err.Error(), "refused by the test") {
+		t.Fatalf("recording with the allocation refused: %v", err)
+	}
+	for _, table := range tables {
+		if got := count(t, f.DB, `SELECT COUNT(*) FROM `+table); got != before[table] {
+			t.Errorf("%s: %d rows after the refused allocation, want %d", table, got, before[table])
+		}
+	}
+	// Without the trigger the same contact is written whole: the trigger
+	// was the only thing in the way.
+	drop := `DROP TRIGGER refuse_allocation`
+	if f.DB.Dialect == store.Postgres {
+		drop += ` ON allocations`
+	}
+	exec(drop)
+	n = newContact("Ann", "Lee", "1950-02-02", "", f.NorthTeam.ID, valid.Today())
+	id, err := contacts.Record(f.ctx, f.DB, sam, n)
+	must(t, err)
+	if got := count(t, f.DB, `SELECT COUNT(*) FROM allocations WHERE person_id = $1`, id); got != 1 {
+		t.Errorf("allocations after the trigger went: %d, want 1", got)
 	}
 }
 
@@ -294,7 +350,7 @@ func TestWaitingListOldestFirstAndClosing(t *testing.T) {
 	must(t, err)
 	var got []string
 	for _, w := range list.People {
-		got = append(got, w.Name+" "+string(w.Priority)+" "+itoa(w.Days))
+		got = append(got, w.Name+" "+string(w.Priority)+" "+strconv.Itoa(w.Days))
 	}
 	want := []string{"TwentyOne Waiting high 21", "Ten Waiting routine 10", "Three Waiting urgent 3"}
 	if len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] || list.Hidden != 0 {
@@ -349,17 +405,6 @@ func TestMyPeople(t *testing.T) {
 	if len(mine) != 1 || mine[0].Name != "Yusuf Ahmed" || mine[0].LastContact != today.AddDays(-5) || mine[0].Open != 1 {
 		t.Fatalf("Sam's people = %+v", mine)
 	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	s := ""
-	for ; n > 0; n /= 10 {
-		s = string(rune('0'+n%10)) + s
-	}
-	return s
 }
 
 // hasProblem reports whether err names code on field.

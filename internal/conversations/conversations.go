@@ -20,6 +20,7 @@ import (
 	"whatmatters/internal/access"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/i18n"
+	"whatmatters/internal/people"
 	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
 )
@@ -81,6 +82,9 @@ const (
 	MaxWords  = 4000 // what matters, strengths noticed, what they can do, a closing note
 	MaxShort  = 300  // who took part, a connection's detail, an action, an owner's name
 	MaxAction = 20   // actions in one emergency plan: a plan is the few things that must change now
+	// MaxConnections bounds the connections recorded with one conversation
+	// (the form offers two; a longer list is not a conversation's).
+	MaxConnections = 20
 )
 
 // Conversation is one conversation held with the person.
@@ -189,16 +193,26 @@ func (c *Conversation) Check() error {
 	case c.TookPart == "":
 		ps.Add("took_part", "conversation.took_part.required")
 	case tooLong(c.TookPart, MaxShort):
-		ps.Add("took_part", "conversation.field.too_long", MaxShort)
+		ps.Add("took_part", "conversation.took_part.too_long", MaxShort)
 	}
 	if c.Kind == ListenConnect && c.WhatMatters == "" {
 		ps.Add("what_matters", "conversation.what_matters.required")
 	}
-	for _, f := range []struct{ name, v string }{{"what_matters", c.WhatMatters}, {"strengths_noticed", c.StrengthsNoticed},
-		{"can_do", c.CanDo}, {"end_note", c.EndNote}} {
-		if tooLong(f.v, MaxWords) {
-			ps.Add(f.name, "conversation.field.too_long", MaxWords)
-		}
+	// Each code written out, so the catalogue test can check it.
+	if tooLong(c.WhatMatters, MaxWords) {
+		ps.Add("what_matters", "conversation.what_matters.too_long", MaxWords)
+	}
+	if tooLong(c.StrengthsNoticed, MaxWords) {
+		ps.Add("strengths_noticed", "conversation.strengths_noticed.too_long", MaxWords)
+	}
+	if tooLong(c.CanDo, MaxWords) {
+		ps.Add("can_do", "conversation.can_do.too_long", MaxWords)
+	}
+	if tooLong(c.EndNote, MaxWords) {
+		ps.Add("end_note", "conversation.end_note.too_long", MaxWords)
+	}
+	if len(c.Connections) > MaxConnections {
+		ps.Add("connection_kind", "conversation.connections.too_many", MaxConnections)
 	}
 	if c.Ended != Open && !slices.Contains(Endings, c.Ended) {
 		ps.Add("ended", "conversation.ended.required")
@@ -209,23 +223,24 @@ func (c *Conversation) Check() error {
 		switch {
 		case !slices.Contains(ConnectionKinds, k.Kind):
 			ps.Add("connection_kind", "conversation.connection.kind")
-		case k.Kind == Directory && k.DirectoryEntryID == "":
+		case k.Kind == Directory && !valid.IsID(k.DirectoryEntryID):
 			ps.Add("directory_entry", "conversation.connection.entry_required")
 		case k.Kind != Directory && k.Detail == "":
 			ps.Add("connection_detail", "conversation.connection.detail_required")
 		}
 		if tooLong(k.Detail, MaxShort) {
-			ps.Add("connection_detail", "conversation.field.too_long", MaxShort)
+			ps.Add("connection_detail", "conversation.connection.detail_too_long", MaxShort)
 		}
 	}
 	return ps.Err()
 }
 
-// Start records a listen-and-connect conversation, its connections and
-// the outcomes it added (outcomeIDs, already saved through the record), and
-// how it ended. Ending in a crisis opens the crisis conversation in the
-// same transaction, with the subject as the worker who stays with it.
-func Start(ctx context.Context, db *store.DB, op *access.Opened, c *Conversation, outcomeIDs ...string) error {
+// Start records a listen-and-connect conversation, its connections, the
+// outcomes it adds to the person's record (what matters, in their words)
+// and how it ended, in one transaction: all of it is written or none.
+// Ending in a crisis opens the crisis conversation in the same
+// transaction, with the subject as the worker who stays with it.
+func Start(ctx context.Context, db *store.DB, op *access.Opened, c *Conversation, outcomes ...*people.Outcome) error {
 	if err := op.MayChange(access.PartConversations); err != nil {
 		return err
 	}
@@ -235,11 +250,17 @@ func Start(ctx context.Context, db *store.DB, op *access.Opened, c *Conversation
 	}
 	now := store.Now()
 	me := op.Subject().Account.ID
-	c.ID, c.PersonID, c.Version, c.CreatedAt, c.OutcomeIDs = valid.NewID(), op.PersonID(), 1, now, outcomeIDs
+	c.ID, c.PersonID, c.Version, c.CreatedAt, c.OutcomeIDs = valid.NewID(), op.PersonID(), 1, now, nil
 	if c.Ended != Open {
 		c.EndedOn = c.HeldOn
 	}
 	return access.Change(ctx, db, op, access.PartConversations, func(tx *sql.Tx) (audit.Record, error) {
+		for _, o := range outcomes {
+			if err := people.AddOutcomeTx(ctx, tx, db.Dialect, op, o); err != nil {
+				return audit.Record{}, err
+			}
+			c.OutcomeIDs = append(c.OutcomeIDs, o.ID)
+		}
 		if err := insert(ctx, tx, c, me, now); err != nil {
 			return audit.Record{}, err
 		}
@@ -266,7 +287,7 @@ func Start(ctx context.Context, db *store.DB, op *access.Opened, c *Conversation
 				return audit.Record{}, fmt.Errorf("conversations: connection: %w", err)
 			}
 		}
-		for _, id := range outcomeIDs {
+		for _, id := range c.OutcomeIDs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_record_links (conversation_id, outcome_id, created_at)
 				VALUES ($1,$2,$3)`, c.ID, id, now); err != nil {
 				return audit.Record{}, fmt.Errorf("conversations: outcome link: %w", err)
@@ -339,7 +360,7 @@ func Close(ctx context.Context, db *store.DB, op *access.Opened, id string, vers
 	case note == "":
 		ps.Add("end_note", "conversation.end_note.required")
 	case tooLong(note, MaxWords):
-		ps.Add("end_note", "conversation.field.too_long", MaxWords)
+		ps.Add("end_note", "conversation.end_note.too_long", MaxWords)
 	}
 	if err := ps.Err(); err != nil {
 		return err
@@ -349,11 +370,17 @@ func Close(ctx context.Context, db *store.DB, op *access.Opened, id string, vers
 		if err != nil {
 			return audit.Record{}, err
 		}
-		if before.Kind != Crisis || !before.IsOpen() {
+		if before.Kind != Crisis {
 			return audit.Record{}, store.ErrNotFound
 		}
+		// A crisis someone closed since the closer's page was drawn has a
+		// newer version: the closer hears of the conflict, not that it is
+		// gone.
 		if before.Version != version {
 			return audit.Record{}, store.ErrConflict
+		}
+		if !before.IsOpen() {
+			return audit.Record{}, store.ErrNotFound
 		}
 		err = store.ExecOne(ctx, tx, `UPDATE conversations SET ended = $1, ended_on = $2, end_note = $3, version = version + 1,
 			updated_at = $4 WHERE id = $5 AND version = $6`, ended, on, note, store.Now(), id, version)
@@ -376,13 +403,13 @@ func (a *Action) Check() error {
 	case a.What == "":
 		ps.Add("what", "action.what.required")
 	case tooLong(a.What, MaxShort):
-		ps.Add("what", "conversation.field.too_long", MaxShort)
+		ps.Add("what", "action.what.too_long", MaxShort)
 	}
 	switch {
 	case a.OwnerName == "":
 		ps.Add("owner_name", "action.owner.required")
 	case tooLong(a.OwnerName, MaxShort):
-		ps.Add("owner_name", "conversation.field.too_long", MaxShort)
+		ps.Add("owner_name", "action.owner.too_long", MaxShort)
 	}
 	if a.DueOn.IsZero() {
 		ps.Add("due_on", "valid.date.required")
@@ -403,29 +430,22 @@ func AddAction(ctx context.Context, db *store.DB, op *access.Opened, a *Action) 
 	}
 	now := store.Now()
 	a.ID, a.PersonID, a.Version = valid.NewID(), op.PersonID(), 1
-	return access.Change(ctx, db, op, access.PartConversations, func(tx *sql.Tx) (audit.Record, error) {
-		c, err := get(ctx, tx, op, a.ConversationID)
-		if err != nil {
-			return audit.Record{}, err
-		}
-		if c.Kind != Crisis || !c.IsOpen() {
-			return audit.Record{}, store.ErrNotFound
-		}
+	return inOpenCrisis(ctx, db, op, a.ConversationID, func(tx *sql.Tx) (audit.Record, error) {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM crisis_actions WHERE conversation_id = $1`, c.ID).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM crisis_actions WHERE conversation_id = $1`, a.ConversationID).Scan(&n); err != nil {
 			return audit.Record{}, err
 		}
 		if n >= MaxAction {
 			return audit.Record{}, valid.Problems{valid.New("what", "action.too_many", MaxAction)}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO crisis_actions (id, conversation_id, person_id, what, owner_name,
+		_, err := tx.ExecContext(ctx, `INSERT INTO crisis_actions (id, conversation_id, person_id, what, owner_name,
 			owner_account_id, due_on, status, version, created_by, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
-			a.ID, c.ID, a.PersonID, a.What, a.OwnerName, store.NullIfEmpty(a.OwnerAccountID), a.DueOn, a.Status, a.Version,
+			a.ID, a.ConversationID, a.PersonID, a.What, a.OwnerName, store.NullIfEmpty(a.OwnerAccountID), a.DueOn, a.Status, a.Version,
 			op.Subject().Account.ID, now, now)
 		if err != nil {
 			return audit.Record{}, fmt.Errorf("conversations: add action: %w", err)
 		}
-		return audit.Record{Action: "conversation.action.create", Target: "conversation/" + c.ID + "/action/" + a.ID,
+		return audit.Record{Action: "conversation.action.create", Target: "conversation/" + a.ConversationID + "/action/" + a.ID,
 			Details: map[string]any{"after": a}}, nil
 	})
 }

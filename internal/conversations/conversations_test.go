@@ -3,12 +3,12 @@ package conversations_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 
 	"whatmatters/internal/access"
 	"whatmatters/internal/conversations"
 	"whatmatters/internal/directory"
+	"whatmatters/internal/people"
 	"whatmatters/internal/store"
 	"whatmatters/internal/store/storetest"
 	"whatmatters/internal/testworld"
@@ -50,7 +50,7 @@ func TestListenAndConnectEndsResolvedOrInCrisis(t *testing.T) {
 	must(t, conversations.Start(ctx, db, op, c))
 	got, err := conversations.Get(ctx, db.Read(), op, c.ID)
 	must(t, err)
-	if got.Ended != conversations.Resolved || !got.EndedOn.IsZero() && got.EndedOn != valid.Today() || len(got.Connections) != 1 ||
+	if got.Ended != conversations.Resolved || got.EndedOn != valid.Today() || len(got.Connections) != 1 ||
 		got.Connections[0].EntryName != "Riverside Stroke Club" || got.NextID != "" {
 		t.Fatalf("resolved conversation: %+v", got)
 	}
@@ -105,6 +105,56 @@ func TestListenAndConnectEndsResolvedOrInCrisis(t *testing.T) {
 	}
 }
 
+// What matters added to the person's outcomes is saved with the
+// conversation that heard it, all or nothing: a connection refused after
+// the outcome and the conversation were written inside the transaction
+// (another council's directory entry) leaves neither behind, and the
+// same conversation with its own council's entry saves both, linked.
+func TestConversationAndItsOutcomeAreOneTransaction(t *testing.T) {
+	db := storetest.Open(t)
+	w := testworld.New(t, db)
+	ctx := context.Background()
+	op := w.Open(t, w.Sam, w.Helen.ID)
+	theirs := &directory.Entry{Name: "Hillside Lunch Club", Offer: "Lunch", Categories: []directory.Category{directory.Social},
+		LastCheckedOn: valid.Today()}
+	must(t, directory.Add(ctx, db, testworld.Subject(w.Alys), theirs))
+	ours := &directory.Entry{Name: "Riverside Stroke Club", Offer: "Tea", Categories: []directory.Category{directory.Social},
+		LastCheckedOn: valid.Today()}
+	must(t, directory.Add(ctx, db, testworld.Subject(w.Sam), ours))
+	count := func(table string) int {
+		t.Helper()
+		var n int
+		must(t, db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE person_id = $1`, w.Helen.ID).Scan(&n))
+		return n
+	}
+	outcomesBefore := count("outcomes")
+
+	c := &conversations.Conversation{HeldOn: valid.Today(), TookPart: "Helen", WhatMatters: "Getting back to the bowls club",
+		Ended: conversations.Resolved, Connections: []conversations.Connection{{Kind: conversations.Directory, DirectoryEntryID: theirs.ID}}}
+	o := &people.Outcome{Statement: c.WhatMatters, Kind: people.OutcomeChange, ExpressedBy: people.ExpressedByPerson}
+	if ps, _ := valid.From(conversations.Start(ctx, db, op, c, o)); len(ps) != 1 || ps[0].Code != "conversation.connection.entry_required" {
+		t.Fatalf("another council's entry: %v", ps)
+	}
+	if n := count("conversations"); n != 0 {
+		t.Errorf("the refused conversation left %d conversations", n)
+	}
+	if n := count("outcomes"); n != outcomesBefore {
+		t.Errorf("the refused conversation left %d outcomes, want %d", n, outcomesBefore)
+	}
+
+	c.Connections[0].DirectoryEntryID = ours.ID
+	o = &people.Outcome{Statement: c.WhatMatters, Kind: people.OutcomeChange, ExpressedBy: people.ExpressedByPerson}
+	must(t, conversations.Start(ctx, db, op, c, o))
+	if n := count("outcomes"); n != outcomesBefore+1 {
+		t.Errorf("outcomes after saving: %d, want %d", n, outcomesBefore+1)
+	}
+	got, err := conversations.Get(ctx, db.Read(), op, c.ID)
+	must(t, err)
+	if len(got.OutcomeIDs) != 1 || got.OutcomeIDs[0] != o.ID || o.ID == "" {
+		t.Fatalf("the conversation's outcomes: %v, want [%s]", got.OutcomeIDs, o.ID)
+	}
+}
+
 // readOnly opens Helen's record through emergency access (read only).
 func readOnly(t *testing.T, w *testworld.World, _ *access.Opened) *access.Opened {
 	t.Helper()
@@ -124,32 +174,40 @@ func TestActionStatusRace(t *testing.T) {
 	op := w.Open(t, w.Sam, w.Helen.ID)
 	c := &conversations.Conversation{HeldOn: valid.Today(), TookPart: "Helen"}
 	must(t, conversations.StartCrisis(ctx, db, op, c))
-	for round := range conversations.MaxAction { // a plan holds at most that many
+	for range conversations.MaxAction { // a plan holds at most that many
 		a := &conversations.Action{ConversationID: c.ID, What: "Round", OwnerName: "Sam", DueOn: valid.Today()}
 		must(t, conversations.AddAction(ctx, db, op, a))
-		var errs [2]error
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for i, s := range []conversations.ActionStatus{conversations.Done, conversations.Dropped} {
-			wg.Go(func() {
-				<-start
-				errs[i] = conversations.SetActionStatus(ctx, db, op, a.ID, 1, s)
-			})
+		moving := func(s conversations.ActionStatus) func() error {
+			return func() error { return conversations.SetActionStatus(ctx, db, op, a.ID, 1, s) }
 		}
-		close(start)
-		wg.Wait()
-		wins := 0
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				wins++
-			case errors.Is(err, store.ErrConflict):
-			default:
-				t.Fatalf("round %d: %v", round, err)
+		storetest.Race(t, moving(conversations.Done), moving(conversations.Dropped))
+	}
+}
+
+// Two workers closing one crisis from the same version at the same moment:
+// exactly one closing is saved, the other is told of the conflict, and the
+// crisis holds the winner's ending and note, on both engines.
+func TestCloseCrisisRace(t *testing.T) {
+	db := storetest.Open(t)
+	w := testworld.New(t, db)
+	ctx := context.Background()
+	op := w.Open(t, w.Sam, w.Helen.ID)
+	for round := range 5 {
+		c := &conversations.Conversation{HeldOn: valid.Today(), TookPart: "Helen"}
+		must(t, conversations.StartCrisis(ctx, db, op, c))
+		endings := []conversations.Ending{conversations.Resolved, conversations.GoodLife}
+		notes := []string{"Warm again", "Planning a good life"}
+		closing := func(i int) func() error {
+			return func() error {
+				return conversations.Close(ctx, db, op, c.ID, c.Version, endings[i], valid.Today(), notes[i])
 			}
 		}
-		if wins != 1 {
-			t.Fatalf("round %d: %d writers won", round, wins)
+		winner := storetest.Race(t, closing(0), closing(1))
+		got, err := conversations.Get(ctx, db.Read(), op, c.ID)
+		must(t, err)
+		if got.Ended != endings[winner] || got.EndNote != notes[winner] || got.Version != 2 {
+			t.Fatalf("round %d: ended %q %q version %d, want %q %q version 2", round, got.Ended, got.EndNote, got.Version,
+				endings[winner], notes[winner])
 		}
 	}
 }

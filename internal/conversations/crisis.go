@@ -67,7 +67,7 @@ func (h *Help) Check() error {
 	case h.Help == "":
 		ps.Add("help", "help.help.required")
 	case tooLong(h.Help, MaxShort):
-		ps.Add("help", "conversation.field.too_long", MaxShort)
+		ps.Add("help", "help.help.too_long", MaxShort)
 	}
 	switch {
 	case h.Pence < 0:
@@ -123,7 +123,7 @@ func AddCheckIn(ctx context.Context, db *store.DB, op *access.Opened, conversati
 	case c.Note == "":
 		ps.Add("checkin_note", "checkin.note.required")
 	case tooLong(c.Note, MaxWords):
-		ps.Add("checkin_note", "conversation.field.too_long", MaxWords)
+		ps.Add("checkin_note", "checkin.note.too_long", MaxWords)
 	}
 	if err := ps.Err(); err != nil {
 		return err

@@ -74,17 +74,8 @@ func List(ctx context.Context, r store.Reader, op *access.Opened) ([]Conversatio
 	if err != nil {
 		return nil, fmt.Errorf("conversations: list: %w", err)
 	}
-	var out []Conversation
-	for rows.Next() {
-		c, err := scan(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, *c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	out, err := store.Collect(rows, scan)
+	if err != nil {
 		return nil, err
 	}
 	return out, loadParts(ctx, r, op.PersonID(), out)

@@ -142,25 +142,36 @@ func (e *Entry) Check() error {
 			break
 		}
 	}
-	for _, f := range []struct{ name, v string }{{"area", e.Area}, {"phone", e.Phone}, {"opening_times", e.OpeningTimes}} {
-		if len([]rune(f.v)) > MaxShort {
-			ps.Add(f.name, "directory.field.too_long", MaxShort)
-		}
+	// Each code written out, so the catalogue test can check it.
+	if len([]rune(e.Area)) > MaxShort {
+		ps.Add("area", "directory.area.too_long", MaxShort)
+	}
+	if len([]rune(e.Phone)) > MaxShort {
+		ps.Add("phone", "directory.phone.too_long", MaxShort)
+	}
+	if len([]rune(e.OpeningTimes)) > MaxShort {
+		ps.Add("opening_times", "directory.opening_times.too_long", MaxShort)
 	}
 	if e.Postcode != "" && !postcodePattern(e.Postcode) {
 		ps.Add("postcode", "directory.postcode.real")
 	}
-	if e.Email != "" {
-		if a, err := mail.ParseAddress(e.Email); err != nil || a.Address != e.Email || len(e.Email) > MaxShort {
+	switch {
+	case e.Email == "":
+	case len([]rune(e.Email)) > MaxShort:
+		ps.Add("email", "directory.email.too_long", MaxShort)
+	default:
+		if a, err := mail.ParseAddress(e.Email); err != nil || a.Address != e.Email {
 			ps.Add("email", "directory.email.real")
 		}
 	}
-	if e.Website != "" {
-		// Shown as a link: only web addresses, never javascript: or the like.
-		if !(strings.HasPrefix(e.Website, "https://") || strings.HasPrefix(e.Website, "http://")) ||
-			len(e.Website) > MaxWeb || strings.ContainsAny(e.Website, " \t\n\"<>") {
-			ps.Add("website", "directory.website.real")
-		}
+	switch {
+	case e.Website == "":
+	case len([]rune(e.Website)) > MaxWeb:
+		ps.Add("website", "directory.website.too_long", MaxWeb)
+	// Shown as a link: only web addresses, never javascript: or the like.
+	case !(strings.HasPrefix(e.Website, "https://") || strings.HasPrefix(e.Website, "http://")) ||
+		strings.ContainsAny(e.Website, " \t\n\"<>"):
+		ps.Add("website", "directory.website.real")
 	}
 	switch {
 	case e.LastCheckedOn.IsZero():
@@ -318,17 +329,8 @@ func Search(ctx context.Context, r store.Reader, s account.Subject, q string, c 
 	if err != nil {
 		return nil, fmt.Errorf("directory: search: %w", err)
 	}
-	var out []Entry
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, *e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	out, err := store.Collect(rows, scanEntry)
+	if err != nil {
 		return nil, err
 	}
 	return out, loadCategories(ctx, r, out)

@@ -3,6 +3,9 @@ package directory_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,7 +62,7 @@ func TestAddSearchAndChange(t *testing.T) {
 		for _, g := range got {
 			names = append(names, g.Name)
 		}
-		if len(names) != len(c.want) || (len(names) > 0 && names[0] != c.want[0]) {
+		if !slices.Equal(names, c.want) {
 			t.Errorf("search %q %q: %v, want %v", c.q, c.cat, names, c.want)
 		}
 	}
@@ -113,6 +116,83 @@ func TestAddSearchAndChange(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("audit rows: %d, want 3", n)
+	}
+}
+
+// Two editors saving one entry from the same version at the same moment:
+// exactly one wins, the other is told of the conflict, and the entry holds
+// the winner's words whole, on both engines.
+func TestUpdateRace(t *testing.T) {
+	db := storetest.Open(t)
+	w := testworld.New(t, db)
+	ctx := context.Background()
+	sam := testworld.Subject(w.Sam)
+	e := strokeClub()
+	if err := directory.Add(ctx, db, sam, e); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 10 {
+		times := []string{fmt.Sprintf("Mondays, round %d", round), fmt.Sprintf("Fridays, round %d", round)}
+		var writers []func() error
+		for i := range times {
+			mine := *e
+			mine.OpeningTimes, mine.Categories = times[i], []directory.Category{directory.Categories[i]}
+			writers = append(writers, func() error { return directory.Update(ctx, db, sam, &mine) })
+		}
+		winner := storetest.Race(t, writers...)
+		got, err := directory.Get(ctx, db.Read(), sam, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Version != e.Version+1 || got.OpeningTimes != times[winner] ||
+			len(got.Categories) != 1 || got.Categories[0] != directory.Categories[winner] {
+			t.Fatalf("round %d: saved %q %v version %d, want editor %d's whole change at version %d",
+				round, got.OpeningTimes, got.Categories, got.Version, winner, e.Version+1)
+		}
+		e = got
+	}
+}
+
+// Every typed field is bounded before anything is stored: at its limit it
+// is accepted, one character over it is refused by name. The limits are
+// written here as numbers, not read from the package, so a limit changed
+// by mistake shows.
+func TestTypedFieldsAreBounded(t *testing.T) {
+	for _, c := range []struct {
+		field, code string
+		limit       int
+		set         func(e *directory.Entry, n int)
+	}{
+		{"name", "directory.name.too_long", 200, func(e *directory.Entry, n int) { e.Name = strings.Repeat("ŵ", n) }},
+		{"offer", "directory.offer.too_long", 2000, func(e *directory.Entry, n int) { e.Offer = strings.Repeat("ŵ", n) }},
+		{"area", "directory.area.too_long", 200, func(e *directory.Entry, n int) { e.Area = strings.Repeat("ŵ", n) }},
+		{"phone", "directory.phone.too_long", 200, func(e *directory.Entry, n int) { e.Phone = strings.Repeat("0", n) }},
+		{"opening_times", "directory.opening_times.too_long", 200, func(e *directory.Entry, n int) {
+			e.OpeningTimes = strings.Repeat("ŵ", n)
+		}},
+		{"email", "directory.email.too_long", 200, func(e *directory.Entry, n int) {
+			e.Email = strings.Repeat("a", n-len("@example.org")) + "@example.org"
+		}},
+		{"website", "directory.website.too_long", 300, func(e *directory.Entry, n int) {
+			e.Website = "https://example.org/" + strings.Repeat("a", n-len("https://example.org/"))
+		}},
+	} {
+		for _, n := range []int{c.limit, c.limit + 1} {
+			e := strokeClub()
+			c.set(e, n)
+			err := e.Check()
+			refused := false
+			ps, _ := valid.From(err)
+			for _, p := range ps {
+				refused = refused || p.Field == c.field && p.Code == c.code
+			}
+			if want := n > c.limit; refused != want {
+				t.Errorf("%s of %d characters: refused %v, want %v (%v)", c.field, n, refused, want, err)
+			}
+			if n == c.limit && err != nil {
+				t.Errorf("%s at its limit: %v", c.field, err)
+			}
+		}
 	}
 }
 

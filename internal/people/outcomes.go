@@ -131,11 +131,17 @@ func (o *Outcome) normalise() error {
 	if !slices.Contains(Expressers, o.ExpressedBy) {
 		ps.Add("expressed_by", "outcome.expressed_by.required")
 	}
-	if o.ExpressedBy != "" && o.ExpressedBy != ExpressedByPerson && o.ExpressedByName == "" {
+	switch {
+	case o.ExpressedBy != "" && o.ExpressedBy != ExpressedByPerson && o.ExpressedByName == "":
 		ps.Add("expressed_by_name", "outcome.expressed_by_name.required")
+	case len([]rune(o.ExpressedByName)) > MaxName:
+		ps.Add("expressed_by_name", "outcome.expressed_by_name.too_long", MaxName)
 	}
-	if o.ExpressedBy == ExpressedByWorker && o.OnBehalfReason == "" {
+	switch {
+	case o.ExpressedBy == ExpressedByWorker && o.OnBehalfReason == "":
 		ps.Add("on_behalf_reason", "outcome.on_behalf_reason.required")
+	case len([]rune(o.OnBehalfReason)) > MaxNote:
+		ps.Add("on_behalf_reason", "outcome.on_behalf_reason.too_long", MaxNote)
 	}
 	if !slices.Contains(OutcomeStatuses, o.Status) {
 		ps.Add("status", "outcome.status.required")
@@ -146,8 +152,38 @@ func (o *Outcome) normalise() error {
 	return ps.Err()
 }
 
+// Check tidies a new outcome and checks it without saving, every problem
+// at once, so a form that saves it with something else can show them all
+// before anything is written.
+func (o *Outcome) Check() error { return o.normalise() }
+
 // AddOutcome records a new outcome for a person the subject may see.
 func AddOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outcome) error {
+	if err := readyOutcome(op, o); err != nil {
+		return err
+	}
+	return access.Change(ctx, db, op, access.PartOutcomes, func(tx *sql.Tx) (audit.Record, error) {
+		return insertOutcome(ctx, tx, db.Dialect, op, o)
+	})
+}
+
+// AddOutcomeTx records a new outcome, with its audit row, inside a
+// transaction the caller runs through the person gate (access.Change): an
+// outcome saved with something else, such as the conversation that heard
+// it, is written with it or not at all.
+func AddOutcomeTx(ctx context.Context, tx *sql.Tx, dialect store.Dialect, op *access.Opened, o *Outcome) error {
+	if err := readyOutcome(op, o); err != nil {
+		return err
+	}
+	rec, err := insertOutcome(ctx, tx, dialect, op, o)
+	if err != nil {
+		return err
+	}
+	return audit.Write(ctx, tx, op.Subject().Actor, rec)
+}
+
+// readyOutcome checks the grant and the outcome and gives it its id.
+func readyOutcome(op *access.Opened, o *Outcome) error {
 	if err := op.MayChange(access.PartOutcomes); err != nil {
 		return err
 	}
@@ -157,24 +193,26 @@ func AddOutcome(ctx context.Context, db *store.DB, op *access.Opened, o *Outcome
 	now := store.Now()
 	o.ID, o.Version, o.CreatedAt, o.UpdatedAt = valid.NewID(), 1, now, now
 	o.PersonID = op.PersonID()
-	return access.Change(ctx, db, op, access.PartOutcomes, func(tx *sql.Tx) (audit.Record, error) {
-		_, err := tx.ExecContext(ctx, `INSERT INTO outcomes (id, person_id, statement, kind, expressed_by, expressed_by_name,
-			on_behalf_reason, why_it_matters, status, version, created_by, created_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
-			o.ID, o.PersonID, o.Statement, o.Kind, o.ExpressedBy, o.ExpressedByName, o.OnBehalfReason,
-			o.WhyItMatters, o.Status, o.Version, op.Subject().Account.ID, now, now)
-		if err != nil {
-			return audit.Record{}, fmt.Errorf("people: add outcome: %w", err)
-		}
-		if err := saveLinks(ctx, tx, o); err != nil {
-			return audit.Record{}, err
-		}
-		if err := indexOutcome(ctx, tx, db.Dialect, o); err != nil {
-			return audit.Record{}, err
-		}
-		return audit.Record{Action: "outcome.create", PersonID: o.PersonID,
-			Target: "outcome/" + o.ID, Details: map[string]any{"after": o}}, nil
-	})
+	return nil
+}
+
+func insertOutcome(ctx context.Context, tx *sql.Tx, dialect store.Dialect, op *access.Opened, o *Outcome) (audit.Record, error) {
+	_, err := tx.ExecContext(ctx, `INSERT INTO outcomes (id, person_id, statement, kind, expressed_by, expressed_by_name,
+		on_behalf_reason, why_it_matters, status, version, created_by, created_at, updated_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+		o.ID, o.PersonID, o.Statement, o.Kind, o.ExpressedBy, o.ExpressedByName, o.OnBehalfReason,
+		o.WhyItMatters, o.Status, o.Version, op.Subject().Account.ID, o.CreatedAt, o.UpdatedAt)
+	if err != nil {
+		return audit.Record{}, fmt.Errorf("people: add outcome: %w", err)
+	}
+	if err := saveLinks(ctx, tx, o); err != nil {
+		return audit.Record{}, err
+	}
+	if err := indexOutcome(ctx, tx, dialect, o); err != nil {
+		return audit.Record{}, err
+	}
+	return audit.Record{Action: "outcome.create", PersonID: o.PersonID,
+		Target: "outcome/" + o.ID, Details: map[string]any{"after": o}}, nil
 }
 
 // UpdateOutcome saves changes to an outcome; o.Version must be the version

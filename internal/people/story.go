@@ -405,17 +405,8 @@ func entries(ctx context.Context, r store.Reader, where string, args store.Args)
 	if err != nil {
 		return nil, fmt.Errorf("people: timeline: %w", err)
 	}
-	var out []Entry
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, *e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	out, err := store.Collect(rows, scanEntry)
+	if err != nil {
 		return nil, err
 	}
 	return out, linkOutcomes(ctx, r, out)

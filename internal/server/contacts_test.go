@@ -28,15 +28,6 @@ func contactForm(given, family, dob, nhs, team string, daysAgo int) url.Values {
 	return f
 }
 
-func mustContain(t *testing.T, what, page string, wants ...string) {
-	t.Helper()
-	for _, want := range wants {
-		if !strings.Contains(page, want) {
-			t.Errorf("%s lacks %q", what, want)
-		}
-	}
-}
-
 var personPath = regexp.MustCompile(`^/people/([0-9a-f-]{36})\?saved=contact#contacts$`)
 
 // Sam records a contact for someone new, is shown Helen as a possible
@@ -47,7 +38,7 @@ func TestContactPages(t *testing.T) {
 	sam := newBrowser(t, srv)
 	sam.signIn(w.Sam)
 	_, page := sam.get("/contacts/new")
-	mustContain(t, "the contact form", page, "Record a contact", "Who asked, and why", "Discharge from Hospital",
+	mustSay(t, "the contact form", page, "Record a contact", "Who asked, and why", "Discharge from Hospital",
 		"Transfer from Other LA", "North Community Team", "Sam Okafor")
 
 	// Bad input: every problem named, what was typed kept, nothing saved.
@@ -57,7 +48,7 @@ func TestContactPages(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad contact: %d", resp.StatusCode)
 	}
-	mustContain(t, "the refused form", page, "There is a problem", "Enter why they asked",
+	mustSay(t, "the refused form", page, "There is a problem", "Enter why they asked",
 		"When they asked must be today or in the past", `value="Yusuf"`, "Ward 7, Riverside General")
 
 	// A new person: no one alike, so the record is made and Sam sees it.
@@ -67,7 +58,7 @@ func TestContactPages(t *testing.T) {
 		t.Fatalf("new person: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	_, page = sam.get(resp.Header.Get("Location"))
-	mustContain(t, "the new record", page, "Yusuf Ahmed", "The contact is saved and allocated.", "Contacts and who holds them",
+	mustSay(t, "the new record", page, "Yusuf Ahmed", "The contact is saved and allocated.", "Contacts and who holds them",
 		"North Community Team", "A hospital ward (Ward 7, Riverside General)</strong>", "Going home on Friday after a stroke", "Close this contact")
 
 	// Helen again, by NHS number under another name: the match is shown
@@ -76,7 +67,7 @@ func TestContactPages(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("possible match: %d", resp.StatusCode)
 	}
-	mustContain(t, "the match page", page, "Is this someone we already know?", "Yes, this is Helen Marsh",
+	mustSay(t, "the match page", page, "Is this someone we already know?", "Yes, this is Helen Marsh",
 		"NHS number 943 476 5919", "(the same NHS number)", "No, this is someone else: make a new record", `value="Nell"`)
 	f := contactForm("Nell", "Smith", "", "943 476 5919", w.NorthTeam.ID, 0)
 	f.Set("same_person", w.Helen.ID)
@@ -87,24 +78,42 @@ func TestContactPages(t *testing.T) {
 
 	// The team's list, oldest first, with how long and the priority.
 	_, page = sam.get("/teams/" + w.NorthTeam.ID + "/waiting")
-	mustContain(t, "North's list", page, "Waiting for a first conversation", "2 people waiting", "4 days", "0 days", "High")
+	mustSay(t, "North's list", page, "Waiting for a first conversation", "2 people waiting", "4 days", "0 days", "High",
+		"Yusuf Ahmed", "Helen Marsh")
 	if strings.Index(page, "Yusuf Ahmed") > strings.Index(page, "Helen Marsh") {
 		t.Error("the list is not oldest first: Yusuf (4 days) after Helen (today)")
 	}
 	// Sam's home: the count links to the list.
 	_, page = sam.get("/")
-	mustContain(t, "Sam's home", page, "2 people waiting for your team", "/teams/"+w.NorthTeam.ID+"/waiting", "My people")
+	mustSay(t, "Sam's home", page, "2 people waiting for your team", "/teams/"+w.NorthTeam.ID+"/waiting", "My people")
 
-	// Allocating Yusuf to Sam by name puts him in My people.
-	resp, _ = sam.post("/people/"+m[1]+"/allocation", url.Values{"team": {w.NorthTeam.ID}, "worker": {w.Sam.ID},
-		"priority": {"urgent"}, "allocation_reason": {"Sam knows the family"}})
+	// Allocating Yusuf to Sam by name puts him in My people. The form
+	// carries the allocation it showed; sent again once that has been
+	// replaced, it changes nothing and says so.
+	_, page = sam.get("/people/" + m[1] + "/allocation")
+	seen := regexp.MustCompile(`name="seen" value="([0-9a-f-]{36})"`).FindStringSubmatch(page)
+	if seen == nil {
+		t.Fatal("the allocation form does not carry the allocation it shows")
+	}
+	toSam := url.Values{"team": {w.NorthTeam.ID}, "worker": {w.Sam.ID}, "priority": {"urgent"},
+		"allocation_reason": {"Sam knows the family"}, "seen": {seen[1]}}
+	resp, _ = sam.post("/people/"+m[1]+"/allocation", toSam)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("allocate to Sam: %d", resp.StatusCode)
 	}
+	toSam.Set("priority", "routine")
+	resp, page = sam.post("/people/"+m[1]+"/allocation", toSam)
+	if resp.StatusCode != http.StatusConflict {
+		t.Fatalf("a transfer from a stale form: %d, want 409", resp.StatusCode)
+	}
+	mustSay(t, "the stale transfer", page, "Someone else changed who holds this person", "Named worker: Sam Okafor.")
+	if regexp.MustCompile(`name="seen" value="` + seen[1]).MatchString(page) {
+		t.Error("the refused form still carries the replaced allocation: saving again would be refused again")
+	}
 	_, page = sam.get("/")
-	mustContain(t, "Sam's home", page, "Yusuf Ahmed", "Waiting for a first conversation", "(Urgent)")
+	mustSay(t, "Sam's home", page, "Yusuf Ahmed", "Waiting for a first conversation", "(Urgent)")
 	_, page = sam.get("/people/" + m[1])
-	mustContain(t, "Yusuf's record", page, "Earlier allocations", "Sam Okafor", "Urgent")
+	mustSay(t, "Yusuf's record", page, "Earlier allocations", "Sam Okafor", "Urgent")
 
 	// Closing Yusuf's contact: refused without an outcome, then saved; he
 	// leaves the list.
@@ -117,7 +126,7 @@ func TestContactPages(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("close without an outcome: %d", resp.StatusCode)
 	}
-	mustContain(t, "the refused close", page, "Choose an outcome", "Told about the stroke club")
+	mustSay(t, "the refused close", page, "Choose an outcome", "Told about the stroke club")
 	resp, _ = sam.post(closePath, url.Values{"version": {"1"}, "outcome": {"signposted"}, "note": {"Told about the stroke club"}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("close: %d", resp.StatusCode)
@@ -126,10 +135,10 @@ func TestContactPages(t *testing.T) {
 	if resp.StatusCode != http.StatusConflict {
 		t.Fatalf("closing again from a stale form: %d", resp.StatusCode)
 	}
-	mustContain(t, "the conflict", page, "Someone else closed this contact while you were writing",
+	mustSay(t, "the conflict", page, "Someone else closed this contact while you were writing",
 		"Put in touch with someone else who can help")
 	_, page = sam.get("/teams/" + w.NorthTeam.ID + "/waiting")
-	mustContain(t, "North's list after closing", page, "1 person waiting", "Helen Marsh")
+	mustSay(t, "North's list after closing", page, "1 person waiting", "Helen Marsh")
 	if strings.Contains(page, "Yusuf Ahmed") {
 		t.Error("Yusuf is still waiting after his contact was closed")
 	}
@@ -148,7 +157,7 @@ func TestContactPages(t *testing.T) {
 	if strings.Contains(page, "Yes, this is Helen Marsh") {
 		t.Error("Hillside was shown Riverside's Helen as a match")
 	}
-	mustContain(t, "Hillside allocating to Riverside's team", page, "Choose one of your council’s teams")
+	mustSay(t, "Hillside allocating to Riverside's team", page, "Choose one of your council’s teams")
 	// A care home worker may not record contacts.
 	jo := newBrowser(t, srv)
 	jo.signIn(w.Jo)

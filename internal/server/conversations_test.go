@@ -69,6 +69,22 @@ func TestListenAndConnectJourney(t *testing.T) {
 		t.Fatalf("a refused conversation wrote %d rows", n)
 	}
 
+	// The outcome's problems show with the conversation's, at once, and
+	// an empty "what matters" is said once, not once for each.
+	bad = dateBoxes(url.Values{"add_outcome": {"yes"}, "outcome_kind": {"change"}, "expressed_by": {"relative"},
+		"ended": {"resolved"}, "connection_kind": {"none"}}, "held_on", 0)
+	resp, page = sam.post(base+"/new", bad)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a conversation and outcome both lacking: %d", resp.StatusCode)
+	}
+	mustSay(t, "the refused conversation and outcome", page, "Enter who took part", "Give the name of the person who said this")
+	if n := strings.Count(page, `href="#what_matters"`); n != 1 {
+		t.Errorf("the error summary names what matters %d times, want once", n)
+	}
+	if n := scalar(`SELECT COUNT(*) FROM conversations`) + scalar(`SELECT COUNT(*) FROM outcomes`); n != 0 {
+		t.Fatalf("a refused conversation wrote %d rows", n)
+	}
+
 	// Searching the directory keeps what was typed and saves nothing.
 	find := dateBoxes(url.Values{"took_part": {"Helen and her son Tom"}, "what_matters": {"To get back to the bowls club"},
 		"find": {"stroke"}, "do": {"find"}, "ended": {"resolved"}}, "held_on", 0)
@@ -177,6 +193,13 @@ func TestListenAndConnectJourney(t *testing.T) {
 	}
 	_, page = sam.get(plan)
 	mustSay(t, "the ended crisis", page, "They are back in control of their life.", "Boiler mended; Tom checks in")
+	// Ending it again from a form drawn before: a conflict that shows how
+	// it ended, not a page that is not found.
+	resp, page = sam.post(plan+"/close", dateBoxes(url.Values{"ended": {"good_life"}, "version": {"1"}, "end_note": {"Planning more"}}, "ended_on", 0))
+	if resp.StatusCode != http.StatusConflict {
+		t.Fatalf("ending an ended crisis from a stale form: %d, want 409", resp.StatusCode)
+	}
+	mustSay(t, "the stale ending", page, "Someone else ended this crisis while you were writing", "Boiler mended; Tom checks in")
 
 	// Every change is audited against Helen.
 	if n := scalar(`SELECT COUNT(*) FROM audit_events WHERE person_id = $1 AND action LIKE 'conversation.%'`, w.Helen.ID); n != 9 {
@@ -190,5 +213,44 @@ func TestListenAndConnectJourney(t *testing.T) {
 	}
 	if resp, _ := alys.get("/directory/" + entryID); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("Alys on Riverside's directory entry: %d", resp.StatusCode)
+	}
+}
+
+// Two people change one directory entry from the same form: the first is
+// saved; the second is refused with what the first saved shown above the
+// form, which keeps what they typed and now carries the newer version, so
+// saving again is a choice made knowingly.
+func TestDirectoryEditConflict(t *testing.T) {
+	w, srv := setup(t)
+	sam := newBrowser(t, srv)
+	sam.signIn(w.Sam)
+	entry := dateBoxes(url.Values{"name": {"Riverside Stroke Club"}, "offer": {"Tea, talks and exercise after a stroke"},
+		"categories": {"social"}, "opening_times": {"Thursdays 2pm to 4pm"}}, "last_checked_on", -10)
+	resp, _ := sam.post("/directory/new", entry)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("adding the club: %d", resp.StatusCode)
+	}
+	edit := strings.Split(resp.Header.Get("Location"), "?")[0] + "/edit"
+	first, second := url.Values{}, url.Values{}
+	for k, v := range entry {
+		first[k], second[k] = v, v
+	}
+	first.Set("version", "1")
+	first.Set("opening_times", "Fridays 10am to 12 noon")
+	second.Set("version", "1")
+	second.Set("opening_times", "Mondays 6pm")
+	if resp, _ := sam.post(edit, first); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the first change: %d", resp.StatusCode)
+	}
+	resp, page := sam.post(edit, second)
+	if resp.StatusCode != http.StatusConflict {
+		t.Fatalf("the second change from the same version: %d, want 409", resp.StatusCode)
+	}
+	mustSay(t, "the conflict", page, "Someone else changed this entry", "What they saved", "Fridays 10am to 12 noon",
+		`value="Mondays 6pm"`, `name="version" value="2"`)
+	_, page = sam.get(strings.TrimSuffix(edit, "/edit"))
+	mustSay(t, "the entry after the conflict", page, "Fridays 10am to 12 noon")
+	if strings.Contains(page, "Mondays 6pm") {
+		t.Error("the refused change was saved")
 	}
 }

@@ -261,6 +261,19 @@ func (wk *walker) outcomeVersion(id string) string {
 	return strconv.Itoa(wk.scalar(`SELECT version FROM outcomes WHERE id = $1`, id))
 }
 
+// currentAllocation is what the allocation form shows as the person's
+// current allocation: its id, or contacts.NoAllocation.
+func (wk *walker) currentAllocation(personID string) string {
+	wk.t.Helper()
+	var id string
+	err := wk.w.DB.Read().QueryRowContext(context.Background(), `SELECT COALESCE(MAX(id), $2) FROM allocations
+		WHERE person_id = $1 AND ended_at IS NULL`, personID, contacts.NoAllocation).Scan(&id)
+	if err != nil {
+		wk.t.Fatal(err)
+	}
+	return id
+}
+
 func (wk *walker) person(id string) *people.Person {
 	for _, p := range []*people.Person{wk.w.Helen, wk.w.Gwen, wk.w.Hugh} {
 		if p.ID == id {
@@ -361,7 +374,8 @@ func (wk *walker) pageForm(r route, personID string, th things) url.Values {
 		// Alternating priorities: each save differs from the allocation
 		// before it, so it visibly changes the record.
 		priority := map[bool]string{true: "urgent", false: "routine"}[wk.n%2 == 0]
-		return url.Values{"team": {wk.w.NorthTeam.ID}, "priority": {priority}, "allocation_reason": {"Lives in the north " + n}}
+		return url.Values{"team": {wk.w.NorthTeam.ID}, "priority": {priority}, "allocation_reason": {"Lives in the north " + n},
+			"seen": {wk.currentAllocation(personID)}}
 	case "POST /people/{id}/contacts/{contact}/close":
 		return url.Values{"outcome": {"signposted"}, "note": {"Told about the lunch club " + n}, "version": {"1"}}
 	}

@@ -195,20 +195,32 @@ type allocationData struct {
 	Priorities []contacts.Priority
 }
 
-func (s *Pages) allocationData(w http.ResponseWriter, r *http.Request, op *access.Opened) (*allocationData, bool) {
+// person reads the opened person and what the page shows of theirs with
+// them (read); false once the error page is written.
+func (s *Pages) person(w http.ResponseWriter, r *http.Request, op *access.Opened, read func() error) (*people.Person, bool) {
 	p, err := people.Load(r.Context(), s.DB.Read(), op)
+	if err == nil {
+		err = read()
+	}
 	if err != nil {
 		s.Fail(w, r, err)
 		return nil, false
 	}
-	cur, err := contacts.Current(r.Context(), s.DB.Read(), op)
-	if err != nil {
-		s.Fail(w, r, err)
-		return nil, false
-	}
-	teams, ws, err := contacts.Choices(r.Context(), s.DB.Read(), web.Subject(r))
-	if err != nil {
-		s.Fail(w, r, err)
+	return p, true
+}
+
+func (s *Pages) allocationData(w http.ResponseWriter, r *http.Request, op *access.Opened) (*allocationData, bool) {
+	var cur *contacts.Allocation
+	var teams []account.Team
+	var ws []contacts.Worker
+	p, ok := s.person(w, r, op, func() (err error) {
+		if cur, err = contacts.Current(r.Context(), s.DB.Read(), op); err != nil {
+			return err
+		}
+		teams, ws, err = contacts.Choices(r.Context(), s.DB.Read(), web.Subject(r))
+		return err
+	})
+	if !ok {
 		return nil, false
 	}
 	return &allocationData{Name: p.Name(), PersonID: p.ID, Current: cur, Teams: teams, Workers: ws, Priorities: contacts.Priorities}, true
@@ -226,6 +238,7 @@ func (s *Pages) allocationPage(w http.ResponseWriter, r *http.Request, op *acces
 	} else {
 		v.Form["priority"] = string(contacts.PriorityRoutine)
 	}
+	v.Form["seen"] = seen(d.Current)
 	v.Data = d
 	s.Page(w, r, http.StatusOK, "allocation", v)
 }
@@ -239,10 +252,13 @@ func (s *Pages) allocate(w http.ResponseWriter, r *http.Request, op *access.Open
 		return
 	}
 	v := s.NewView(r, "allocation.title")
-	v.Keep(r, "team", "worker", "priority", "allocation_reason")
+	v.Keep(r, "team", "worker", "priority", "allocation_reason", "seen")
 	v.Data = d
 	a := &contacts.Allocation{TeamID: v.Form["team"], AccountID: v.Form["worker"], Priority: contacts.Priority(v.Form["priority"]),
-		Reason: v.Form["allocation_reason"]}
+		Reason: v.Form["allocation_reason"], Seen: v.Form["seen"]}
+	if a.Seen == "" {
+		a.Seen = contacts.NoAllocation // a form without it saw nothing current
+	}
 	err := contacts.Allocate(r.Context(), s.DB, op, a)
 	switch {
 	case err == nil:
@@ -255,7 +271,12 @@ func (s *Pages) allocate(w http.ResponseWriter, r *http.Request, op *access.Open
 			http.Redirect(w, r, "/teams/"+a.TeamID+"/waiting?saved=1", http.StatusSeeOther)
 		}
 	case errors.Is(err, store.ErrConflict):
-		v.Errors = append(v.Errors, web.FieldError{Field: "team", Message: i18n.T(v.Lang, "allocation.conflict")})
+		// The page shows who holds them now; saving again replaces that.
+		if d, ok = s.allocationData(w, r, op); !ok {
+			return
+		}
+		v.Data, v.Form["seen"] = d, seen(d.Current)
+		v.Errors = append(v.Errors, web.FieldError{Field: "team", Message: i18n.T(v.Lang, "allocation.changed")})
 		s.Page(w, r, http.StatusConflict, "allocation", v)
 	case v.Problems(err):
 		s.Page(w, r, http.StatusUnprocessableEntity, "allocation", v)
@@ -272,14 +293,12 @@ type closeData struct {
 }
 
 func (s *Pages) closeData(w http.ResponseWriter, r *http.Request, op *access.Opened) (*closeData, bool) {
-	p, err := people.Load(r.Context(), s.DB.Read(), op)
-	if err != nil {
-		s.Fail(w, r, err)
-		return nil, false
-	}
-	c, err := contacts.Get(r.Context(), s.DB.Read(), op, r.PathValue("contact"))
-	if err != nil {
-		s.Fail(w, r, err)
+	var c *contacts.Contact
+	p, ok := s.person(w, r, op, func() (err error) {
+		c, err = contacts.Get(r.Context(), s.DB.Read(), op, r.PathValue("contact"))
+		return err
+	})
+	if !ok {
 		return nil, false
 	}
 	return &closeData{Name: p.Name(), PersonID: p.ID, Contact: c, Outcomes: contacts.Outcomes}, true
@@ -313,7 +332,12 @@ func (s *Pages) close(w http.ResponseWriter, r *http.Request, op *access.Opened)
 	case err == nil:
 		http.Redirect(w, r, "/people/"+op.PersonID()+"?saved=contact-closed#contacts", http.StatusSeeOther)
 	case errors.Is(err, store.ErrConflict):
-		d.Conflict = true
+		// Read again, to show what the other person recorded: their close
+		// may have landed after the first read.
+		if d, ok = s.closeData(w, r, op); !ok {
+			return
+		}
+		d.Conflict, v.Data = true, d
 		v.Form["version"] = strconv.Itoa(d.Contact.Version)
 		s.Page(w, r, http.StatusConflict, "close", v)
 	case v.Problems(err):
@@ -321,6 +345,14 @@ func (s *Pages) close(w http.ResponseWriter, r *http.Request, op *access.Opened)
 	default:
 		s.Fail(w, r, err)
 	}
+}
+
+// seen is what the allocation form sends back as the allocation it showed.
+func seen(cur *contacts.Allocation) string {
+	if cur == nil {
+		return contacts.NoAllocation
+	}
+	return cur.ID
 }
 
 func routeKeys() []string {

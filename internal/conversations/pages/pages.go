@@ -9,6 +9,7 @@ import (
 	"embed"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"whatmatters/internal/access"
@@ -100,9 +101,9 @@ func (s *Pages) newPage(w http.ResponseWriter, r *http.Request, op *access.Opene
 }
 
 // create saves the conversation. What matters is checked with the rest
-// before anything is saved; added to the person's outcomes through the
-// record's own outcome rules; then the conversation, its connections and
-// the link to the outcome are saved together.
+// before anything is saved; then the outcome (through the record's own
+// outcome rules), the conversation, its connections and the link between
+// them are saved in one transaction.
 func (s *Pages) create(w http.ResponseWriter, r *http.Request, op *access.Opened) {
 	v := s.NewView(r, "conversation.new_title")
 	v.Keep(r, newFields...)
@@ -128,39 +129,26 @@ func (s *Pages) create(w http.ResponseWriter, r *http.Request, op *access.Opened
 	if k := v.Form["connection_kind"]; k != "" && k != "none" {
 		c.Connections = append(c.Connections, conversations.Connection{Kind: conversations.ConnectionKind(k), Detail: v.Form["connection_detail"]})
 	}
-	check := c.Check()
-	var outcome *people.Outcome
+	problems, _ := valid.From(c.Check())
+	var outcomes []*people.Outcome
 	if v.Form["add_outcome"] != "" {
-		outcome = &people.Outcome{Statement: c.WhatMatters, Kind: people.OutcomeKind(v.Form["outcome_kind"]),
+		o := &people.Outcome{Statement: c.WhatMatters, Kind: people.OutcomeKind(v.Form["outcome_kind"]),
 			ExpressedBy: people.Expresser(v.Form["expressed_by"]), ExpressedByName: v.Form["expressed_by_name"]}
-		if outcome.ExpressedBy == people.ExpressedByWorker {
+		if o.ExpressedBy == people.ExpressedByWorker {
 			// Only the person's words, or those of someone speaking for them.
-			outcome.ExpressedBy = ""
+			o.ExpressedBy = ""
 		}
+		outcomes = append(outcomes, o)
+		problems = append(problems, outcomeProblems(o.Check(), problems)...)
 	}
-	if !dateOK || check != nil {
-		v.Problems(check)
+	if !dateOK || len(problems) > 0 {
+		v.Problems(problems.Err())
 		s.Page(w, r, http.StatusUnprocessableEntity, "new", v)
 		return
 	}
-	var outcomeIDs []string
-	if outcome != nil {
-		err := people.AddOutcome(r.Context(), s.DB, op, outcome)
-		if ps, bad := valid.From(err); bad {
-			ps.Rename("statement", "what_matters")
-			ps.Rename("kind", "outcome_kind")
-			v.Problems(ps)
-			s.Page(w, r, http.StatusUnprocessableEntity, "new", v)
-			return
-		}
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
-		outcomeIDs = append(outcomeIDs, outcome.ID)
-	}
-	err := conversations.Start(r.Context(), s.DB, op, c, outcomeIDs...)
-	if v.Problems(err) {
+	err := conversations.Start(r.Context(), s.DB, op, c, outcomes...)
+	if ps, bad := valid.From(err); bad {
+		v.Problems(outcomeProblems(ps, nil).Err())
 		s.Page(w, r, http.StatusUnprocessableEntity, "new", v)
 		return
 	}
@@ -173,6 +161,22 @@ func (s *Pages) create(w http.ResponseWriter, r *http.Request, op *access.Opened
 		to = c.NextID // a crisis: straight to its emergency plan
 	}
 	http.Redirect(w, r, "/people/"+op.PersonID()+"/conversations/"+to+"?saved=1", http.StatusSeeOther)
+}
+
+// outcomeProblems are the problems of the outcome a conversation adds, by
+// the conversation form's names for its fields, less any field that
+// already has a problem (an empty "what matters" is said once).
+func outcomeProblems(err error, have valid.Problems) valid.Problems {
+	ps, _ := valid.From(err)
+	ps.Rename("statement", "what_matters")
+	ps.Rename("kind", "outcome_kind")
+	var out valid.Problems
+	for _, p := range ps {
+		if !slices.ContainsFunc(have, func(h *valid.FieldError) bool { return h.Field == p.Field }) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // showData is a conversation's page.
@@ -231,16 +235,26 @@ func (s *Pages) view(r *http.Request, d *showData) *web.View {
 	return v
 }
 
+// page is a conversation's page with its forms as they start: the
+// closing date today. A form posted to it then keeps what was typed.
+func (s *Pages) page(w http.ResponseWriter, r *http.Request, op *access.Opened) (*showData, *web.View, bool) {
+	d, ok := s.showData(w, r, op)
+	if !ok {
+		return nil, nil, false
+	}
+	v := s.view(r, d)
+	v.FillDate("ended_on", valid.Today())
+	return d, v, true
+}
+
 // show is one conversation: what was said and done, and for a crisis its
 // emergency plan, overdue actions marked, with the forms to keep it going.
 func (s *Pages) show(w http.ResponseWriter, r *http.Request, op *access.Opened) {
-	d, ok := s.showData(w, r, op)
+	d, v, ok := s.page(w, r, op)
 	if !ok {
 		return
 	}
 	d.Saved = r.URL.Query().Get("saved") != ""
-	v := s.view(r, d)
-	v.FillDate("ended_on", valid.Today())
 	s.Page(w, r, http.StatusOK, "conversation", v)
 }
 
@@ -260,14 +274,12 @@ func (s *Pages) refused(w http.ResponseWriter, r *http.Request, op *access.Opene
 
 // addAction adds one of the things that must change now to the plan.
 func (s *Pages) addAction(w http.ResponseWriter, r *http.Request, op *access.Opened) {
-	d, ok := s.showData(w, r, op)
+	d, v, ok := s.page(w, r, op)
 	if !ok {
 		return
 	}
-	v := s.view(r, d)
 	v.Keep(r, "what", "owner_name")
 	due, dateOK := v.Date(r, "due_on", true)
-	v.FillDate("ended_on", valid.Today())
 	a := &conversations.Action{ConversationID: d.Conversation.ID, What: v.Form["what"], OwnerName: v.Form["owner_name"], DueOn: due}
 	if !dateOK {
 		v.Problems(a.Check())
@@ -284,7 +296,7 @@ func (s *Pages) addAction(w http.ResponseWriter, r *http.Request, op *access.Ope
 // setStatus moves an action on. Two people moving the same action: the
 // second sees what the first did, and nothing is overwritten.
 func (s *Pages) setStatus(w http.ResponseWriter, r *http.Request, op *access.Opened) {
-	d, ok := s.showData(w, r, op)
+	_, v, ok := s.page(w, r, op) // a conversation of this person's, or not found before anything changes
 	if !ok {
 		return
 	}
@@ -295,8 +307,12 @@ func (s *Pages) setStatus(w http.ResponseWriter, r *http.Request, op *access.Ope
 	case err == nil:
 		s.back(w, r, op, "plan")
 	case errors.Is(err, store.ErrConflict):
-		v := s.view(r, d)
-		v.FillDate("ended_on", valid.Today())
+		// Read again, to show what the other person did: their change may
+		// have landed after the first read.
+		d, v, ok := s.page(w, r, op)
+		if !ok {
+			return
+		}
 		for i := range d.Conversation.Actions {
 			if d.Conversation.Actions[i].ID == r.PathValue("action") {
 				d.Theirs = &d.Conversation.Actions[i]
@@ -305,8 +321,6 @@ func (s *Pages) setStatus(w http.ResponseWriter, r *http.Request, op *access.Ope
 		v.Errors = append(v.Errors, web.FieldError{Field: "plan", Message: i18n.T(v.Lang, "conversation.action.conflict")})
 		s.Page(w, r, http.StatusConflict, "conversation", v)
 	default:
-		v := s.view(r, d)
-		v.FillDate("ended_on", valid.Today())
 		s.refused(w, r, op, v, err)
 	}
 }
@@ -329,8 +343,17 @@ func (s *Pages) close(w http.ResponseWriter, r *http.Request, op *access.Opened)
 	case err == nil:
 		s.back(w, r, op, "ended")
 	case errors.Is(err, store.ErrConflict):
-		v.Form["version"] = strconv.Itoa(d.Conversation.Version)
-		v.Errors = append(v.Errors, web.FieldError{Field: "end_note", Message: i18n.T(v.Lang, "conversation.close.conflict")})
+		// Read again: the other change may have landed after the first
+		// read. What was typed stays in the form.
+		if d, ok = s.showData(w, r, op); !ok {
+			return
+		}
+		v.Data, v.Form["version"] = d, strconv.Itoa(d.Conversation.Version)
+		field, key := "end_note", "conversation.close.conflict"
+		if !d.Conversation.IsOpen() {
+			field, key = "ended", "conversation.close.closed" // no form to try again: it has ended
+		}
+		v.Errors = append(v.Errors, web.FieldError{Field: field, Message: i18n.T(v.Lang, key)})
 		s.Page(w, r, http.StatusConflict, "conversation", v)
 	default:
 		s.refused(w, r, op, v, err)
@@ -339,12 +362,10 @@ func (s *Pages) close(w http.ResponseWriter, r *http.Request, op *access.Opened)
 
 // addHelp records short-term help arranged and what it cost.
 func (s *Pages) addHelp(w http.ResponseWriter, r *http.Request, op *access.Opened) {
-	d, ok := s.showData(w, r, op)
+	d, v, ok := s.page(w, r, op)
 	if !ok {
 		return
 	}
-	v := s.view(r, d)
-	v.FillDate("ended_on", valid.Today())
 	v.Keep(r, "help", "amount")
 	on, dateOK := v.Date(r, "help_on", true)
 	pence, amountErr := conversations.ParsePounds("amount", v.Form["amount"])
@@ -365,12 +386,10 @@ func (s *Pages) addHelp(w http.ResponseWriter, r *http.Request, op *access.Opene
 
 // addCheckIn records a check-in with the person.
 func (s *Pages) addCheckIn(w http.ResponseWriter, r *http.Request, op *access.Opened) {
-	d, ok := s.showData(w, r, op)
+	d, v, ok := s.page(w, r, op)
 	if !ok {
 		return
 	}
-	v := s.view(r, d)
-	v.FillDate("ended_on", valid.Today())
 	v.Keep(r, "checkin_note")
 	on, dateOK := v.Date(r, "checkin_on", true)
 	err := conversations.AddCheckIn(r.Context(), s.DB, op, d.Conversation.ID, &conversations.CheckIn{OnDate: on, Note: v.Form["checkin_note"]})

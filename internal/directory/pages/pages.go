@@ -7,6 +7,7 @@ import (
 	"embed"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -74,7 +75,7 @@ func (s *Pages) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	d := &listData{Query: strings.TrimSpace(q.Get("q")), Categories: directory.Categories,
 		MayKeep: directory.MayKeep(web.AccountFrom(r.Context()).Role)}
-	if c := directory.Category(q.Get("category")); d.Category == "" && validCategory(c) {
+	if c := directory.Category(q.Get("category")); slices.Contains(directory.Categories, c) {
 		d.Category = c
 	}
 	if len([]rune(d.Query)) > directory.MaxSearch {
@@ -89,15 +90,6 @@ func (s *Pages) list(w http.ResponseWriter, r *http.Request) {
 	v := s.NewView(r, "directory.title")
 	v.Data = d
 	s.Page(w, r, http.StatusOK, "directory", v)
-}
-
-func validCategory(c directory.Category) bool {
-	for _, k := range directory.Categories {
-		if k == c {
-			return true
-		}
-	}
-	return false
 }
 
 // show is one entry, with how often people were connected to it.
@@ -222,6 +214,12 @@ func (s *Pages) save(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, store.ErrConflict):
 		// Someone saved first: show what they saved above the form, which
 		// keeps what this person typed, ready to save over it knowingly.
+		// Read again: their save may have landed after this request's
+		// first read.
+		if current, err = directory.Get(r.Context(), s.DB.Read(), web.Subject(r), current.ID); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
 		theirs := views([]directory.Entry{*current})[0]
 		d.Theirs = &theirs
 		v.Form["version"] = strconv.Itoa(current.Version)

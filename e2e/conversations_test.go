@@ -24,11 +24,8 @@ func TestListenAndConnectInTheBrowser(t *testing.T) {
 	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#took_part`), "Doreen and her daughter Ann, at home"),
 		chromedp.SendKeys(chromedp.CSS(`#what_matters`), "Getting back to my Thursday club, since the stroke I have not been out"),
 		chromedp.SendKeys(chromedp.CSS(`#find`), "stroke"))
-	// The form already has the hint before the search: mark this page so
-	// the wait is for the hint on the page the search answers with.
-	eval[bool](t, ctx, `(document.body.dataset.before = 'search', true)`)
-	do(t, ctx, chromedp.Click(chromedp.CSS(`button[name=do]`)),
-		chromedp.WaitVisible(chromedp.CSS(`body:not([data-before]) #directory_entry-hint`)))
+	// The form already has the hint before the search.
+	onNextPage(t, ctx, chromedp.Click(chromedp.CSS(`button[name=do]`)), `#directory_entry-hint`)
 	hint := eval[string](t, ctx, `document.querySelector('#directory_entry-hint').innerText`)
 	if !strings.Contains(hint, "found for “stroke”") {
 		t.Fatalf("the directory search from the form says %q", hint)

@@ -275,3 +275,12 @@ func secondStep(t *testing.T, ctx context.Context, email string) {
 			chromedp.WaitVisible(chromedp.CSS(`form[action="/sign-out"]`)))
 	}
 }
+
+// onNextPage runs a step that leaves the page (a click, a submit) and
+// waits for sel on the page that follows: the page being left is marked
+// first, so an element it also has cannot end the wait early.
+func onNextPage(t *testing.T, ctx context.Context, leave chromedp.Action[chromedp.Void], sel string) {
+	t.Helper()
+	eval[bool](t, ctx, `(document.body.dataset.before = 'leaving', true)`)
+	do(t, ctx, leave, chromedp.WaitVisible(chromedp.CSS(`body:not([data-before]) `+sel)))
+}

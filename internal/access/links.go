@@ -37,21 +37,32 @@ func AddLink(ctx context.Context, db *store.DB, who audit.Actor, l *Link) error 
 // makes a link as part of something larger (an allocation): both are
 // written, with their audit rows, or neither.
 func AddLinkTx(ctx context.Context, q store.Querier, who audit.Actor, l *Link) error {
+	rec, err := InsertLinkTx(ctx, q, who, l)
+	if err != nil {
+		return err
+	}
+	return audit.Write(ctx, q, who, rec)
+}
+
+// InsertLinkTx is AddLinkTx without writing the audit row: it returns the
+// row for the caller to write in the same transaction, with many others
+// at once (audit.WriteMany), as an import of thousands of people does.
+func InsertLinkTx(ctx context.Context, q store.Querier, who audit.Actor, l *Link) (audit.Record, error) {
 	switch l.Kind {
 	case LinkAllocatedWorker:
 		if l.AccountID == "" {
-			return valid.New("account", "link.account.required")
+			return audit.Record{}, valid.New("account", "link.account.required")
 		}
 	case LinkAllocatedTeam, LinkNHSTeam:
 		if l.TeamID == "" {
-			return valid.New("team", "link.team.required")
+			return audit.Record{}, valid.New("team", "link.team.required")
 		}
 	case LinkCareHome:
 		if l.OrganisationID == "" {
-			return valid.New("organisation", "link.organisation.required")
+			return audit.Record{}, valid.New("organisation", "link.organisation.required")
 		}
 	default:
-		return valid.New("kind", "link.kind.required")
+		return audit.Record{}, valid.New("kind", "link.kind.required")
 	}
 	if l.ID == "" {
 		l.ID = valid.NewID()
@@ -62,10 +73,10 @@ func AddLinkTx(ctx context.Context, q store.Querier, who audit.Actor, l *Link) e
 		l.ID, l.PersonID, l.Kind, store.NullIfEmpty(l.AccountID), store.NullIfEmpty(l.TeamID), store.NullIfEmpty(l.OrganisationID),
 		store.Now(), store.NullIfEmpty(who.AccountID))
 	if err != nil {
-		return fmt.Errorf("access: add link: %w", err)
+		return audit.Record{}, fmt.Errorf("access: add link: %w", err)
 	}
-	return audit.Write(ctx, q, who, audit.Record{Action: "person.link.add", PersonID: l.PersonID,
-		Target: "person_link/" + l.ID, Details: map[string]any{"after": l}})
+	return audit.Record{Action: "person.link.add", PersonID: l.PersonID,
+		Target: "person_link/" + l.ID, Details: map[string]any{"after": *l}}, nil
 }
 
 // EndLinkTx ends a current link inside the caller's transaction: the row

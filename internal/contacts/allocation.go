@@ -144,17 +144,38 @@ func allocate(ctx context.Context, tx *sql.Tx, s account.Subject, a *Allocation)
 			return err
 		}
 	}
-	team := &access.Link{PersonID: a.PersonID, Kind: access.LinkAllocatedTeam, TeamID: a.TeamID}
-	if err := access.AddLinkTx(ctx, tx, s.Actor, team); err != nil {
+	recs, err := start(ctx, tx, s, a, cur)
+	if err != nil {
 		return err
 	}
+	return audit.WriteMany(ctx, tx, s.Actor, recs)
+}
+
+// StartTx starts an allocation of someone who has none: the access links
+// that let the team (and the worker, if one is named) see them, and the
+// allocation that holds them, inside the caller's transaction. It returns
+// the audit rows, the allocation's last, for the caller to write — at once,
+// as allocate does, or in batches of thousands, as an import does.
+func StartTx(ctx context.Context, tx *sql.Tx, s account.Subject, a *Allocation) ([]audit.Record, error) {
+	return start(ctx, tx, s, a, nil)
+}
+
+// start is StartTx after before, the allocation just ended (if any), which
+// its audit row names.
+func start(ctx context.Context, tx *sql.Tx, s account.Subject, a, before *Allocation) ([]audit.Record, error) {
+	team := &access.Link{PersonID: a.PersonID, Kind: access.LinkAllocatedTeam, TeamID: a.TeamID}
+	rec, err := access.InsertLinkTx(ctx, tx, s.Actor, team)
+	if err != nil {
+		return nil, err
+	}
+	recs := []audit.Record{rec}
 	a.teamLink = team.ID
 	if a.AccountID != "" {
 		w := &access.Link{PersonID: a.PersonID, Kind: access.LinkAllocatedWorker, AccountID: a.AccountID}
-		if err := access.AddLinkTx(ctx, tx, s.Actor, w); err != nil {
-			return err
+		if rec, err = access.InsertLinkTx(ctx, tx, s.Actor, w); err != nil {
+			return nil, err
 		}
-		a.workerLink = w.ID
+		recs, a.workerLink = append(recs, rec), w.ID
 	}
 	a.ID, a.StartedAt, a.EndedAt = valid.NewID(), store.Now(), nil
 	_, err = tx.ExecContext(ctx, `INSERT INTO allocations (id, person_id, contact_id, team_id, account_id, priority, reason,
@@ -162,13 +183,13 @@ func allocate(ctx context.Context, tx *sql.Tx, s account.Subject, a *Allocation)
 		a.ID, a.PersonID, store.NullIfEmpty(a.ContactID), a.TeamID, store.NullIfEmpty(a.AccountID), string(a.Priority), a.Reason,
 		a.teamLink, store.NullIfEmpty(a.workerLink), a.StartedAt, store.NullIfEmpty(s.Account.ID))
 	if store.IsUniqueViolation(err) {
-		return store.ErrConflict // someone else allocated them at the same moment
+		return nil, store.ErrConflict // someone else allocated them at the same moment
 	}
 	if err != nil {
-		return fmt.Errorf("contacts: allocate: %w", err)
+		return nil, fmt.Errorf("contacts: allocate: %w", err)
 	}
-	return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "allocation.start", PersonID: a.PersonID,
-		Target: "allocation/" + a.ID, Details: map[string]any{"after": a, "before": cur}})
+	return append(recs, audit.Record{Action: "allocation.start", PersonID: a.PersonID,
+		Target: "allocation/" + a.ID, Details: map[string]any{"after": *a, "before": before}}), nil
 }
 
 // stillCurrent returns store.ErrConflict when the current allocation is

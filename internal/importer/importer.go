@@ -11,9 +11,9 @@ import (
 	"whatmatters/internal/access"
 	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
+	"whatmatters/internal/contacts"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
-	"whatmatters/internal/valid"
 )
 
 // Result is what checking or importing a file found and did.
@@ -138,7 +138,8 @@ func write(ctx context.Context, tx *sql.Tx, s account.Subject, rows []Row, pl *p
 		if reason == "" {
 			reason = "Imported from " + source
 		}
-		links, err := allocate(ctx, tx, s, p.ID, pl.teamOf[i], pl.workerOf[i], string(row.Priority), reason)
+		links, err := contacts.StartTx(ctx, tx, s, &contacts.Allocation{PersonID: p.ID, TeamID: pl.teamOf[i],
+			AccountID: pl.workerOf[i], Priority: row.Priority, Reason: reason})
 		if err != nil {
 			return fmt.Errorf("importer: row %d: %w", row.Number, err)
 		}
@@ -153,43 +154,4 @@ func write(ctx context.Context, tx *sql.Tx, s account.Subject, rows []Row, pl *p
 	recs = append(recs, audit.Record{Action: "import.run", Target: "import/" + source,
 		Details: map[string]any{"mapping": m.Name, "rows": len(rows), "created": len(pl.create), "skipped": pl.skipped}})
 	return audit.WriteMany(ctx, tx, s.Actor, recs)
-}
-
-// allocate starts a new person's allocation to a team, and a worker if
-// one is named, with the access links that let that team and worker see
-// them: the same allocations and person_links rows contacts' allocation
-// writes, so the record page shows the allocation and a transfer ends it.
-// The person has no allocation yet: they were created in this
-// transaction. It returns the audit rows of the links (shaped as
-// access.AddLinkTx writes them) and of the allocation, for write to write
-// in a batch.
-func allocate(ctx context.Context, tx *sql.Tx, s account.Subject, personID, teamID, accountID, priority, reason string) ([]audit.Record, error) {
-	team := access.Link{ID: valid.NewID(), PersonID: personID, Kind: access.LinkAllocatedTeam, TeamID: teamID}
-	links := []access.Link{team}
-	var workerLink string
-	if accountID != "" {
-		w := access.Link{ID: valid.NewID(), PersonID: personID, Kind: access.LinkAllocatedWorker, AccountID: accountID}
-		links, workerLink = append(links, w), w.ID
-	}
-	var recs []audit.Record
-	for _, l := range links {
-		_, err := tx.ExecContext(ctx, `INSERT INTO person_links (id, person_id, kind, account_id, team_id, organisation_id, started_at, created_by)
-			VALUES ($1,$2,$3,$4,$5,NULL,$6,$7)`, l.ID, l.PersonID, l.Kind, store.NullIfEmpty(l.AccountID), store.NullIfEmpty(l.TeamID),
-			store.Now(), store.NullIfEmpty(s.Account.ID))
-		if err != nil {
-			return nil, fmt.Errorf("importer: link: %w", err)
-		}
-		recs = append(recs, audit.Record{Action: "person.link.add", PersonID: personID, Target: "person_link/" + l.ID,
-			Details: map[string]any{"after": l}})
-	}
-	id := valid.NewID()
-	_, err := tx.ExecContext(ctx, `INSERT INTO allocations (id, person_id, team_id, account_id, priority, reason,
-		team_link, worker_link, started_at, started_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-		id, personID, teamID, store.NullIfEmpty(accountID), priority, reason, team.ID, store.NullIfEmpty(workerLink),
-		store.Now(), store.NullIfEmpty(s.Account.ID))
-	if err != nil {
-		return nil, fmt.Errorf("importer: allocate: %w", err)
-	}
-	return append(recs, audit.Record{Action: "allocation.start", PersonID: personID, Target: "allocation/" + id,
-		Details: map[string]any{"team": teamID, "worker": accountID, "priority": priority, "reason": reason}}), nil
 }

@@ -14,6 +14,7 @@ import (
 	"whatmatters/internal/contacts"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
+	"whatmatters/internal/valid"
 )
 
 // Result is what checking or importing a file found and did.
@@ -65,16 +66,24 @@ func Run(ctx context.Context, db *store.DB, s account.Subject, r io.Reader, m Ma
 		res.fill(pl, ps)
 		return res, nil
 	}
-	err = db.Tx(ctx, func(tx *sql.Tx) error {
-		pl, err := check(ctx, tx, org, rows, cols)
-		if err != nil {
-			return err
+	for attempt := 0; ; attempt++ {
+		err = db.Tx(ctx, func(tx *sql.Tx) error {
+			pl, err := check(ctx, tx, org, rows, cols)
+			if err != nil {
+				return err
+			}
+			if res.fill(pl, ps); len(res.Problems) > 0 {
+				return errProblems
+			}
+			return write(ctx, tx, s, rows, pl, m, source)
+		})
+		// Another confirm of the same people committed while this one was
+		// writing (two tabs, a double click; on PostgreSQL the two checks
+		// can run side by side): check again, and find them imported.
+		if attempt > 0 || !raced(err) {
+			break
 		}
-		if res.fill(pl, ps); len(res.Problems) > 0 {
-			return errProblems
-		}
-		return write(ctx, tx, s, rows, pl, m, source)
-	})
+	}
 	if errors.Is(err, errProblems) {
 		return res, nil
 	}
@@ -83,6 +92,14 @@ func Run(ctx context.Context, db *store.DB, s account.Subject, r io.Reader, m Ma
 	}
 	res.Written = true
 	return res, nil
+}
+
+// raced reports whether a write failed on a uniqueness another
+// transaction claimed after this one's check: an NHS number (which the
+// check would have reported had it been there) or an imported id.
+func raced(err error) bool {
+	var ps valid.Problems
+	return store.IsUniqueViolation(err) || errors.As(err, &ps)
 }
 
 func (res *Result) fill(pl *plan, ps []Problem) {

@@ -219,7 +219,9 @@ func (s *Pages) switchAccount(w http.ResponseWriter, r *http.Request,
 		http.Redirect(w, r, "/admin/accounts/"+id+"?done="+done, http.StatusSeeOther)
 		return
 	}
-	if _, bad := valid.From(err); !bad {
+	_, bad := valid.From(err)
+	raced := errors.Is(err, store.ErrConflict)
+	if !bad && !raced {
 		s.Fail(w, r, err)
 		return
 	}
@@ -230,6 +232,13 @@ func (s *Pages) switchAccount(w http.ResponseWriter, r *http.Request,
 	}
 	v := s.NewView(r, "admin.member.title")
 	fillMember(v, m)
+	if raced {
+		// Another admin switched it first: the page shows its access as
+		// it is now, and says so, rather than switching it back.
+		v.Errors = append(v.Errors, web.FieldError{Field: "disable", Message: i18n.T(v.Lang, "admin.conflict.access")})
+		s.showMember(w, r, v, m, nil, http.StatusConflict)
+		return
+	}
 	v.Problems(err)
 	s.showMember(w, r, v, m, nil, http.StatusUnprocessableEntity)
 }

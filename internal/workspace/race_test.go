@@ -1,0 +1,72 @@
+package workspace_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"whatmatters/internal/account"
+	"whatmatters/internal/audit"
+	"whatmatters/internal/planning"
+	"whatmatters/internal/store/storetest"
+	"whatmatters/internal/testworld"
+	"whatmatters/internal/workspace"
+)
+
+// Two planners saving one model from the same version at the same moment
+// (one changing a cost, the other adding a scenario, as the table and
+// scenario pages do), on both engines: every round exactly one wins, the
+// other is told of the conflict, the saved version is the winner's, and
+// every version that won is kept with its own audit row.
+func TestRacingPlannersNeverBothWin(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	w := testworld.New(t, db)
+	t.Logf("engine: %s", storetest.Engine())
+	pat := testworld.Subject(w.Planner)
+	cai := testworld.Subject(newAccount(t, db, "cai@riverside.test", account.RolePlanner, w.Planner.OrganisationID))
+	m, err := workspace.Create(ctx, db, pat, riverside(t), "imported")
+	if err != nil {
+		t.Fatal(err)
+	}
+	grow := 1.05
+	for round := range storetest.RaceRounds {
+		cur, err := workspace.Open(ctx, db.Read(), pat, m.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		costed := *cur.Doc
+		costed.Resources = append([]planning.Resource(nil), cur.Doc.Resources...)
+		costed.Resources[2].UnitCost = float64(30 + round) // home care hour
+		widened := *cur.Doc
+		widened.Scenarios = append(append([]planning.Scenario(nil), cur.Doc.Scenarios...), planning.Scenario{
+			ID: fmt.Sprintf("R%d", round), Name: fmt.Sprintf("Round %d", round), Steps: []planning.Step{{Scale: &grow}}})
+		docs := []*planning.Model{&costed, &widened}
+		win := storetest.Race(t, "model save", round,
+			func() error { _, err := workspace.Save(ctx, db, pat, m.ID, cur.Version, docs[0], "cost"); return err },
+			func() error { _, err := workspace.Save(ctx, db, cai, m.ID, cur.Version, docs[1], "scenario"); return err })
+		now, err := workspace.Open(ctx, db.Read(), pat, m.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotCost, gotScenarios := now.Doc.Resources[2].UnitCost, len(now.Doc.Scenarios)
+		if now.Version != cur.Version+1 || gotCost != docs[win].Resources[2].UnitCost || gotScenarios != len(docs[win].Scenarios) {
+			t.Fatalf("round %d: version %d costs %v with %d scenarios; want the winner's (%d) at version %d",
+				round, now.Version, gotCost, gotScenarios, win, cur.Version+1)
+		}
+	}
+	vs, err := workspace.Versions(ctx, db.Read(), pat, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != storetest.RaceRounds+1 {
+		t.Errorf("%d versions kept, want %d: the first and one per round", len(vs), storetest.RaceRounds+1)
+	}
+	evs, err := audit.ForAction(ctx, db.Read(), "planning.model.save", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != storetest.RaceRounds {
+		t.Errorf("%d saves audited, want %d", len(evs), storetest.RaceRounds)
+	}
+}

@@ -20,15 +20,10 @@ import (
 // every version that won is kept with its own audit row.
 func TestRacingPlannersNeverBothWin(t *testing.T) {
 	ctx := context.Background()
-	db := storetest.Open(t)
-	w := testworld.New(t, db)
+	db, w, m := imported(t)
 	t.Logf("engine: %s", storetest.Engine())
 	pat := testworld.Subject(w.Planner)
 	cai := testworld.Subject(newAccount(t, db, "cai@riverside.test", account.RolePlanner, w.Planner.OrganisationID))
-	m, err := workspace.Create(ctx, db, pat, riverside(t), "imported")
-	if err != nil {
-		t.Fatal(err)
-	}
 	grow := 1.05
 	for round := range storetest.RaceRounds {
 		cur, err := workspace.Open(ctx, db.Read(), pat, m.ID, 0)
@@ -42,9 +37,13 @@ func TestRacingPlannersNeverBothWin(t *testing.T) {
 		widened.Scenarios = append(append([]planning.Scenario(nil), cur.Doc.Scenarios...), planning.Scenario{
 			ID: fmt.Sprintf("R%d", round), Name: fmt.Sprintf("Round %d", round), Steps: []planning.Step{{Scale: &grow}}})
 		docs := []*planning.Model{&costed, &widened}
-		win := storetest.Race(t, "model save", round,
-			func() error { _, err := workspace.Save(ctx, db, pat, m.ID, cur.Version, docs[0], "cost"); return err },
-			func() error { _, err := workspace.Save(ctx, db, cai, m.ID, cur.Version, docs[1], "scenario"); return err })
+		save := func(who account.Subject, doc *planning.Model) func() error {
+			return func() error {
+				_, err := workspace.Save(ctx, db, who, m.ID, cur.Version, doc, "")
+				return err
+			}
+		}
+		win := storetest.Race(t, "model save", round, save(pat, docs[0]), save(cai, docs[1]))
 		now, err := workspace.Open(ctx, db.Read(), pat, m.ID, 0)
 		if err != nil {
 			t.Fatal(err)

@@ -293,12 +293,8 @@ type shareOption struct {
 }
 
 func (s *Pages) shareForm(w http.ResponseWriter, r *http.Request) {
-	m, ok := s.open(w, r, 0)
+	m, ok := s.openEditable(w, r, 0)
 	if !ok {
-		return
-	}
-	if !m.MayEdit {
-		s.Forbidden(w, r)
 		return
 	}
 	all, shared, err := workspace.Organisations(r.Context(), s.DB.Read(), web.Subject(r), m.ID)

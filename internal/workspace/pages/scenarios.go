@@ -66,12 +66,8 @@ func (s *Pages) scenarioPage(w http.ResponseWriter, r *http.Request, v *web.View
 }
 
 func (s *Pages) scenarioForm(w http.ResponseWriter, r *http.Request) {
-	m, ok := s.open(w, r, 0)
+	m, ok := s.openEditable(w, r, 0)
 	if !ok {
-		return
-	}
-	if !m.MayEdit {
-		s.Forbidden(w, r)
 		return
 	}
 	v := s.NewView(r, "planning.scenario.title")
@@ -81,17 +77,12 @@ func (s *Pages) scenarioForm(w http.ResponseWriter, r *http.Request) {
 // addScenario reads the form into a scenario, has the engine check it
 // and carry it out, and saves the model with it as a new version.
 func (s *Pages) addScenario(w http.ResponseWriter, r *http.Request) {
-	from, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil || from < 1 {
-		s.Fail(w, r, store.ErrNotFound)
-		return
-	}
-	m, ok := s.open(w, r, 0)
+	from, ok := s.formVersion(w, r)
 	if !ok {
 		return
 	}
-	if !m.MayEdit {
-		s.Forbidden(w, r)
+	m, ok := s.openEditable(w, r, 0)
+	if !ok {
 		return
 	}
 	v := s.NewView(r, "planning.scenario.title")
@@ -125,7 +116,7 @@ func (s *Pages) addScenario(w http.ResponseWriter, r *http.Request) {
 		s.scenarioPage(w, r, v, m, m.Version, http.StatusUnprocessableEntity)
 		return
 	}
-	_, err = workspace.Save(r.Context(), s.DB, web.Subject(r), m.ID, m.Version, &edited, i18n.T(v.Lang, "planning.note.scenario", sc.Name))
+	_, err := workspace.Save(r.Context(), s.DB, web.Subject(r), m.ID, m.Version, &edited, i18n.T(v.Lang, "planning.note.scenario", sc.Name))
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		addError(v, "conflict", i18n.T(v.Lang, "planning.conflict.scenario"))
@@ -239,17 +230,8 @@ func scenarioProblems(v *web.View, sc planning.Scenario, k int, ps planning.Prob
 }
 
 func (s *Pages) deleteScenario(w http.ResponseWriter, r *http.Request) {
-	from, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil || from < 1 {
-		s.Fail(w, r, store.ErrNotFound)
-		return
-	}
-	m, ok := s.open(w, r, from)
+	m, from, ok := s.openFromForm(w, r)
 	if !ok {
-		return
-	}
-	if !m.MayEdit {
-		s.Forbidden(w, r)
 		return
 	}
 	id := r.PathValue("scenario")
@@ -268,7 +250,7 @@ func (s *Pages) deleteScenario(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := web.LangOf(r)
-	_, err = workspace.Save(r.Context(), s.DB, web.Subject(r), m.ID, from, &edited, i18n.T(lang, "planning.note.scenario_removed", name))
+	_, err := workspace.Save(r.Context(), s.DB, web.Subject(r), m.ID, from, &edited, i18n.T(lang, "planning.note.scenario_removed", name))
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		http.Redirect(w, r, "/planning/models/"+m.ID+"?saved=conflict", http.StatusSeeOther)

@@ -427,12 +427,8 @@ type conflict struct {
 
 func (s *Pages) tableForm(tb table) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		m, ok := s.open(w, r, 0)
+		m, ok := s.openEditable(w, r, 0)
 		if !ok {
-			return
-		}
-		if !m.MayEdit {
-			s.Forbidden(w, r)
 			return
 		}
 		v := s.NewView(r, tb.title)
@@ -448,17 +444,8 @@ func (s *Pages) tableForm(tb table) http.HandlerFunc {
 // the cell with everything typed kept; nothing is saved.
 func (s *Pages) saveTable(tb table) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		from, err := strconv.Atoi(r.PostFormValue("version"))
-		if err != nil || from < 1 {
-			s.Fail(w, r, store.ErrNotFound)
-			return
-		}
-		started, ok := s.open(w, r, from)
+		started, from, ok := s.openFromForm(w, r)
 		if !ok {
-			return
-		}
-		if !started.MayEdit {
-			s.Forbidden(w, r)
 			return
 		}
 		v := s.NewView(r, tb.title)

@@ -62,18 +62,24 @@ func organisationByID(ctx context.Context, r store.Reader, id string) (*Organisa
 	return scanOrg(r.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = $1`, id))
 }
 
+// checkName checks an organisation's or team's name, already trimmed:
+// required is the problem code for no name at all.
+func checkName(ps *valid.Problems, name, required string) {
+	switch {
+	case name == "":
+		ps.Add("name", required)
+	case len([]rune(name)) > MaxName:
+		ps.Add("name", "admin.name.too_long", MaxName)
+	}
+}
+
 // normalise tidies what was typed and lists every problem with it.
 func (o *Organisation) normalise(kinds []account.OrgKind) error {
 	o.Name = strings.TrimSpace(o.Name)
 	o.ODSCode = strings.ToUpper(strings.TrimSpace(o.ODSCode))
 	o.CQCCode = strings.TrimSpace(o.CQCCode)
 	var ps valid.Problems
-	switch {
-	case o.Name == "":
-		ps.Add("name", "organisation.name.required")
-	case len([]rune(o.Name)) > MaxName:
-		ps.Add("name", "admin.name.too_long", MaxName)
-	}
+	checkName(&ps, o.Name, "organisation.name.required")
 	if !slices.Contains(kinds, o.Kind) {
 		ps.Add("kind", "organisation.kind.required")
 	}

@@ -1,0 +1,23 @@
+package store
+
+import "context"
+
+// Collect runs a query and reads every row with scan, in order: the loop
+// each list would otherwise write out again. A query, scan or row error
+// ends it.
+func Collect[T any](ctx context.Context, r Reader, scan func(Scanner) (*T, error), query string, args ...any) ([]T, error) {
+	rows, err := r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	return out, rows.Err()
+}

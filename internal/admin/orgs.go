@@ -63,11 +63,11 @@ func organisationByID(ctx context.Context, r store.Reader, id string) (*Organisa
 }
 
 // checkName checks an organisation's or team's name, already trimmed:
-// required is the problem code for no name at all.
-func checkName(ps *valid.Problems, name, required string) {
+// missing is the problem with no name at all.
+func checkName(ps *valid.Problems, name string, missing *valid.FieldError) {
 	switch {
 	case name == "":
-		ps.Add("name", required)
+		*ps = append(*ps, missing)
 	case len([]rune(name)) > MaxName:
 		ps.Add("name", "admin.name.too_long", MaxName)
 	}
@@ -79,7 +79,7 @@ func (o *Organisation) normalise(kinds []account.OrgKind) error {
 	o.ODSCode = strings.ToUpper(strings.TrimSpace(o.ODSCode))
 	o.CQCCode = strings.TrimSpace(o.CQCCode)
 	var ps valid.Problems
-	checkName(&ps, o.Name, "organisation.name.required")
+	checkName(&ps, o.Name, valid.New("name", "organisation.name.required"))
 	if !slices.Contains(kinds, o.Kind) {
 		ps.Add("kind", "organisation.kind.required")
 	}

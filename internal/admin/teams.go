@@ -76,7 +76,7 @@ func TeamByID(ctx context.Context, r store.Reader, s account.Subject, id string)
 func (t *Team) normalise() error {
 	t.Name = strings.TrimSpace(t.Name)
 	var ps valid.Problems
-	checkName(&ps, t.Name, "team.name.required")
+	checkName(&ps, t.Name, valid.New("name", "team.name.required"))
 	if !slices.Contains(TeamKinds, t.Kind) {
 		ps.Add("kind", "admin.team.kind.required")
 	}

@@ -150,9 +150,28 @@ func TestEditingTableShowsTheEnginesMessageAtTheCellAndKeepsVersions(t *testing.
 	wantAll(t, "the refused table", page, `value="-5"`, `href="#resources%5b2%5d.unit_cost"`)
 	form.Set("resources[2].unit_cost", "twenty")
 	_, page = pat.post(model+"/resources", form)
-	if got := cellError(page, "resources[2].unit_cost"); got != "Unit cost must be a number, like 25 or 12.50" {
+	// The field is named as a sentence names it, not by its heading.
+	if got := cellError(page, "resources[2].unit_cost"); got != "Enter the unit cost as a number, like 25 or 12.50" {
 		t.Errorf("a cost in words: %q", got)
 	}
+	form.Set("resources[2].unit_cost", "")
+	_, page = pat.post(model+"/resources", form)
+	if got := cellError(page, "resources[2].unit_cost"); got != "Enter the unit cost" {
+		t.Errorf("no cost: %q", got)
+	}
+	// In Welsh the field is named as a Welsh sentence names it: mutated
+	// after "Rhowch" (cost → gost), not capitalised.
+	pat.get("/language/cy?next=/")
+	_, page = pat.post(model+"/resources", form)
+	if got := cellError(page, "resources[2].unit_cost"); got != "Rhowch gost yr uned" {
+		t.Errorf("no cost, in Welsh: %q", got)
+	}
+	form.Set("resources[2].unit_cost", "twenty")
+	_, page = pat.post(model+"/resources", form)
+	if got := cellError(page, "resources[2].unit_cost"); got != "Rhowch gost yr uned fel rhif, fel 25 neu 12.50" {
+		t.Errorf("a cost in words, in Welsh: %q", got)
+	}
+	pat.get("/language/en?next=/")
 
 	form.Set("resources[2].unit_cost", "27")
 	form.Set("note", "home care fee uplift")
@@ -285,7 +304,7 @@ func TestBlankModel(t *testing.T) {
 		"resource_cost": {"£thirty"}, "resource_payer": {"LA"}, "package_name": {"Reablement"}, "package_setting": {"home"},
 		"package_units": {"10"}, "category_name": {"After a hospital stay"}, "category_people": {"40"}}
 	resp, page := pat.post("/planning/new", form)
-	if resp.StatusCode != http.StatusUnprocessableEntity || cellError(page, "resource_cost") != "Unit cost (£) must be a number, like 25 or 12.50" {
+	if resp.StatusCode != http.StatusUnprocessableEntity || cellError(page, "resource_cost") != "Enter the unit cost in pounds as a number, like 25 or 12.50" {
 		t.Fatalf("a cost in words: %d %q", resp.StatusCode, cellError(page, "resource_cost"))
 	}
 	wantAll(t, "the refused blank model", page, `value="Hillview reablement"`, `value="£thirty"`)

@@ -140,7 +140,7 @@ func blankModel(v *web.View) *planning.Model {
 	for _, req := range []struct{ field, label string }{{"name", "planning.blank.name"}, {"resource_name", "planning.blank.resource_name"},
 		{"resource_unit", "planning.blank.resource_unit"}, {"package_name", "planning.blank.package_name"}, {"category_name", "planning.blank.category_name"}} {
 		if strings.TrimSpace(f[req.field]) == "" && v.ErrorFor(req.field) == "" {
-			addError(v, req.field, i18n.T(v.Lang, "planning.cell.required", i18n.T(v.Lang, req.label)))
+			addError(v, req.field, i18n.T(v.Lang, "planning.cell.required", phrase(v.Lang, req.label)))
 		}
 	}
 	// The engine's own checks, at the blank form's fields.

@@ -144,8 +144,8 @@ func readScenario(v *web.View, m *planning.Model) planning.Scenario {
 	if sc.Name == "" {
 		addError(v, "name", i18n.T(v.Lang, "planning.scenario.name_required"))
 	}
-	share := c.readNumber("move_share", i18n.T(v.Lang, "planning.scenario.move_share"), false)
-	n := c.readNumber("move_count", i18n.T(v.Lang, "planning.scenario.move_count"), false)
+	share := c.readNumber("move_share", phrase(v.Lang, "planning.scenario.move_share"), false)
+	n := c.readNumber("move_count", phrase(v.Lang, "planning.scenario.move_count"), false)
 	moving := f["move_category"] != "" || f["move_from"] != "" || f["move_to"] != "" || share != nil || n != nil
 	if moving {
 		mv := &planning.Move{Category: f["move_category"], From: f["move_from"], To: f["move_to"], Count: n}
@@ -163,17 +163,17 @@ func readScenario(v *web.View, m *planning.Model) planning.Scenario {
 		}
 		sc.Steps = append(sc.Steps, planning.Step{Move: mv})
 	}
-	if g := c.readNumber("grow", i18n.T(v.Lang, "planning.scenario.grow"), false); g != nil {
+	if g := c.readNumber("grow", phrase(v.Lang, "planning.scenario.grow"), false); g != nil {
 		k := 1 + *g/100
 		sc.Steps = append(sc.Steps, planning.Step{Scale: &k})
 	}
-	cost := c.readNumber("cost_value", i18n.T(v.Lang, "planning.scenario.cost_value"), false)
+	cost := c.readNumber("cost_value", phrase(v.Lang, "planning.scenario.cost_value"), false)
 	if f["cost_resource"] != "" || cost != nil {
 		if f["cost_resource"] == "" {
 			addError(v, "cost_resource", i18n.T(v.Lang, "planning.scenario.cost_resource_required"))
 		}
 		if cost == nil && v.ErrorFor("cost_value") == "" {
-			addError(v, "cost_value", i18n.T(v.Lang, "planning.cell.required", i18n.T(v.Lang, "planning.scenario.cost_value")))
+			addError(v, "cost_value", i18n.T(v.Lang, "planning.cell.required", phrase(v.Lang, "planning.scenario.cost_value")))
 		}
 		sc.Steps = append(sc.Steps, planning.Step{UnitCost: &planning.UnitCostStep{Resource: f["cost_resource"], Value: cost}})
 	}

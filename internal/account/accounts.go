@@ -261,13 +261,7 @@ func TeamByID(ctx context.Context, r store.Reader, id string) (*Team, error) {
 func scanTeam(s store.Scanner) (*Team, error) {
 	var t Team
 	err := s.Scan(&t.ID, &t.OrganisationID, &t.Name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("access: read team: %w", err)
-	}
-	return &t, nil
+	return store.Found(&t, err, "access: read team")
 }
 
 // OrganisationByName finds an organisation by its exact name (used by demo

@@ -44,13 +44,7 @@ func scanMember(s store.Scanner) (*Member, error) {
 	var m Member
 	err := s.Scan(&m.ID, &m.OrganisationID, &m.OrganisationName, &m.TeamID, &m.TeamName, &m.Email, &m.Name, &m.Role,
 		&m.Disabled, &m.HasPassword)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("admin: read account: %w", err)
-	}
-	return &m, nil
+	return store.Found(&m, err, "admin: read account")
 }
 
 // lastSignIn is when the account last signed in, from the audit trail: the

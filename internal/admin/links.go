@@ -61,13 +61,7 @@ func scanLink(s store.Scanner) (*Link, error) {
 	var l Link
 	err := s.Scan(&l.ID, &l.OrganisationID, &l.Kind, &l.PartnerID, &l.PartnerTeamID, &l.StartsOn, &l.EndsOn, &l.Version,
 		&l.OrgName, &l.PartnerName, &l.PartnerTeamName)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("admin: read link: %w", err)
-	}
-	return &l, nil
+	return store.Found(&l, err, "admin: read link")
 }
 
 // Links lists every link to or from an organisation the admin runs,

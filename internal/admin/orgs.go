@@ -3,8 +3,6 @@ package admin
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -46,13 +44,7 @@ const orgColumns = `id, name, kind, COALESCE(ods_code, ''), COALESCE(cqc_code, '
 func scanOrg(s store.Scanner) (*Organisation, error) {
 	var o Organisation
 	err := s.Scan(&o.ID, &o.Name, &o.Kind, &o.ODSCode, &o.CQCCode, &o.PartnerOf, &o.Version)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("admin: read organisation: %w", err)
-	}
-	return &o, nil
+	return store.Found(&o, err, "admin: read organisation")
 }
 
 func organisationByID(ctx context.Context, r store.Reader, id string) (*Organisation, error) {

@@ -3,7 +3,6 @@ package admin
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -36,13 +35,7 @@ const teamColumns = `t.id, t.organisation_id, t.name, t.kind, t.version,
 func scanTeam(s store.Scanner) (*Team, error) {
 	var t Team
 	err := s.Scan(&t.ID, &t.OrganisationID, &t.Name, &t.Kind, &t.Version, &t.Accounts)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("admin: read team: %w", err)
-	}
-	return &t, nil
+	return store.Found(&t, err, "admin: read team")
 }
 
 // Teams lists an administered organisation's teams by name.

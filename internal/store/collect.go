@@ -1,6 +1,11 @@
 package store
 
-import "context"
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
 
 // Collect runs a query and reads every row with scan, in order: the loop
 // each list would otherwise write out again. A query, scan or row error
@@ -20,4 +25,17 @@ func Collect[T any](ctx context.Context, r Reader, scan func(Scanner) (*T, error
 		out = append(out, *v)
 	}
 	return out, rows.Err()
+}
+
+// Found is what a one-row read gives back: v when it was read,
+// ErrNotFound when there was no row, or the error, saying what was being
+// read.
+func Found[T any](v *T, err error, what string) (*T, error) {
+	switch {
+	case err == nil:
+		return v, nil
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, ErrNotFound
+	}
+	return nil, fmt.Errorf("%s: %w", what, err)
 }

@@ -317,3 +317,61 @@ func TestBlankModel(t *testing.T) {
 	_, page = pat.get(resp.Header.Get("Location"))
 	wantAll(t, "the blank model's overview", page, "Hillview reablement", "The model is saved as version 1.", "£12,200.00", "£634,400.00")
 }
+
+// Text typed into the planning pages, and a model file, are bounded before
+// anything is stored or parsed: what is too long is refused at its field
+// with a message naming it and the fix, and nothing is saved.
+func TestPlanningInputIsBounded(t *testing.T) {
+	w, srv := setup(t)
+	pat := newBrowser(t, srv)
+	pat.signIn(w.Planner)
+	// 2 MB (2,097,152 bytes) is the largest model kept; one byte more is
+	// refused before it is parsed.
+	big := bytes.Repeat([]byte(" "), 2<<20+1)
+	resp, page := pat.upload("big.json", big)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a file one byte over the limit: %d", resp.StatusCode)
+	}
+	wantAll(t, "the refused file", page, "The file must be smaller than 2048 KB: remove rows the model does not need, or split it into two models")
+
+	model := importModel(t, pat, "riverside.json")
+	_, page = pat.get(model + "/resources")
+	form := resourceForm(t, page)
+	long := strings.Repeat("ŵ", 201) // 201 letters, each two bytes
+	form.Set("resources[0].name", long)
+	resp, page = pat.post(model+"/resources", form)
+	if got := cellError(page, "resources[0].name"); resp.StatusCode != http.StatusUnprocessableEntity || got != "Shorten the name to 200 characters or fewer" {
+		t.Errorf("a name of 201 letters: %d %q", resp.StatusCode, got)
+	}
+	form.Set("resources[0].name", strings.Repeat("ŵ", 200))
+	form.Set("note", long)
+	_, page = pat.post(model+"/resources", form)
+	if got := cellError(page, "note"); got != "Shorten what you changed to 200 characters or fewer" {
+		t.Errorf("a note of 201 letters: %q", got)
+	}
+	resp, page = pat.post(model+"/scenarios/new", url.Values{"version": {"1"}, "name": {long}, "grow": {"10"}})
+	if got := cellError(page, "name"); resp.StatusCode != http.StatusUnprocessableEntity || got != "Shorten the scenario name to 200 characters or fewer" {
+		t.Errorf("a scenario name of 201 letters: %d %q", resp.StatusCode, got)
+	}
+	pat.get("/language/cy?next=/")
+	_, page = pat.post(model+"/scenarios/new", url.Values{"version": {"1"}, "name": {long}, "grow": {"10"}})
+	if got := html.UnescapeString(cellError(page, "name")); got != "Byrhewch enw'r senario i 200 nod neu lai" {
+		t.Errorf("a scenario name of 201 letters, in Welsh: %q", got)
+	}
+	pat.get("/language/en?next=/")
+	resp, page = pat.post("/planning/new", url.Values{"name": {long}, "resource_name": {"Reablement hour"}, "resource_unit": {"hour"},
+		"resource_cost": {"30"}, "resource_payer": {"LA"}, "package_name": {"Reablement"}, "package_setting": {"home"},
+		"package_units": {"10"}, "category_name": {"After a hospital stay"}, "category_people": {"40"}})
+	if got := cellError(page, "name"); resp.StatusCode != http.StatusUnprocessableEntity || got != "Shorten a name for the model to 200 characters or fewer" {
+		t.Errorf("a blank model's name of 201 letters: %d %q", resp.StatusCode, got)
+	}
+	// Nothing was saved: the model is still at version 1, and only it exists.
+	_, page = pat.get(model + "/versions")
+	if !strings.Contains(page, `govuk-table__cell--numeric">1</td>`) || strings.Contains(page, `govuk-table__cell--numeric">2</td>`) {
+		t.Errorf("a refused change was saved:\n%s", page)
+	}
+	_, page = pat.get("/planning")
+	if n := strings.Count(page, `href="/planning/models/`); n != 1 {
+		t.Errorf("%d models listed, want only the imported one", n)
+	}
+}

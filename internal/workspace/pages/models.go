@@ -120,6 +120,10 @@ func idOf(name, fallback string) string {
 	return id
 }
 
+// blankText are the blank form's text fields, each labelled at
+// planning.blank.<field>.
+var blankText = []string{"name", "resource_name", "resource_unit", "resource_payer", "package_name", "category_name"}
+
 // blankModel builds the least model from the blank form: one resource,
 // one package made of it, one category whose people are in it. Problems
 // go on the view, at their fields; nil when there are any.
@@ -137,6 +141,9 @@ func blankModel(v *web.View) *planning.Model {
 		Current: map[string]float64{pkg.ID: people}}
 	m := &planning.Model{Format: planning.Format, Name: strings.TrimSpace(f["name"]), Currency: "GBP", WeeksPerYear: 52,
 		Resources: []planning.Resource{res}, Packages: []planning.Package{pkg}, Categories: []planning.Category{cat}}
+	for _, t := range blankText {
+		cells.textLabelled(t, "planning.blank."+t)
+	}
 	for _, req := range []struct{ field, label string }{{"name", "planning.blank.name"}, {"resource_name", "planning.blank.resource_name"},
 		{"resource_unit", "planning.blank.resource_unit"}, {"package_name", "planning.blank.package_name"}, {"category_name", "planning.blank.category_name"}} {
 		if strings.TrimSpace(f[req.field]) == "" && v.ErrorFor(req.field) == "" {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"strings"
 
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/planning"
@@ -137,10 +136,7 @@ func (s *Pages) addScenario(w http.ResponseWriter, r *http.Request) {
 func readScenario(v *web.View, m *planning.Model) planning.Scenario {
 	f := v.Form
 	c := &cellReader{v: v}
-	sc := planning.Scenario{ID: nextScenarioID(m), Name: strings.TrimSpace(f["name"])}
-	if r := []rune(sc.Name); len(r) > maxCellText {
-		sc.Name = string(r[:maxCellText])
-	}
+	sc := planning.Scenario{ID: nextScenarioID(m), Name: c.textLabelled("name", "planning.scenario.name")}
 	if sc.Name == "" {
 		addError(v, "name", i18n.T(v.Lang, "planning.scenario.name_required"))
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/planning"
@@ -347,15 +348,31 @@ func (c *cellReader) raw(name string) string {
 	return strings.TrimSpace(c.v.Form[name])
 }
 
+// text reads a table's text cell, named for a message by its column.
 func (c *cellReader) text(name string) string {
+	field := name
+	if i := strings.LastIndex(name, "]."); i >= 0 {
+		field = name[i+2:]
+	}
+	labelKey := key("field", field)
+	if name == "note" {
+		labelKey = "planning.note.label"
+	}
+	return c.textLabelled(name, labelKey)
+}
+
+// textLabelled reads text typed into a field. Text longer than
+// maxCellText is refused with a message at the field, never cut short
+// and stored: the planner decides what to keep.
+func (c *cellReader) textLabelled(name, labelKey string) string {
 	s := c.raw(name)
-	if r := []rune(s); len(r) > maxCellText {
-		s = string(r[:maxCellText])
+	if utf8.RuneCountInString(s) > maxCellText {
+		addError(c.v, name, i18n.T(c.v.Lang, "planning.cell.too_long", phrase(c.v.Lang, labelKey), maxCellText))
 	}
 	return s
 }
 
-// maxCellText bounds a name or id typed into a cell.
+// maxCellText bounds a name, id or note typed into a field.
 const maxCellText = 200
 
 func (c *cellReader) checked(name string) bool { return c.raw(name) == "on" }

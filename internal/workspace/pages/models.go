@@ -120,9 +120,14 @@ func idOf(name, fallback string) string {
 	return id
 }
 
-// blankText are the blank form's text fields, each labelled at
-// planning.blank.<field>.
-var blankText = []string{"name", "resource_name", "resource_unit", "resource_payer", "package_name", "category_name"}
+// blankText are the blank form's text fields, with their labels and
+// whether each must be filled in.
+var blankText = []struct {
+	field, label string
+	required     bool
+}{{"name", "planning.blank.name", true}, {"resource_name", "planning.blank.resource_name", true},
+	{"resource_unit", "planning.blank.resource_unit", true}, {"resource_payer", "planning.blank.resource_payer", false},
+	{"package_name", "planning.blank.package_name", true}, {"category_name", "planning.blank.category_name", true}}
 
 // blankModel builds the least model from the blank form: one resource,
 // one package made of it, one category whose people are in it. Problems
@@ -142,12 +147,8 @@ func blankModel(v *web.View) *planning.Model {
 	m := &planning.Model{Format: planning.Format, Name: strings.TrimSpace(f["name"]), Currency: "GBP", WeeksPerYear: 52,
 		Resources: []planning.Resource{res}, Packages: []planning.Package{pkg}, Categories: []planning.Category{cat}}
 	for _, t := range blankText {
-		cells.textLabelled(t, "planning.blank."+t)
-	}
-	for _, req := range []struct{ field, label string }{{"name", "planning.blank.name"}, {"resource_name", "planning.blank.resource_name"},
-		{"resource_unit", "planning.blank.resource_unit"}, {"package_name", "planning.blank.package_name"}, {"category_name", "planning.blank.category_name"}} {
-		if strings.TrimSpace(f[req.field]) == "" && v.ErrorFor(req.field) == "" {
-			addError(v, req.field, i18n.T(v.Lang, "planning.cell.required", phrase(v.Lang, req.label)))
+		if cells.textLabelled(t.field, t.label) == "" && t.required && v.ErrorFor(t.field) == "" {
+			addError(v, t.field, i18n.T(v.Lang, "planning.cell.required", phrase(v.Lang, t.label)))
 		}
 	}
 	// The engine's own checks, at the blank form's fields.

@@ -3,6 +3,7 @@ package admin_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -605,5 +606,34 @@ func TestInvitationRefusesOversizedInput(t *testing.T) {
 	// The test world's five accounts and the two admins; no more.
 	if n := len(actions(t, f.db, "account.create")); n != 7 {
 		t.Errorf("%d accounts created in all, want only the fixture's 7", n)
+	}
+}
+
+// An organisation's or a team's name is at most 200 characters (counted
+// as letters, not bytes); a longer one is refused at the name and nothing
+// changes.
+func TestNamesAreBounded(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	long := strings.Repeat("ŵ", 201)
+	before := len(actions(t, f.db, "organisation.create")) + len(actions(t, f.db, "team.create"))
+	o := *f.riverside
+	o.Name = long
+	if got := fieldCode(admin.UpdateOrganisation(ctx, f.db, f.riv, &o)); got != "name admin.name.too_long" {
+		t.Errorf("an organisation name of 201 letters: %q", got)
+	}
+	p := &admin.Organisation{Name: long, Kind: account.OrgCareHome}
+	if got := fieldCode(admin.AddPartner(ctx, f.db, f.riv, p)); got != "name admin.name.too_long" {
+		t.Errorf("a partner name of 201 letters: %q", got)
+	}
+	if got := fieldCode(admin.AddTeam(ctx, f.db, f.riv, &admin.Team{OrganisationID: f.riverside.ID, Name: long, Kind: "other"})); got != "name admin.name.too_long" {
+		t.Errorf("a team name of 201 letters: %q", got)
+	}
+	o.Name = strings.Repeat("ŵ", 200)
+	if err := admin.UpdateOrganisation(ctx, f.db, f.riv, &o); err != nil {
+		t.Errorf("a name of exactly 200 letters: %v", err)
+	}
+	if after := len(actions(t, f.db, "organisation.create")) + len(actions(t, f.db, "team.create")); after != before {
+		t.Errorf("%d organisations or teams made by refused adds", after-before)
 	}
 }

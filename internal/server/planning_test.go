@@ -275,7 +275,15 @@ func TestPlanningModelSharing(t *testing.T) {
 	if resp, _ := pat.post(model+"/share", url.Values{"organisation": {w.Alys.OrganisationID}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("share: %d", resp.StatusCode)
 	}
-	_, page := other.get(model)
+	// A second form opened before that share (shared with no one) is
+	// refused, and shows the model shared as it is now.
+	resp, page := pat.post(model+"/share", url.Values{"organisation": {w.Jo.OrganisationID}})
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("a share from a stale form: %d, want 409", resp.StatusCode)
+	}
+	wantAll(t, "the refused share", page, "Another planner changed who this model is shared with while you were choosing",
+		`name="was" value="`+w.Alys.OrganisationID+`"`)
+	_, page = other.get(model)
 	wantAll(t, "the shared model", page, "Riverside (synthetic worked example)", "Only its owner's planners can change it", "£753,960.00")
 	if strings.Contains(page, "/resources\"") {
 		t.Error("a reader is offered the editing tables")

@@ -69,3 +69,47 @@ func TestRacingPlannersNeverBothWin(t *testing.T) {
 		t.Errorf("%d saves audited, want %d", len(evs), storetest.RaceRounds)
 	}
 }
+
+// Two planners changing whom one model is shared with, both from what
+// they saw, at the same moment, on both engines: exactly one wins, the
+// other is told of the conflict, the model is shared as the winner chose,
+// and one share is audited per round.
+func TestRacingSharersNeverBothWin(t *testing.T) {
+	ctx := context.Background()
+	db, w, m := imported(t)
+	t.Logf("engine: %s", storetest.Engine())
+	pat := testworld.Subject(w.Planner)
+	cai := testworld.Subject(newAccount(t, db, "cai@riverside.test", account.RolePlanner, w.Planner.OrganisationID))
+	hillside, oakfield := w.Alys.OrganisationID, w.Jo.OrganisationID
+	choices := [][]string{{hillside}, {oakfield}, {hillside, oakfield}}
+	var was []string
+	for round := range storetest.RaceRounds {
+		// Each writer chooses something other than what they saw.
+		var two [][]string
+		for _, c := range choices {
+			if fmt.Sprint(c) != fmt.Sprint(was) {
+				two = append(two, c)
+			}
+		}
+		share := func(who account.Subject, to []string) func() error {
+			return func() error { return workspace.Share(ctx, db, who, m.ID, was, to) }
+		}
+		win := storetest.Race(t, "share", round, share(pat, two[0]), share(cai, two[1]))
+		_, shared, err := workspace.Organisations(ctx, db.Read(), pat, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := two[win]
+		if len(shared) != len(want) || !shared[want[0]] || !shared[want[len(want)-1]] {
+			t.Fatalf("round %d: shared with %v, want the winner's %v", round, shared, want)
+		}
+		was = want
+	}
+	evs, err := audit.ForAction(ctx, db.Read(), "planning.model.share", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != storetest.RaceRounds {
+		t.Errorf("%d shares audited, want %d", len(evs), storetest.RaceRounds)
+	}
+}

@@ -65,7 +65,7 @@ func TestSharingDecidesWhoSeesAModel(t *testing.T) {
 	if list, _ := workspace.List(ctx, db.Read(), testworld.Subject(hillside)); len(list) != 0 {
 		t.Fatalf("Hillside's planner lists %d models before sharing", len(list))
 	}
-	if err := workspace.Share(ctx, db, pat, m.ID, []string{w.Alys.OrganisationID}); err != nil {
+	if err := workspace.Share(ctx, db, pat, m.ID, nil, []string{w.Alys.OrganisationID}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := workspace.Open(ctx, db.Read(), testworld.Subject(hillside), m.ID, 0)
@@ -86,7 +86,7 @@ func TestSharingDecidesWhoSeesAModel(t *testing.T) {
 		t.Errorf("a practitioner lists models: %v", err)
 	}
 	// Sharing no longer: out of reach again.
-	if err := workspace.Share(ctx, db, pat, m.ID, nil); err != nil {
+	if err := workspace.Share(ctx, db, pat, m.ID, []string{w.Alys.OrganisationID}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := workspace.Get(ctx, db.Read(), testworld.Subject(hillside), m.ID); !errors.Is(err, store.ErrNotFound) {

@@ -305,6 +305,11 @@ func (s *Pages) shareForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.showShare(w, r, s.NewView(r, "planning.share.title"), m, http.StatusOK)
+}
+
+// showShare is the share form with whom the model is shared with now.
+func (s *Pages) showShare(w http.ResponseWriter, r *http.Request, v *web.View, m *workspace.Opened, status int) {
 	all, shared, err := workspace.Organisations(r.Context(), s.DB.Read(), web.Subject(r), m.ID)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -316,9 +321,8 @@ func (s *Pages) shareForm(w http.ResponseWriter, r *http.Request) {
 			d.Organisations = append(d.Organisations, shareOption{ID: o.ID, Name: o.Name, Shared: shared[o.ID]})
 		}
 	}
-	v := s.NewView(r, "planning.share.title")
 	v.Data = d
-	s.Page(w, r, http.StatusOK, "share", v)
+	s.Page(w, r, status, "share", v)
 }
 
 func (s *Pages) share(w http.ResponseWriter, r *http.Request) {
@@ -327,7 +331,20 @@ func (s *Pages) share(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("model")
-	if err := workspace.Share(r.Context(), s.DB, web.Subject(r), id, r.PostForm["organisation"]); err != nil {
+	err := workspace.Share(r.Context(), s.DB, web.Subject(r), id, r.PostForm["was"], r.PostForm["organisation"])
+	if errors.Is(err, store.ErrConflict) {
+		// Another planner changed whom it is shared with since this form
+		// was opened: show that, rather than undo it unseen.
+		m, ok := s.openEditable(w, r, 0)
+		if !ok {
+			return
+		}
+		v := s.NewView(r, "planning.share.title")
+		addError(v, "organisation", i18n.T(v.Lang, "planning.share.conflict"))
+		s.showShare(w, r, v, m, http.StatusConflict)
+		return
+	}
+	if err != nil {
 		if _, bad := valid.From(err); bad {
 			err = store.ErrNotFound // not an organisation the form offered
 		}

@@ -28,6 +28,7 @@ type Member struct {
 	Role             account.Role
 	Disabled         bool
 	HasPassword      bool       // false until an invitation is used
+	Invitations      int        // how many it has been sent: a reinvitation's version
 	LastSignIn       *time.Time // from the audit trail
 }
 
@@ -37,13 +38,14 @@ var AssignableRoles = []account.Role{account.RolePractitioner, account.RoleManag
 	account.RoleNHSClinician, account.RolePlanner, account.RoleAdmin, account.RoleDPO}
 
 const memberQuery = `SELECT a.id, a.organisation_id, o.name, COALESCE(a.team_id, ''), COALESCE(t.name, ''), a.email,
-	a.display_name, a.role, a.disabled, a.password_hash <> ''
+	a.display_name, a.role, a.disabled, a.password_hash <> '',
+	(SELECT COUNT(*) FROM invitations i WHERE i.account_id = a.id)
 	FROM accounts a JOIN organisations o ON o.id = a.organisation_id LEFT JOIN teams t ON t.id = a.team_id`
 
 func scanMember(s store.Scanner) (*Member, error) {
 	var m Member
 	err := s.Scan(&m.ID, &m.OrganisationID, &m.OrganisationName, &m.TeamID, &m.TeamName, &m.Email, &m.Name, &m.Role,
-		&m.Disabled, &m.HasPassword)
+		&m.Disabled, &m.HasPassword, &m.Invitations)
 	return store.Found(&m, err, "admin: read account")
 }
 

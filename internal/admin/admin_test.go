@@ -366,7 +366,7 @@ func TestInvitationWorksOnceAndRunsOut(t *testing.T) {
 		t.Errorf("using it at seven days: %v, want expired", err)
 	}
 	// A new link replaces it; the old one stops working.
-	inv3, err := admin.Reinvite(ctx, f.db, f.riv, inv2.AccountID, now.Add(8*24*time.Hour))
+	inv3, err := admin.Reinvite(ctx, f.db, f.riv, inv2.AccountID, 1, now.Add(8*24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +376,7 @@ func TestInvitationWorksOnceAndRunsOut(t *testing.T) {
 	if _, err := admin.AcceptInvitation(ctx, f.db, inv3.Code, testworld.Password, testworld.Password, "192.0.2.9", "t", now.Add(9*24*time.Hour)); err != nil {
 		t.Errorf("the new link: %v", err)
 	}
-	if _, err := admin.Reinvite(ctx, f.db, f.riv, inv2.AccountID, now.Add(9*24*time.Hour)); fieldCode(err) != "invite admin.invite.not_needed" {
+	if _, err := admin.Reinvite(ctx, f.db, f.riv, inv2.AccountID, 2, now.Add(9*24*time.Hour)); fieldCode(err) != "invite admin.invite.not_needed" {
 		t.Errorf("inviting an account that has a password: %v", err)
 	}
 	used := actions(t, f.db, "invitation.use")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"whatmatters/internal/account"
 	"whatmatters/internal/admin"
@@ -124,6 +125,43 @@ func TestRacingAdminsNeverBothWin(t *testing.T) {
 		}
 		if n := len(actions(t, f.db, "account.change")); n != storetest.RaceRounds {
 			t.Errorf("%d role changes audited, want %d", n, storetest.RaceRounds)
+		}
+	})
+
+	t.Run("reinvite", func(t *testing.T) {
+		inv, err := admin.Invite(ctx, f.db, f.riv, admin.NewMember{OrganisationID: f.riverside.ID, Name: "Owen Hughes",
+			Email: "owen@riverside.test", Role: account.RoleManager}, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		made := len(actions(t, f.db, "invitation.create"))
+		for round := range storetest.RaceRounds {
+			m, err := admin.MemberByID(ctx, f.db.Read(), f.riv, inv.AccountID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var codes [2]string
+			send := func(i int) func() error {
+				return func() error {
+					got, err := admin.Reinvite(ctx, f.db, f.riv, m.ID, m.Invitations, time.Now())
+					if err == nil {
+						codes[i] = got.Code
+					}
+					return err
+				}
+			}
+			w := storetest.Race(t, "reinvite", round, send(0), send(1))
+			// The winner's code is the one that works: the loser's
+			// never existed, and nobody's was withdrawn unseen.
+			if _, err := admin.LookUpInvitation(ctx, f.db.Read(), codes[w], time.Now()); err != nil {
+				t.Fatalf("round %d: the winner's code: %v", round, err)
+			}
+			if now, _ := admin.MemberByID(ctx, f.db.Read(), f.riv, m.ID); now.Invitations != m.Invitations+1 {
+				t.Fatalf("round %d: %d invitations, want %d", round, now.Invitations, m.Invitations+1)
+			}
+		}
+		if n := len(actions(t, f.db, "invitation.create")) - made; n != storetest.RaceRounds {
+			t.Errorf("%d reinvitations audited, want %d", n, storetest.RaceRounds)
 		}
 	})
 

@@ -148,28 +148,21 @@ func TestEditingTableShowsTheEnginesMessageAtTheCellAndKeepsVersions(t *testing.
 		t.Errorf("the message at the cell: %q", got)
 	}
 	wantAll(t, "the refused table", page, `value="-5"`, `href="#resources%5b2%5d.unit_cost"`)
-	form.Set("resources[2].unit_cost", "twenty")
-	_, page = pat.post(model+"/resources", form)
-	// The field is named as a sentence names it, not by its heading.
-	if got := cellError(page, "resources[2].unit_cost"); got != "Enter the unit cost as a number, like 25 or 12.50" {
-		t.Errorf("a cost in words: %q", got)
-	}
-	form.Set("resources[2].unit_cost", "")
-	_, page = pat.post(model+"/resources", form)
-	if got := cellError(page, "resources[2].unit_cost"); got != "Enter the unit cost" {
-		t.Errorf("no cost: %q", got)
-	}
-	// In Welsh the field is named as a Welsh sentence names it: mutated
-	// after "Rhowch" (cost → gost), not capitalised.
-	pat.get("/language/cy?next=/")
-	_, page = pat.post(model+"/resources", form)
-	if got := cellError(page, "resources[2].unit_cost"); got != "Rhowch gost yr uned" {
-		t.Errorf("no cost, in Welsh: %q", got)
-	}
-	form.Set("resources[2].unit_cost", "twenty")
-	_, page = pat.post(model+"/resources", form)
-	if got := cellError(page, "resources[2].unit_cost"); got != "Rhowch gost yr uned fel rhif, fel 25 neu 12.50" {
-		t.Errorf("a cost in words, in Welsh: %q", got)
+	// The field is named as a sentence names it, not by its heading; in
+	// Welsh as a Welsh sentence names it: mutated after "Rhowch" (cost →
+	// gost), not capitalised.
+	for _, c := range []struct{ lang, typed, want string }{
+		{"en", "twenty", "Enter the unit cost as a number, like 25 or 12.50"},
+		{"en", "", "Enter the unit cost"},
+		{"cy", "", "Rhowch gost yr uned"},
+		{"cy", "twenty", "Rhowch gost yr uned fel rhif, fel 25 neu 12.50"},
+	} {
+		pat.get("/language/" + c.lang + "?next=/")
+		form.Set("resources[2].unit_cost", c.typed)
+		_, page = pat.post(model+"/resources", form)
+		if got := cellError(page, "resources[2].unit_cost"); got != c.want {
+			t.Errorf("a cost of %q in %s: %q, want %q", c.typed, c.lang, got, c.want)
+		}
 	}
 	pat.get("/language/en?next=/")
 

@@ -8,10 +8,21 @@ import (
 	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/planning"
+	"whatmatters/internal/store"
 	"whatmatters/internal/store/storetest"
 	"whatmatters/internal/testworld"
 	"whatmatters/internal/workspace"
 )
+
+// twoPlanners is Riverside's imported model with two of its planners,
+// Pat and Cai, to race each other.
+func twoPlanners(t *testing.T) (*store.DB, *testworld.World, *workspace.Model, account.Subject, account.Subject) {
+	t.Helper()
+	db, w, m := imported(t)
+	t.Logf("engine: %s", storetest.Engine())
+	cai := newAccount(t, db, "cai@riverside.test", account.RolePlanner, w.Planner.OrganisationID)
+	return db, w, m, testworld.Subject(w.Planner), testworld.Subject(cai)
+}
 
 // Two planners saving one model from the same version at the same moment
 // (one changing a cost, the other adding a scenario, as the table and
@@ -20,10 +31,7 @@ import (
 // every version that won is kept with its own audit row.
 func TestRacingPlannersNeverBothWin(t *testing.T) {
 	ctx := context.Background()
-	db, w, m := imported(t)
-	t.Logf("engine: %s", storetest.Engine())
-	pat := testworld.Subject(w.Planner)
-	cai := testworld.Subject(newAccount(t, db, "cai@riverside.test", account.RolePlanner, w.Planner.OrganisationID))
+	db, _, m, pat, cai := twoPlanners(t)
 	grow := 1.05
 	for round := range storetest.RaceRounds {
 		cur, err := workspace.Open(ctx, db.Read(), pat, m.ID, 0)
@@ -76,10 +84,7 @@ func TestRacingPlannersNeverBothWin(t *testing.T) {
 // and one share is audited per round.
 func TestRacingSharersNeverBothWin(t *testing.T) {
 	ctx := context.Background()
-	db, w, m := imported(t)
-	t.Logf("engine: %s", storetest.Engine())
-	pat := testworld.Subject(w.Planner)
-	cai := testworld.Subject(newAccount(t, db, "cai@riverside.test", account.RolePlanner, w.Planner.OrganisationID))
+	db, w, m, pat, cai := twoPlanners(t)
 	hillside, oakfield := w.Alys.OrganisationID, w.Jo.OrganisationID
 	choices := [][]string{{hillside}, {oakfield}, {hillside, oakfield}}
 	var was []string

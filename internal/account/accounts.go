@@ -255,16 +255,13 @@ func OrganisationByID(ctx context.Context, r store.Reader, id string) (*Organisa
 
 // TeamByID loads a team.
 func TeamByID(ctx context.Context, r store.Reader, id string) (*Team, error) {
+	return scanTeam(r.QueryRowContext(ctx, `SELECT id, organisation_id, name FROM teams WHERE id = $1`, id))
+}
+
+func scanTeam(s store.Scanner) (*Team, error) {
 	var t Team
-	err := r.QueryRowContext(ctx, `SELECT id, organisation_id, name FROM teams WHERE id = $1`, id).
-		Scan(&t.ID, &t.OrganisationID, &t.Name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("access: read team: %w", err)
-	}
-	return &t, nil
+	err := s.Scan(&t.ID, &t.OrganisationID, &t.Name)
+	return store.Found(&t, err, "access: read team")
 }
 
 // OrganisationByName finds an organisation by its exact name (used by demo
@@ -315,18 +312,9 @@ func OrganisationsOfKind(ctx context.Context, r store.Reader, kind OrgKind) ([]O
 
 // Teams lists an organisation's teams by name.
 func Teams(ctx context.Context, r store.Reader, orgID string) ([]Team, error) {
-	rows, err := r.QueryContext(ctx, `SELECT id, organisation_id, name FROM teams WHERE organisation_id = $1 ORDER BY name`, orgID)
+	out, err := store.Collect(ctx, r, scanTeam, `SELECT id, organisation_id, name FROM teams WHERE organisation_id = $1 ORDER BY name`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("account: teams: %w", err)
 	}
-	defer rows.Close()
-	var out []Team
-	for rows.Next() {
-		var t Team
-		if err := rows.Scan(&t.ID, &t.OrganisationID, &t.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -28,6 +28,7 @@ type Member struct {
 	Role             account.Role
 	Disabled         bool
 	HasPassword      bool       // false until an invitation is used
+	Invitations      int        // how many it has been sent: a reinvitation's version
 	LastSignIn       *time.Time // from the audit trail
 }
 
@@ -37,20 +38,15 @@ var AssignableRoles = []account.Role{account.RolePractitioner, account.RoleManag
 	account.RoleNHSClinician, account.RolePlanner, account.RoleAdmin, account.RoleDPO}
 
 const memberQuery = `SELECT a.id, a.organisation_id, o.name, COALESCE(a.team_id, ''), COALESCE(t.name, ''), a.email,
-	a.display_name, a.role, a.disabled, a.password_hash <> ''
+	a.display_name, a.role, a.disabled, a.password_hash <> '',
+	(SELECT COUNT(*) FROM invitations i WHERE i.account_id = a.id)
 	FROM accounts a JOIN organisations o ON o.id = a.organisation_id LEFT JOIN teams t ON t.id = a.team_id`
 
 func scanMember(s store.Scanner) (*Member, error) {
 	var m Member
 	err := s.Scan(&m.ID, &m.OrganisationID, &m.OrganisationName, &m.TeamID, &m.TeamName, &m.Email, &m.Name, &m.Role,
-		&m.Disabled, &m.HasPassword)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("admin: read account: %w", err)
-	}
-	return &m, nil
+		&m.Disabled, &m.HasPassword, &m.Invitations)
+	return store.Found(&m, err, "admin: read account")
 }
 
 // lastSignIn is when the account last signed in, from the audit trail: the
@@ -163,7 +159,9 @@ func Change(ctx context.Context, db *store.DB, s account.Subject, was *Member, r
 
 // Disable stops an account at once: it cannot sign in, its open sessions
 // are ended, and its API tokens are revoked, in one transaction with the
-// audit row. An admin cannot disable themselves.
+// audit row. An admin cannot disable themselves. The admin saw it enabled:
+// if another admin disabled it meanwhile, nothing is written twice and
+// the answer is store.ErrConflict.
 func Disable(ctx context.Context, db *store.DB, s account.Subject, id string) error {
 	m, err := MemberByID(ctx, db.Read(), s, id)
 	if err != nil {
@@ -173,8 +171,8 @@ func Disable(ctx context.Context, db *store.DB, s account.Subject, id string) er
 		return valid.Problems{valid.New("disable", "admin.account.self_disable")}
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET disabled = TRUE WHERE id = $1`, m.ID); err != nil {
-			return fmt.Errorf("admin: disable: %w", err)
+		if err := store.ExecOne(ctx, tx, `UPDATE accounts SET disabled = TRUE WHERE id = $1 AND disabled = FALSE`, m.ID); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL`,
 			store.Now(), m.ID)
@@ -233,15 +231,16 @@ func endSessions(ctx context.Context, tx *sql.Tx, accountID string) (int64, erro
 const sessionAccount = "account_id"
 
 // Enable lets a disabled account sign in again. Its old sessions and
-// tokens stay ended.
+// tokens stay ended. The admin saw it disabled: if another admin enabled
+// it meanwhile, the answer is store.ErrConflict.
 func Enable(ctx context.Context, db *store.DB, s account.Subject, id string) error {
 	m, err := MemberByID(ctx, db.Read(), s, id)
 	if err != nil {
 		return err
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET disabled = FALSE WHERE id = $1`, m.ID); err != nil {
-			return fmt.Errorf("admin: enable: %w", err)
+		if err := store.ExecOne(ctx, tx, `UPDATE accounts SET disabled = FALSE WHERE id = $1 AND disabled = TRUE`, m.ID); err != nil {
+			return err
 		}
 		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "account.enable", Target: "account/" + m.ID})
 	})

@@ -51,19 +51,10 @@ func Organisations(ctx context.Context, r store.Reader, s account.Subject) ([]Or
 	if s.Account == nil || s.Account.Role != account.RoleAdmin {
 		return nil, ErrNotAdmin
 	}
-	rows, err := r.QueryContext(ctx, `SELECT `+orgColumns+` FROM organisations
+	out, err := store.Collect(ctx, r, scanOrg, `SELECT `+orgColumns+` FROM organisations
 		WHERE id = $1 OR partner_of = $1 ORDER BY CASE WHEN id = $1 THEN 0 ELSE 1 END, name`, s.Account.OrganisationID)
 	if err != nil {
 		return nil, fmt.Errorf("admin: organisations: %w", err)
 	}
-	defer rows.Close()
-	var out []Organisation
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *o)
-	}
-	return out, rows.Err()
+	return out, nil
 }

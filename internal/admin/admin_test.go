@@ -3,6 +3,7 @@ package admin_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -365,7 +366,7 @@ func TestInvitationWorksOnceAndRunsOut(t *testing.T) {
 		t.Errorf("using it at seven days: %v, want expired", err)
 	}
 	// A new link replaces it; the old one stops working.
-	inv3, err := admin.Reinvite(ctx, f.db, f.riv, inv2.AccountID, now.Add(8*24*time.Hour))
+	inv3, err := admin.Reinvite(ctx, f.db, f.riv, inv2.AccountID, 1, now.Add(8*24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,7 +376,7 @@ func TestInvitationWorksOnceAndRunsOut(t *testing.T) {
 	if _, err := admin.AcceptInvitation(ctx, f.db, inv3.Code, testworld.Password, testworld.Password, "192.0.2.9", "t", now.Add(9*24*time.Hour)); err != nil {
 		t.Errorf("the new link: %v", err)
 	}
-	if _, err := admin.Reinvite(ctx, f.db, f.riv, inv2.AccountID, now.Add(9*24*time.Hour)); fieldCode(err) != "invite admin.invite.not_needed" {
+	if _, err := admin.Reinvite(ctx, f.db, f.riv, inv2.AccountID, 2, now.Add(9*24*time.Hour)); fieldCode(err) != "invite admin.invite.not_needed" {
 		t.Errorf("inviting an account that has a password: %v", err)
 	}
 	used := actions(t, f.db, "invitation.use")
@@ -605,5 +606,34 @@ func TestInvitationRefusesOversizedInput(t *testing.T) {
 	// The test world's five accounts and the two admins; no more.
 	if n := len(actions(t, f.db, "account.create")); n != 7 {
 		t.Errorf("%d accounts created in all, want only the fixture's 7", n)
+	}
+}
+
+// An organisation's or a team's name is at most 200 characters (counted
+// as letters, not bytes); a longer one is refused at the name and nothing
+// changes.
+func TestNamesAreBounded(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	long := strings.Repeat("ŵ", 201)
+	before := len(actions(t, f.db, "organisation.create")) + len(actions(t, f.db, "team.create"))
+	o := *f.riverside
+	o.Name = long
+	if got := fieldCode(admin.UpdateOrganisation(ctx, f.db, f.riv, &o)); got != "name admin.name.too_long" {
+		t.Errorf("an organisation name of 201 letters: %q", got)
+	}
+	p := &admin.Organisation{Name: long, Kind: account.OrgCareHome}
+	if got := fieldCode(admin.AddPartner(ctx, f.db, f.riv, p)); got != "name admin.name.too_long" {
+		t.Errorf("a partner name of 201 letters: %q", got)
+	}
+	if got := fieldCode(admin.AddTeam(ctx, f.db, f.riv, &admin.Team{OrganisationID: f.riverside.ID, Name: long, Kind: "other"})); got != "name admin.name.too_long" {
+		t.Errorf("a team name of 201 letters: %q", got)
+	}
+	o.Name = strings.Repeat("ŵ", 200)
+	if err := admin.UpdateOrganisation(ctx, f.db, f.riv, &o); err != nil {
+		t.Errorf("a name of exactly 200 letters: %v", err)
+	}
+	if after := len(actions(t, f.db, "organisation.create")) + len(actions(t, f.db, "team.create")); after != before {
+		t.Errorf("%d organisations or teams made by refused adds", after-before)
 	}
 }

@@ -135,7 +135,10 @@ func Invite(ctx context.Context, db *store.DB, s account.Subject, n NewMember, n
 
 // Reinvite makes a new invitation for an account whose password has not
 // been set (the first was lost or ran out); any earlier one stops working.
-func Reinvite(ctx context.Context, db *store.DB, s account.Subject, accountID string, now time.Time) (*Invitation, error) {
+// seen is how many invitations the admin saw it had been sent: if another
+// admin sent one meanwhile, theirs is not withdrawn unseen and the answer
+// is store.ErrConflict.
+func Reinvite(ctx context.Context, db *store.DB, s account.Subject, accountID string, seen int, now time.Time) (*Invitation, error) {
 	m, err := MemberByID(ctx, db.Read(), s, accountID)
 	if err != nil {
 		return nil, err
@@ -145,6 +148,18 @@ func Reinvite(ctx context.Context, db *store.DB, s account.Subject, accountID st
 	}
 	var inv *Invitation
 	err = db.Tx(ctx, func(tx *sql.Tx) error {
+		// Touching the account's row first makes a second admin wait here
+		// until the first has finished, and then count their invitation.
+		if err := store.ExecOne(ctx, tx, `UPDATE accounts SET disabled = disabled WHERE id = $1`, m.ID); err != nil {
+			return err
+		}
+		var sent int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM invitations WHERE account_id = $1`, m.ID).Scan(&sent); err != nil {
+			return fmt.Errorf("admin: count invitations: %w", err)
+		}
+		if sent != seen {
+			return store.ErrConflict
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET withdrawn_at = $1
 			WHERE account_id = $2 AND used_at IS NULL AND withdrawn_at IS NULL`, now.UTC(), m.ID); err != nil {
 			return fmt.Errorf("admin: withdraw invitations: %w", err)

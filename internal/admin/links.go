@@ -61,13 +61,7 @@ func scanLink(s store.Scanner) (*Link, error) {
 	var l Link
 	err := s.Scan(&l.ID, &l.OrganisationID, &l.Kind, &l.PartnerID, &l.PartnerTeamID, &l.StartsOn, &l.EndsOn, &l.Version,
 		&l.OrgName, &l.PartnerName, &l.PartnerTeamName)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("admin: read link: %w", err)
-	}
-	return &l, nil
+	return store.Found(&l, err, "admin: read link")
 }
 
 // Links lists every link to or from an organisation the admin runs,
@@ -76,21 +70,12 @@ func Links(ctx context.Context, r store.Reader, s account.Subject, orgID string)
 	if _, err := Administers(ctx, r, s, orgID); err != nil {
 		return nil, err
 	}
-	rows, err := r.QueryContext(ctx, linkQuery+` WHERE l.organisation_id = $1 OR l.partner_id = $1
+	out, err := store.Collect(ctx, r, scanLink, linkQuery+` WHERE l.organisation_id = $1 OR l.partner_id = $1
 		ORDER BY l.starts_on DESC, l.created_at DESC`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("admin: links: %w", err)
 	}
-	defer rows.Close()
-	var out []Link
-	for rows.Next() {
-		l, err := scanLink(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *l)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // AddLink records that one organisation works with another. The admin

@@ -3,8 +3,6 @@ package admin
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -46,13 +44,7 @@ const orgColumns = `id, name, kind, COALESCE(ods_code, ''), COALESCE(cqc_code, '
 func scanOrg(s store.Scanner) (*Organisation, error) {
 	var o Organisation
 	err := s.Scan(&o.ID, &o.Name, &o.Kind, &o.ODSCode, &o.CQCCode, &o.PartnerOf, &o.Version)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("admin: read organisation: %w", err)
-	}
-	return &o, nil
+	return store.Found(&o, err, "admin: read organisation")
 }
 
 func organisationByID(ctx context.Context, r store.Reader, id string) (*Organisation, error) {
@@ -62,18 +54,24 @@ func organisationByID(ctx context.Context, r store.Reader, id string) (*Organisa
 	return scanOrg(r.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = $1`, id))
 }
 
+// checkName checks an organisation's or team's name, already trimmed:
+// missing is the problem with no name at all.
+func checkName(ps *valid.Problems, name string, missing *valid.FieldError) {
+	switch {
+	case name == "":
+		*ps = append(*ps, missing)
+	case len([]rune(name)) > MaxName:
+		ps.Add("name", "admin.name.too_long", MaxName)
+	}
+}
+
 // normalise tidies what was typed and lists every problem with it.
 func (o *Organisation) normalise(kinds []account.OrgKind) error {
 	o.Name = strings.TrimSpace(o.Name)
 	o.ODSCode = strings.ToUpper(strings.TrimSpace(o.ODSCode))
 	o.CQCCode = strings.TrimSpace(o.CQCCode)
 	var ps valid.Problems
-	switch {
-	case o.Name == "":
-		ps.Add("name", "organisation.name.required")
-	case len([]rune(o.Name)) > MaxName:
-		ps.Add("name", "admin.name.too_long", MaxName)
-	}
+	checkName(&ps, o.Name, valid.New("name", "organisation.name.required"))
 	if !slices.Contains(kinds, o.Kind) {
 		ps.Add("kind", "organisation.kind.required")
 	}

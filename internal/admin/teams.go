@@ -3,7 +3,6 @@ package admin
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -36,13 +35,7 @@ const teamColumns = `t.id, t.organisation_id, t.name, t.kind, t.version,
 func scanTeam(s store.Scanner) (*Team, error) {
 	var t Team
 	err := s.Scan(&t.ID, &t.OrganisationID, &t.Name, &t.Kind, &t.Version, &t.Accounts)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("admin: read team: %w", err)
-	}
-	return &t, nil
+	return store.Found(&t, err, "admin: read team")
 }
 
 // Teams lists an administered organisation's teams by name.
@@ -50,20 +43,11 @@ func Teams(ctx context.Context, r store.Reader, s account.Subject, orgID string)
 	if _, err := Administers(ctx, r, s, orgID); err != nil {
 		return nil, err
 	}
-	rows, err := r.QueryContext(ctx, `SELECT `+teamColumns+` FROM teams t WHERE t.organisation_id = $1 ORDER BY t.name`, orgID)
+	out, err := store.Collect(ctx, r, scanTeam, `SELECT `+teamColumns+` FROM teams t WHERE t.organisation_id = $1 ORDER BY t.name`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("admin: teams: %w", err)
 	}
-	defer rows.Close()
-	var out []Team
-	for rows.Next() {
-		t, err := scanTeam(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // TeamByID loads a team of an organisation the admin runs; any other team
@@ -85,12 +69,7 @@ func TeamByID(ctx context.Context, r store.Reader, s account.Subject, id string)
 func (t *Team) normalise() error {
 	t.Name = strings.TrimSpace(t.Name)
 	var ps valid.Problems
-	switch {
-	case t.Name == "":
-		ps.Add("name", "team.name.required")
-	case len([]rune(t.Name)) > MaxName:
-		ps.Add("name", "admin.name.too_long", MaxName)
-	}
+	checkName(&ps, t.Name, valid.New("name", "team.name.required"))
 	if !slices.Contains(TeamKinds, t.Kind) {
 		ps.Add("kind", "admin.team.kind.required")
 	}

@@ -265,5 +265,5 @@ func Allocations(ctx context.Context, r store.Reader, op *access.Opened) ([]Allo
 	if err != nil {
 		return nil, fmt.Errorf("contacts: allocations: %w", err)
 	}
-	return store.Collect(rows, scanAllocation)
+	return store.CollectRows(rows, scanAllocation)
 }

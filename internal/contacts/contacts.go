@@ -310,7 +310,7 @@ func Contacts(ctx context.Context, r store.Reader, op *access.Opened) ([]Contact
 	if err != nil {
 		return nil, fmt.Errorf("contacts: list: %w", err)
 	}
-	return store.Collect(rows, scanContact)
+	return store.CollectRows(rows, scanContact)
 }
 
 // Get is one of the opened person's contacts.

@@ -26,7 +26,7 @@ func TestRaces(t *testing.T) {
 	closing := func(op *access.Opened, o contacts.Outcome) func() error {
 		return func() error { return contacts.Close(f.ctx, f.DB, op, n.Contact.ID, 1, o, "") }
 	}
-	storetest.Race(t, closing(sam, contacts.OutcomeSignposted), closing(mo, contacts.OutcomeNoFurtherAction))
+	storetest.Race(t, "closing a contact", 0, closing(sam, contacts.OutcomeSignposted), closing(mo, contacts.OutcomeNoFurtherAction))
 
 	var wg sync.WaitGroup
 
@@ -79,7 +79,7 @@ func TestTransferRace(t *testing.T) {
 		transfer := func(i int, op *access.Opened) func() error {
 			return func() error { return contacts.Allocate(f.ctx, f.DB, op, choices[i]) }
 		}
-		winner := storetest.Race(t, transfer(0, sam), transfer(1, mo))
+		winner := storetest.Race(t, "transferring an allocation", round, transfer(0, sam), transfer(1, mo))
 		now, err := contacts.Current(f.ctx, f.DB.Read(), sam)
 		must(t, err)
 		if now.AccountID != choices[winner].AccountID || now.Priority != choices[winner].Priority {

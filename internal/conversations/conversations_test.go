@@ -174,13 +174,13 @@ func TestActionStatusRace(t *testing.T) {
 	op := w.Open(t, w.Sam, w.Helen.ID)
 	c := &conversations.Conversation{HeldOn: valid.Today(), TookPart: "Helen"}
 	must(t, conversations.StartCrisis(ctx, db, op, c))
-	for range conversations.MaxAction { // a plan holds at most that many
+	for round := range conversations.MaxAction { // a plan holds at most that many
 		a := &conversations.Action{ConversationID: c.ID, What: "Round", OwnerName: "Sam", DueOn: valid.Today()}
 		must(t, conversations.AddAction(ctx, db, op, a))
 		moving := func(s conversations.ActionStatus) func() error {
 			return func() error { return conversations.SetActionStatus(ctx, db, op, a.ID, 1, s) }
 		}
-		storetest.Race(t, moving(conversations.Done), moving(conversations.Dropped))
+		storetest.Race(t, "moving an action", round, moving(conversations.Done), moving(conversations.Dropped))
 	}
 }
 
@@ -202,7 +202,7 @@ func TestCloseCrisisRace(t *testing.T) {
 				return conversations.Close(ctx, db, op, c.ID, c.Version, endings[i], valid.Today(), notes[i])
 			}
 		}
-		winner := storetest.Race(t, closing(0), closing(1))
+		winner := storetest.Race(t, "closing a crisis", round, closing(0), closing(1))
 		got, err := conversations.Get(ctx, db.Read(), op, c.ID)
 		must(t, err)
 		if got.Ended != endings[winner] || got.EndNote != notes[winner] || got.Version != 2 {

@@ -74,7 +74,7 @@ func List(ctx context.Context, r store.Reader, op *access.Opened) ([]Conversatio
 	if err != nil {
 		return nil, fmt.Errorf("conversations: list: %w", err)
 	}
-	out, err := store.Collect(rows, scan)
+	out, err := store.CollectRows(rows, scan)
 	if err != nil {
 		return nil, err
 	}

@@ -329,7 +329,7 @@ func Search(ctx context.Context, r store.Reader, s account.Subject, q string, c 
 	if err != nil {
 		return nil, fmt.Errorf("directory: search: %w", err)
 	}
-	out, err := store.Collect(rows, scanEntry)
+	out, err := store.CollectRows(rows, scanEntry)
 	if err != nil {
 		return nil, err
 	}

@@ -139,7 +139,7 @@ func TestUpdateRace(t *testing.T) {
 			mine.OpeningTimes, mine.Categories = times[i], []directory.Category{directory.Categories[i]}
 			writers = append(writers, func() error { return directory.Update(ctx, db, sam, &mine) })
 		}
-		winner := storetest.Race(t, writers...)
+		winner := storetest.Race(t, "editing a directory entry", round, writers...)
 		got, err := directory.Get(ctx, db.Read(), sam, e.ID)
 		if err != nil {
 			t.Fatal(err)

@@ -405,7 +405,7 @@ func entries(ctx context.Context, r store.Reader, where string, args store.Args)
 	if err != nil {
 		return nil, fmt.Errorf("people: timeline: %w", err)
 	}
-	out, err := store.Collect(rows, scanEntry)
+	out, err := store.CollectRows(rows, scanEntry)
 	if err != nil {
 		return nil, err
 	}

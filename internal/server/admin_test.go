@@ -203,6 +203,13 @@ func TestInvitationThenDisable(t *testing.T) {
 	}
 	_, page = b.get("/admin/accounts/" + niaAcc.ID + "?done=disabled")
 	wants(t, "the disabled account", page, "Its sessions have ended and its API tokens no longer work", "Disabled", "Enable this account")
+	// A second admin's page, opened while Nia was active, disables her
+	// again: she already is, so they are told and shown her as she is.
+	resp, page = b.post("/admin/accounts/"+niaAcc.ID+"/disable", url.Values{})
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("disabling an account already disabled: %d, want 409", resp.StatusCode)
+	}
+	wants(t, "disabling twice", page, "Another admin changed this account&#39;s access while you were looking at it", "Enable this account")
 	resp, page = b.post("/admin/accounts/"+ade.ID+"/disable", url.Values{})
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("disabling oneself: %d", resp.StatusCode)

@@ -158,11 +158,23 @@ func TestEditingTableShowsTheEnginesMessageAtTheCellAndKeepsVersions(t *testing.
 		t.Errorf("the message at the cell: %q", got)
 	}
 	wantAll(t, "the refused table", page, `value="-5"`, `href="#resources%5b2%5d.unit_cost"`)
-	form.Set("resources[2].unit_cost", "twenty")
-	_, page = pat.post(model+"/resources", form)
-	if got := cellError(page, "resources[2].unit_cost"); got != "Unit cost must be a number, like 25 or 12.50" {
-		t.Errorf("a cost in words: %q", got)
+	// The field is named as a sentence names it, not by its heading; in
+	// Welsh as a Welsh sentence names it: mutated after "Rhowch" (cost →
+	// gost), not capitalised.
+	for _, c := range []struct{ lang, typed, want string }{
+		{"en", "twenty", "Enter the unit cost as a number, like 25 or 12.50"},
+		{"en", "", "Enter the unit cost"},
+		{"cy", "", "Rhowch gost yr uned"},
+		{"cy", "twenty", "Rhowch gost yr uned fel rhif, fel 25 neu 12.50"},
+	} {
+		pat.get("/language/" + c.lang + "?next=/")
+		form.Set("resources[2].unit_cost", c.typed)
+		_, page = pat.post(model+"/resources", form)
+		if got := cellError(page, "resources[2].unit_cost"); got != c.want {
+			t.Errorf("a cost of %q in %s: %q, want %q", c.typed, c.lang, got, c.want)
+		}
 	}
+	pat.get("/language/en?next=/")
 
 	form.Set("resources[2].unit_cost", "27")
 	form.Set("note", "home care fee uplift")
@@ -266,7 +278,15 @@ func TestPlanningModelSharing(t *testing.T) {
 	if resp, _ := pat.post(model+"/share", url.Values{"organisation": {w.Alys.OrganisationID}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("share: %d", resp.StatusCode)
 	}
-	_, page := other.get(model)
+	// A second form opened before that share (shared with no one) is
+	// refused, and shows the model shared as it is now.
+	resp, page := pat.post(model+"/share", url.Values{"organisation": {w.Jo.OrganisationID}})
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("a share from a stale form: %d, want 409", resp.StatusCode)
+	}
+	wantAll(t, "the refused share", page, "Another planner changed who this model is shared with while you were choosing",
+		`name="was" value="`+w.Alys.OrganisationID+`"`)
+	_, page = other.get(model)
 	wantAll(t, "the shared model", page, "Riverside (synthetic worked example)", "Only its owner's planners can change it", "£753,960.00")
 	if strings.Contains(page, "/resources\"") {
 		t.Error("a reader is offered the editing tables")
@@ -295,7 +315,7 @@ func TestBlankModel(t *testing.T) {
 		"resource_cost": {"£thirty"}, "resource_payer": {"LA"}, "package_name": {"Reablement"}, "package_setting": {"home"},
 		"package_units": {"10"}, "category_name": {"After a hospital stay"}, "category_people": {"40"}}
 	resp, page := pat.post("/planning/new", form)
-	if resp.StatusCode != http.StatusUnprocessableEntity || cellError(page, "resource_cost") != "Unit cost (£) must be a number, like 25 or 12.50" {
+	if resp.StatusCode != http.StatusUnprocessableEntity || cellError(page, "resource_cost") != "Enter the unit cost in pounds as a number, like 25 or 12.50" {
 		t.Fatalf("a cost in words: %d %q", resp.StatusCode, cellError(page, "resource_cost"))
 	}
 	wantAll(t, "the refused blank model", page, `value="Hillview reablement"`, `value="£thirty"`)
@@ -307,4 +327,62 @@ func TestBlankModel(t *testing.T) {
 	// 40 people × 10 hours × £30.50 = £12,200 a week.
 	_, page = pat.get(resp.Header.Get("Location"))
 	wantAll(t, "the blank model's overview", page, "Hillview reablement", "The model is saved as version 1.", "£12,200.00", "£634,400.00")
+}
+
+// Text typed into the planning pages, and a model file, are bounded before
+// anything is stored or parsed: what is too long is refused at its field
+// with a message naming it and the fix, and nothing is saved.
+func TestPlanningInputIsBounded(t *testing.T) {
+	w, srv := setup(t)
+	pat := newBrowser(t, srv)
+	pat.signIn(w.Planner)
+	// 2 MB (2,097,152 bytes) is the largest model kept; one byte more is
+	// refused before it is parsed.
+	big := bytes.Repeat([]byte(" "), 2<<20+1)
+	resp, page := pat.upload("big.json", big)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a file one byte over the limit: %d", resp.StatusCode)
+	}
+	wantAll(t, "the refused file", page, "The file must be smaller than 2048 KB: remove rows the model does not need, or split it into two models")
+
+	model := importModel(t, pat, "riverside.json")
+	_, page = pat.get(model + "/resources")
+	form := resourceForm(t, page)
+	long := strings.Repeat("ŵ", 201) // 201 letters, each two bytes
+	form.Set("resources[0].name", long)
+	resp, page = pat.post(model+"/resources", form)
+	if got := cellError(page, "resources[0].name"); resp.StatusCode != http.StatusUnprocessableEntity || got != "Shorten the name to 200 characters or fewer" {
+		t.Errorf("a name of 201 letters: %d %q", resp.StatusCode, got)
+	}
+	form.Set("resources[0].name", strings.Repeat("ŵ", 200))
+	form.Set("note", long)
+	_, page = pat.post(model+"/resources", form)
+	if got := cellError(page, "note"); got != "Shorten what you changed to 200 characters or fewer" {
+		t.Errorf("a note of 201 letters: %q", got)
+	}
+	resp, page = pat.post(model+"/scenarios/new", url.Values{"version": {"1"}, "name": {long}, "grow": {"10"}})
+	if got := cellError(page, "name"); resp.StatusCode != http.StatusUnprocessableEntity || got != "Shorten the scenario name to 200 characters or fewer" {
+		t.Errorf("a scenario name of 201 letters: %d %q", resp.StatusCode, got)
+	}
+	pat.get("/language/cy?next=/")
+	_, page = pat.post(model+"/scenarios/new", url.Values{"version": {"1"}, "name": {long}, "grow": {"10"}})
+	if got := html.UnescapeString(cellError(page, "name")); got != "Byrhewch enw'r senario i 200 nod neu lai" {
+		t.Errorf("a scenario name of 201 letters, in Welsh: %q", got)
+	}
+	pat.get("/language/en?next=/")
+	resp, page = pat.post("/planning/new", url.Values{"name": {long}, "resource_name": {"Reablement hour"}, "resource_unit": {"hour"},
+		"resource_cost": {"30"}, "resource_payer": {"LA"}, "package_name": {"Reablement"}, "package_setting": {"home"},
+		"package_units": {"10"}, "category_name": {"After a hospital stay"}, "category_people": {"40"}})
+	if got := cellError(page, "name"); resp.StatusCode != http.StatusUnprocessableEntity || got != "Shorten a name for the model to 200 characters or fewer" {
+		t.Errorf("a blank model's name of 201 letters: %d %q", resp.StatusCode, got)
+	}
+	// Nothing was saved: the model is still at version 1, and only it exists.
+	_, page = pat.get(model + "/versions")
+	if !strings.Contains(page, `govuk-table__cell--numeric">1</td>`) || strings.Contains(page, `govuk-table__cell--numeric">2</td>`) {
+		t.Errorf("a refused change was saved:\n%s", page)
+	}
+	_, page = pat.get("/planning")
+	if n := strings.Count(page, `href="/planning/models/`); n != 1 {
+		t.Errorf("%d models listed, want only the imported one", n)
+	}
 }

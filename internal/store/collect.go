@@ -1,11 +1,26 @@
 package store
 
-import "database/sql"
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
 
-// Collect reads every row with scan, in order, and closes rows: the loop
-// each list query would otherwise write out again. It stops at the first
-// error, from scan or from the rows.
-func Collect[T any](rows *sql.Rows, scan func(Scanner) (*T, error)) ([]T, error) {
+// Collect runs a query and reads every row with scan, in order: the loop
+// each list would otherwise write out again. A query, scan or row error
+// ends it.
+func Collect[T any](ctx context.Context, r Reader, scan func(Scanner) (*T, error), query string, args ...any) ([]T, error) {
+	rows, err := r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return CollectRows(rows, scan)
+}
+
+// CollectRows is Collect for rows already queried (a query built in
+// parts, or one whose error the caller words itself); it closes rows.
+func CollectRows[T any](rows *sql.Rows, scan func(Scanner) (*T, error)) ([]T, error) {
 	defer rows.Close()
 	var out []T
 	for rows.Next() {
@@ -16,4 +31,17 @@ func Collect[T any](rows *sql.Rows, scan func(Scanner) (*T, error)) ([]T, error)
 		out = append(out, *v)
 	}
 	return out, rows.Err()
+}
+
+// Found is what a one-row read gives back: v when it was read,
+// ErrNotFound when there was no row, or the error, saying what was being
+// read.
+func Found[T any](v *T, err error, what string) (*T, error) {
+	switch {
+	case err == nil:
+		return v, nil
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, ErrNotFound
+	}
+	return nil, fmt.Errorf("%s: %w", what, err)
 }

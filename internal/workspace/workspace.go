@@ -324,8 +324,10 @@ func Organisations(ctx context.Context, r store.Reader, s account.Subject, id st
 }
 
 // Share sets the organisations model id is shared with (besides its
-// owner, who always has it).
-func Share(ctx context.Context, db *store.DB, s account.Subject, id string, orgIDs []string) error {
+// owner, who always has it). was is whom the planner saw it shared with:
+// if another planner changed that meanwhile, nothing changes and the
+// answer is store.ErrConflict.
+func Share(ctx context.Context, db *store.DB, s account.Subject, id string, was, orgIDs []string) error {
 	cur, err := Get(ctx, db.Read(), s, id)
 	if err != nil {
 		return err
@@ -344,6 +346,14 @@ func Share(ctx context.Context, db *store.DB, s account.Subject, id string, orgI
 	}
 	now := store.Now()
 	return db.Tx(ctx, func(tx *sql.Tx) error {
+		// Touching the model's row first makes a second sharer wait here
+		// until the first has finished, and then read what they saved.
+		if err := store.ExecOne(ctx, tx, `UPDATE planning_models SET version = version WHERE id = $1`, id); err != nil {
+			return err
+		}
+		if err := sharedAsSeen(ctx, tx, id, was); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM planning_model_shares WHERE model_id = $1`, id); err != nil {
 			return fmt.Errorf("workspace: share: %w", err)
 		}
@@ -365,4 +375,36 @@ func Share(ctx context.Context, db *store.DB, s account.Subject, id string, orgI
 		return audit.Write(ctx, tx, s.Actor, audit.Record{Action: "planning.model.share", Target: "planning-model/" + id,
 			Details: map[string]any{"shared_with": names}})
 	})
+}
+
+// sharedAsSeen is store.ErrConflict unless model id is shared with
+// exactly the organisations in was.
+func sharedAsSeen(ctx context.Context, tx *sql.Tx, id string, was []string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT organisation_id FROM planning_model_shares WHERE model_id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("workspace: shares: %w", err)
+	}
+	defer rows.Close()
+	seen := map[string]bool{}
+	for _, o := range was {
+		seen[o] = true
+	}
+	n := 0
+	for rows.Next() {
+		var o string
+		if err := rows.Scan(&o); err != nil {
+			return err
+		}
+		if !seen[o] {
+			return store.ErrConflict
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n != len(seen) {
+		return store.ErrConflict
+	}
+	return nil
 }

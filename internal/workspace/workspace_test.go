@@ -37,18 +37,26 @@ func newAccount(t *testing.T, db *store.DB, email string, role account.Role, org
 	return a
 }
 
+// imported is a fresh database with the test world and Riverside's model
+// imported by its planner, Pat, as version 1.
+func imported(t *testing.T) (*store.DB, *testworld.World, *workspace.Model) {
+	t.Helper()
+	db := storetest.Open(t)
+	w := testworld.New(t, db)
+	m, err := workspace.Create(context.Background(), db, testworld.Subject(w.Planner), riverside(t), "imported")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, w, m
+}
+
 // A model is its owner's and those it is shared with: anyone else is told
 // it does not exist; a planner of an organisation it is shared with reads
 // it but cannot change it; practitioners read no models at all.
 func TestSharingDecidesWhoSeesAModel(t *testing.T) {
 	ctx := context.Background()
-	db := storetest.Open(t)
-	w := testworld.New(t, db)
+	db, w, m := imported(t)
 	pat := testworld.Subject(w.Planner)
-	m, err := workspace.Create(ctx, db, pat, riverside(t), "imported")
-	if err != nil {
-		t.Fatal(err)
-	}
 	hillside := newAccount(t, db, "hal@hillside.test", account.RolePlanner, w.Alys.OrganisationID)
 	oakfield := newAccount(t, db, "olu@oakfield.test", account.RoleManager, w.Jo.OrganisationID)
 	if _, err := workspace.Get(ctx, db.Read(), testworld.Subject(hillside), m.ID); !errors.Is(err, store.ErrNotFound) {
@@ -57,7 +65,7 @@ func TestSharingDecidesWhoSeesAModel(t *testing.T) {
 	if list, _ := workspace.List(ctx, db.Read(), testworld.Subject(hillside)); len(list) != 0 {
 		t.Fatalf("Hillside's planner lists %d models before sharing", len(list))
 	}
-	if err := workspace.Share(ctx, db, pat, m.ID, []string{w.Alys.OrganisationID}); err != nil {
+	if err := workspace.Share(ctx, db, pat, m.ID, nil, []string{w.Alys.OrganisationID}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := workspace.Open(ctx, db.Read(), testworld.Subject(hillside), m.ID, 0)
@@ -78,7 +86,7 @@ func TestSharingDecidesWhoSeesAModel(t *testing.T) {
 		t.Errorf("a practitioner lists models: %v", err)
 	}
 	// Sharing no longer: out of reach again.
-	if err := workspace.Share(ctx, db, pat, m.ID, nil); err != nil {
+	if err := workspace.Share(ctx, db, pat, m.ID, []string{w.Alys.OrganisationID}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := workspace.Get(ctx, db.Read(), testworld.Subject(hillside), m.ID); !errors.Is(err, store.ErrNotFound) {
@@ -90,13 +98,8 @@ func TestSharingDecidesWhoSeesAModel(t *testing.T) {
 // version someone has since replaced is a conflict and writes nothing.
 func TestVersionsKeptAndConflictRefused(t *testing.T) {
 	ctx := context.Background()
-	db := storetest.Open(t)
-	w := testworld.New(t, db)
+	db, w, m := imported(t)
 	pat := testworld.Subject(w.Planner)
-	m, err := workspace.Create(ctx, db, pat, riverside(t), "imported")
-	if err != nil {
-		t.Fatal(err)
-	}
 	colleague := newAccount(t, db, "cai@riverside.test", account.RolePlanner, w.Planner.OrganisationID)
 
 	first, _ := workspace.Open(ctx, db.Read(), pat, m.ID, 0)

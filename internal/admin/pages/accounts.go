@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"whatmatters/internal/account"
@@ -219,7 +220,9 @@ func (s *Pages) switchAccount(w http.ResponseWriter, r *http.Request,
 		http.Redirect(w, r, "/admin/accounts/"+id+"?done="+done, http.StatusSeeOther)
 		return
 	}
-	if _, bad := valid.From(err); !bad {
+	_, bad := valid.From(err)
+	raced := errors.Is(err, store.ErrConflict)
+	if !bad && !raced {
 		s.Fail(w, r, err)
 		return
 	}
@@ -230,15 +233,36 @@ func (s *Pages) switchAccount(w http.ResponseWriter, r *http.Request,
 	}
 	v := s.NewView(r, "admin.member.title")
 	fillMember(v, m)
+	if raced {
+		// Another admin switched it first: the page shows its access as
+		// it is now, and says so, rather than switching it back.
+		v.Errors = append(v.Errors, web.FieldError{Field: "disable", Message: i18n.T(v.Lang, "admin.conflict.access")})
+		s.showMember(w, r, v, m, nil, http.StatusConflict)
+		return
+	}
 	v.Problems(err)
 	s.showMember(w, r, v, m, nil, http.StatusUnprocessableEntity)
 }
 
 func (s *Pages) reinvite(w http.ResponseWriter, r *http.Request) {
 	subj := web.Subject(r)
-	inv, err := admin.Reinvite(r.Context(), s.DB, subj, r.PathValue("acc"), now())
+	seen, _ := strconv.Atoi(r.PostFormValue("invitations"))
+	inv, err := admin.Reinvite(r.Context(), s.DB, subj, r.PathValue("acc"), seen, now())
 	if err == nil {
 		s.showInvited(w, r, inv)
+		return
+	}
+	if errors.Is(err, store.ErrConflict) {
+		// Another admin sent one first: theirs stands, and the page says so.
+		m, merr := admin.MemberByID(r.Context(), s.DB.Read(), subj, r.PathValue("acc"))
+		if merr != nil {
+			s.Fail(w, r, merr)
+			return
+		}
+		v := s.NewView(r, "admin.member.title")
+		fillMember(v, m)
+		v.Errors = append(v.Errors, web.FieldError{Field: "invite", Message: i18n.T(v.Lang, "admin.conflict.invite")})
+		s.showMember(w, r, v, m, nil, http.StatusConflict)
 		return
 	}
 	if _, bad := valid.From(err); !bad {

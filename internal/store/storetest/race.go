@@ -8,12 +8,16 @@ import (
 	"whatmatters/internal/store"
 )
 
-// Race runs the writers at the same moment, each as someone saving from
-// the same version, and returns the index of the one that won. It fails
-// the test unless exactly one returned nil and every other
-// store.ErrConflict: nothing overwritten silently, nothing lost to
-// another error.
-func Race(t *testing.T, writers ...func() error) int {
+// RaceRounds is how many times a race test runs each race. Two writers
+// from one version both "won" in 39 of 100 rounds on PostgreSQL before the
+// versioned updates were checked; a few dozen rounds show a regression.
+const RaceRounds = 25
+
+// Race runs the writers at the same moment, each a change made from the
+// same version, and fails the test unless exactly one won and every other
+// was told store.ErrConflict: nothing overwritten silently, nothing lost
+// to another error. It returns the index of the one that won.
+func Race(t testing.TB, what string, round int, writers ...func() error) (winner int) {
 	t.Helper()
 	errs := make([]error, len(writers))
 	var wg sync.WaitGroup
@@ -26,19 +30,19 @@ func Race(t *testing.T, writers ...func() error) int {
 	}
 	close(start)
 	wg.Wait()
-	winner := -1
+	wins := 0
 	for i, err := range errs {
 		switch {
-		case err == nil && winner >= 0:
-			t.Fatalf("writers %d and %d both won: one change overwrote the other", winner, i)
 		case err == nil:
+			wins++
 			winner = i
-		case !errors.Is(err, store.ErrConflict):
-			t.Fatalf("writer %d: %v, want success or a conflict", i, err)
+		case errors.Is(err, store.ErrConflict):
+		default:
+			t.Fatalf("%s, round %d: writer %d: %v, want success or a conflict", what, round, i, err)
 		}
 	}
-	if winner < 0 {
-		t.Fatalf("no writer won: %v", errs)
+	if wins != 1 {
+		t.Fatalf("%s, round %d: %d writers won from the same version (%v); want exactly one", what, round, wins, errs)
 	}
 	return winner
 }

@@ -120,6 +120,15 @@ func idOf(name, fallback string) string {
 	return id
 }
 
+// blankText are the blank form's text fields, with their labels and
+// whether each must be filled in.
+var blankText = []struct {
+	field, label string
+	required     bool
+}{{"name", "planning.blank.name", true}, {"resource_name", "planning.blank.resource_name", true},
+	{"resource_unit", "planning.blank.resource_unit", true}, {"resource_payer", "planning.blank.resource_payer", false},
+	{"package_name", "planning.blank.package_name", true}, {"category_name", "planning.blank.category_name", true}}
+
 // blankModel builds the least model from the blank form: one resource,
 // one package made of it, one category whose people are in it. Problems
 // go on the view, at their fields; nil when there are any.
@@ -137,10 +146,9 @@ func blankModel(v *web.View) *planning.Model {
 		Current: map[string]float64{pkg.ID: people}}
 	m := &planning.Model{Format: planning.Format, Name: strings.TrimSpace(f["name"]), Currency: "GBP", WeeksPerYear: 52,
 		Resources: []planning.Resource{res}, Packages: []planning.Package{pkg}, Categories: []planning.Category{cat}}
-	for _, req := range []struct{ field, label string }{{"name", "planning.blank.name"}, {"resource_name", "planning.blank.resource_name"},
-		{"resource_unit", "planning.blank.resource_unit"}, {"package_name", "planning.blank.package_name"}, {"category_name", "planning.blank.category_name"}} {
-		if strings.TrimSpace(f[req.field]) == "" && v.ErrorFor(req.field) == "" {
-			addError(v, req.field, i18n.T(v.Lang, "planning.cell.required", i18n.T(v.Lang, req.label)))
+	for _, t := range blankText {
+		if cells.textLabelled(t.field, t.label) == "" && t.required && v.ErrorFor(t.field) == "" {
+			addError(v, t.field, i18n.T(v.Lang, "planning.cell.required", phrase(v.Lang, t.label)))
 		}
 	}
 	// The engine's own checks, at the blank form's fields.
@@ -293,14 +301,15 @@ type shareOption struct {
 }
 
 func (s *Pages) shareForm(w http.ResponseWriter, r *http.Request) {
-	m, ok := s.open(w, r, 0)
+	m, ok := s.openEditable(w, r, 0)
 	if !ok {
 		return
 	}
-	if !m.MayEdit {
-		s.Forbidden(w, r)
-		return
-	}
+	s.showShare(w, r, s.NewView(r, "planning.share.title"), m, http.StatusOK)
+}
+
+// showShare is the share form with whom the model is shared with now.
+func (s *Pages) showShare(w http.ResponseWriter, r *http.Request, v *web.View, m *workspace.Opened, status int) {
 	all, shared, err := workspace.Organisations(r.Context(), s.DB.Read(), web.Subject(r), m.ID)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -312,9 +321,8 @@ func (s *Pages) shareForm(w http.ResponseWriter, r *http.Request) {
 			d.Organisations = append(d.Organisations, shareOption{ID: o.ID, Name: o.Name, Shared: shared[o.ID]})
 		}
 	}
-	v := s.NewView(r, "planning.share.title")
 	v.Data = d
-	s.Page(w, r, http.StatusOK, "share", v)
+	s.Page(w, r, status, "share", v)
 }
 
 func (s *Pages) share(w http.ResponseWriter, r *http.Request) {
@@ -323,7 +331,20 @@ func (s *Pages) share(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("model")
-	if err := workspace.Share(r.Context(), s.DB, web.Subject(r), id, r.PostForm["organisation"]); err != nil {
+	err := workspace.Share(r.Context(), s.DB, web.Subject(r), id, r.PostForm["was"], r.PostForm["organisation"])
+	if errors.Is(err, store.ErrConflict) {
+		// Another planner changed whom it is shared with since this form
+		// was opened: show that, rather than undo it unseen.
+		m, ok := s.openEditable(w, r, 0)
+		if !ok {
+			return
+		}
+		v := s.NewView(r, "planning.share.title")
+		addError(v, "organisation", i18n.T(v.Lang, "planning.share.conflict"))
+		s.showShare(w, r, v, m, http.StatusConflict)
+		return
+	}
+	if err != nil {
 		if _, bad := valid.From(err); bad {
 			err = store.ErrNotFound // not an organisation the form offered
 		}

@@ -99,8 +99,8 @@ func (s *Pages) optimise(w http.ResponseWriter, r *http.Request) {
 func readOptions(v *web.View) (planning.OptimiseOptions, bool) {
 	c := &cellReader{v: v}
 	o := planning.OptimiseOptions{Objective: v.Form["objective"], Perspective: v.Form["perspective"], Scenario: v.Form["scenario"]}
-	o.Budget = c.readNumber("budget", i18n.T(v.Lang, "planning.optimise.budget"), false)
-	if sh := c.readNumber("max_shift", i18n.T(v.Lang, "planning.optimise.max_shift"), false); sh != nil {
+	o.Budget = c.readNumber("budget", phrase(v.Lang, "planning.optimise.budget"), false)
+	if sh := c.readNumber("max_shift", phrase(v.Lang, "planning.optimise.max_shift"), false); sh != nil {
 		share := *sh / 100
 		o.MaxShift = &share
 	}

@@ -16,6 +16,7 @@ import (
 	"whatmatters/internal/account"
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/planning"
+	"whatmatters/internal/store"
 	"whatmatters/internal/web"
 	"whatmatters/internal/workspace"
 )
@@ -75,6 +76,39 @@ func (s *Pages) open(w http.ResponseWriter, r *http.Request, version int) (*work
 		return nil, false
 	}
 	return m, true
+}
+
+// openEditable is open for a change: a reader who may not change the
+// model is told so.
+func (s *Pages) openEditable(w http.ResponseWriter, r *http.Request, version int) (*workspace.Opened, bool) {
+	m, ok := s.open(w, r, version)
+	if ok && !m.MayEdit {
+		s.Forbidden(w, r)
+		return nil, false
+	}
+	return m, ok
+}
+
+// formVersion is the version a change's form was opened on (its
+// "version" field); a form without one is answered "not found".
+func (s *Pages) formVersion(w http.ResponseWriter, r *http.Request) (int, bool) {
+	from, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil || from < 1 {
+		s.Fail(w, r, store.ErrNotFound)
+		return 0, false
+	}
+	return from, true
+}
+
+// openFromForm is the model, for a change, at the version its form was
+// opened on.
+func (s *Pages) openFromForm(w http.ResponseWriter, r *http.Request) (*workspace.Opened, int, bool) {
+	from, ok := s.formVersion(w, r)
+	if !ok {
+		return nil, 0, false
+	}
+	m, ok := s.openEditable(w, r, from)
+	return m, from, ok
 }
 
 type listData struct {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"strings"
 
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/planning"
@@ -66,12 +65,8 @@ func (s *Pages) scenarioPage(w http.ResponseWriter, r *http.Request, v *web.View
 }
 
 func (s *Pages) scenarioForm(w http.ResponseWriter, r *http.Request) {
-	m, ok := s.open(w, r, 0)
+	m, ok := s.openEditable(w, r, 0)
 	if !ok {
-		return
-	}
-	if !m.MayEdit {
-		s.Forbidden(w, r)
 		return
 	}
 	v := s.NewView(r, "planning.scenario.title")
@@ -81,17 +76,12 @@ func (s *Pages) scenarioForm(w http.ResponseWriter, r *http.Request) {
 // addScenario reads the form into a scenario, has the engine check it
 // and carry it out, and saves the model with it as a new version.
 func (s *Pages) addScenario(w http.ResponseWriter, r *http.Request) {
-	from, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil || from < 1 {
-		s.Fail(w, r, store.ErrNotFound)
-		return
-	}
-	m, ok := s.open(w, r, 0)
+	from, ok := s.formVersion(w, r)
 	if !ok {
 		return
 	}
-	if !m.MayEdit {
-		s.Forbidden(w, r)
+	m, ok := s.openEditable(w, r, 0)
+	if !ok {
 		return
 	}
 	v := s.NewView(r, "planning.scenario.title")
@@ -125,7 +115,7 @@ func (s *Pages) addScenario(w http.ResponseWriter, r *http.Request) {
 		s.scenarioPage(w, r, v, m, m.Version, http.StatusUnprocessableEntity)
 		return
 	}
-	_, err = workspace.Save(r.Context(), s.DB, web.Subject(r), m.ID, m.Version, &edited, i18n.T(v.Lang, "planning.note.scenario", sc.Name))
+	_, err := workspace.Save(r.Context(), s.DB, web.Subject(r), m.ID, m.Version, &edited, i18n.T(v.Lang, "planning.note.scenario", sc.Name))
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		addError(v, "conflict", i18n.T(v.Lang, "planning.conflict.scenario"))
@@ -146,15 +136,12 @@ func (s *Pages) addScenario(w http.ResponseWriter, r *http.Request) {
 func readScenario(v *web.View, m *planning.Model) planning.Scenario {
 	f := v.Form
 	c := &cellReader{v: v}
-	sc := planning.Scenario{ID: nextScenarioID(m), Name: strings.TrimSpace(f["name"])}
-	if r := []rune(sc.Name); len(r) > maxCellText {
-		sc.Name = string(r[:maxCellText])
-	}
+	sc := planning.Scenario{ID: nextScenarioID(m), Name: c.textLabelled("name", "planning.scenario.name")}
 	if sc.Name == "" {
 		addError(v, "name", i18n.T(v.Lang, "planning.scenario.name_required"))
 	}
-	share := c.readNumber("move_share", i18n.T(v.Lang, "planning.scenario.move_share"), false)
-	n := c.readNumber("move_count", i18n.T(v.Lang, "planning.scenario.move_count"), false)
+	share := c.readNumber("move_share", phrase(v.Lang, "planning.scenario.move_share"), false)
+	n := c.readNumber("move_count", phrase(v.Lang, "planning.scenario.move_count"), false)
 	moving := f["move_category"] != "" || f["move_from"] != "" || f["move_to"] != "" || share != nil || n != nil
 	if moving {
 		mv := &planning.Move{Category: f["move_category"], From: f["move_from"], To: f["move_to"], Count: n}
@@ -172,17 +159,17 @@ func readScenario(v *web.View, m *planning.Model) planning.Scenario {
 		}
 		sc.Steps = append(sc.Steps, planning.Step{Move: mv})
 	}
-	if g := c.readNumber("grow", i18n.T(v.Lang, "planning.scenario.grow"), false); g != nil {
+	if g := c.readNumber("grow", phrase(v.Lang, "planning.scenario.grow"), false); g != nil {
 		k := 1 + *g/100
 		sc.Steps = append(sc.Steps, planning.Step{Scale: &k})
 	}
-	cost := c.readNumber("cost_value", i18n.T(v.Lang, "planning.scenario.cost_value"), false)
+	cost := c.readNumber("cost_value", phrase(v.Lang, "planning.scenario.cost_value"), false)
 	if f["cost_resource"] != "" || cost != nil {
 		if f["cost_resource"] == "" {
 			addError(v, "cost_resource", i18n.T(v.Lang, "planning.scenario.cost_resource_required"))
 		}
 		if cost == nil && v.ErrorFor("cost_value") == "" {
-			addError(v, "cost_value", i18n.T(v.Lang, "planning.cell.required", i18n.T(v.Lang, "planning.scenario.cost_value")))
+			addError(v, "cost_value", i18n.T(v.Lang, "planning.cell.required", phrase(v.Lang, "planning.scenario.cost_value")))
 		}
 		sc.Steps = append(sc.Steps, planning.Step{UnitCost: &planning.UnitCostStep{Resource: f["cost_resource"], Value: cost}})
 	}
@@ -239,17 +226,8 @@ func scenarioProblems(v *web.View, sc planning.Scenario, k int, ps planning.Prob
 }
 
 func (s *Pages) deleteScenario(w http.ResponseWriter, r *http.Request) {
-	from, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil || from < 1 {
-		s.Fail(w, r, store.ErrNotFound)
-		return
-	}
-	m, ok := s.open(w, r, from)
+	m, from, ok := s.openFromForm(w, r)
 	if !ok {
-		return
-	}
-	if !m.MayEdit {
-		s.Forbidden(w, r)
 		return
 	}
 	id := r.PathValue("scenario")
@@ -268,7 +246,7 @@ func (s *Pages) deleteScenario(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := web.LangOf(r)
-	_, err = workspace.Save(r.Context(), s.DB, web.Subject(r), m.ID, from, &edited, i18n.T(lang, "planning.note.scenario_removed", name))
+	_, err := workspace.Save(r.Context(), s.DB, web.Subject(r), m.ID, from, &edited, i18n.T(lang, "planning.note.scenario_removed", name))
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		http.Redirect(w, r, "/planning/models/"+m.ID+"?saved=conflict", http.StatusSeeOther)

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/planning"
@@ -182,7 +183,7 @@ func applyPackages(c *cellReader, m *planning.Model) (*planning.Model, []int) {
 		empty := c.blank(p, "id", "name")
 		for _, r := range m.Resources {
 			name := p + ".contents." + r.ID
-			if u := c.optionalLabelled(name, i18n.T(c.v.Lang, "planning.packages.units_short", r.Name)); u != nil {
+			if u := c.optionalLabelled(name, phrase(c.v.Lang, "planning.packages.units_short", r.Name)); u != nil {
 				contents[r.ID] = *u
 				empty = false
 			}
@@ -310,7 +311,7 @@ func applyNumbers(c *cellReader, m *planning.Model) (*planning.Model, []int) {
 		cat.Current = map[string]float64{}
 		for _, pk := range cat.Options {
 			name := fmt.Sprintf("categories[%d].current.%s", i, pk)
-			if n := c.optionalLabelled(name, i18n.T(c.v.Lang, "planning.numbers.cell", cat.ID, packageName(m, pk))); n != nil {
+			if n := c.optionalLabelled(name, phrase(c.v.Lang, "planning.numbers.cell", cat.ID, packageName(m, pk))); n != nil {
 				cat.Current[pk] = *n
 			}
 		}
@@ -347,15 +348,31 @@ func (c *cellReader) raw(name string) string {
 	return strings.TrimSpace(c.v.Form[name])
 }
 
+// text reads a table's text cell, named for a message by its column.
 func (c *cellReader) text(name string) string {
+	field := name
+	if i := strings.LastIndex(name, "]."); i >= 0 {
+		field = name[i+2:]
+	}
+	labelKey := key("field", field)
+	if name == "note" {
+		labelKey = "planning.note.label"
+	}
+	return c.textLabelled(name, labelKey)
+}
+
+// textLabelled reads text typed into a field. Text longer than
+// maxCellText is refused with a message at the field, never cut short
+// and stored: the planner decides what to keep.
+func (c *cellReader) textLabelled(name, labelKey string) string {
 	s := c.raw(name)
-	if r := []rune(s); len(r) > maxCellText {
-		s = string(r[:maxCellText])
+	if utf8.RuneCountInString(s) > maxCellText {
+		addError(c.v, name, i18n.T(c.v.Lang, "planning.cell.too_long", phrase(c.v.Lang, labelKey), maxCellText))
 	}
 	return s
 }
 
-// maxCellText bounds a name or id typed into a cell.
+// maxCellText bounds a name, id or note typed into a field.
 const maxCellText = 200
 
 func (c *cellReader) checked(name string) bool { return c.raw(name) == "on" }
@@ -374,7 +391,7 @@ func (c *cellReader) blank(p string, fields ...string) bool {
 // them. A cell that is not a number gets the problem, and reads as 0 so
 // that the rest of the model can still be checked.
 func (c *cellReader) number(name, labelKey string, required bool) float64 {
-	n := c.readNumber(name, i18n.T(c.v.Lang, labelKey), required)
+	n := c.readNumber(name, phrase(c.v.Lang, labelKey), required)
 	if n == nil {
 		return 0
 	}
@@ -383,26 +400,38 @@ func (c *cellReader) number(name, labelKey string, required bool) float64 {
 
 func (c *cellReader) optional(name string) *float64 {
 	_, field, _ := strings.Cut(name[strings.LastIndex(name, "]")+1:], ".")
-	return c.readNumber(name, i18n.T(c.v.Lang, key("field", field)), false)
+	return c.readNumber(name, phrase(c.v.Lang, key("field", field)), false)
 }
 
-func (c *cellReader) optionalLabelled(name, label string) *float64 {
-	return c.readNumber(name, label, false)
+// phrase is how a field's label reads inside a sentence ("the unit cost",
+// "gost yr uned"): a label is a heading, capitalised and, in Welsh,
+// unmutated, so "Enter %s" with the label itself reads wrongly. Each
+// label key has its phrase at the key with ".phrase" added.
+func phrase(lang, labelKey string, args ...any) string {
+	return i18n.T(lang, labelKey+".phrase", args...)
+}
+
+// optionalLabelled reads a number whose field is named by the phrase
+// given (with the row's names already in it).
+func (c *cellReader) optionalLabelled(name, phrase string) *float64 {
+	return c.readNumber(name, phrase, false)
 }
 
 var numberText = regexp.MustCompile(`^-?[0-9]*\.?[0-9]+(e[-+]?[0-9]+)?$`)
 
-func (c *cellReader) readNumber(name, label string, required bool) *float64 {
+// readNumber reads a number; what names the field in a message is a
+// phrase (see phrase), never a bare label.
+func (c *cellReader) readNumber(name, what string, required bool) *float64 {
 	s := strings.NewReplacer(",", "", "£", "", " ", "").Replace(c.raw(name))
 	if s == "" {
 		if required {
-			addError(c.v, name, i18n.T(c.v.Lang, "planning.cell.required", label))
+			addError(c.v, name, i18n.T(c.v.Lang, "planning.cell.required", what))
 		}
 		return nil
 	}
 	n, err := strconv.ParseFloat(s, 64)
 	if err != nil || !numberText.MatchString(strings.ToLower(s)) {
-		addError(c.v, name, i18n.T(c.v.Lang, "planning.cell.number", label))
+		addError(c.v, name, i18n.T(c.v.Lang, "planning.cell.number", what))
 		return nil
 	}
 	return &n
@@ -427,12 +456,8 @@ type conflict struct {
 
 func (s *Pages) tableForm(tb table) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		m, ok := s.open(w, r, 0)
+		m, ok := s.openEditable(w, r, 0)
 		if !ok {
-			return
-		}
-		if !m.MayEdit {
-			s.Forbidden(w, r)
 			return
 		}
 		v := s.NewView(r, tb.title)
@@ -448,17 +473,8 @@ func (s *Pages) tableForm(tb table) http.HandlerFunc {
 // the cell with everything typed kept; nothing is saved.
 func (s *Pages) saveTable(tb table) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		from, err := strconv.Atoi(r.PostFormValue("version"))
-		if err != nil || from < 1 {
-			s.Fail(w, r, store.ErrNotFound)
-			return
-		}
-		started, ok := s.open(w, r, from)
+		started, from, ok := s.openFromForm(w, r)
 		if !ok {
-			return
-		}
-		if !started.MayEdit {
-			s.Forbidden(w, r)
 			return
 		}
 		v := s.NewView(r, tb.title)

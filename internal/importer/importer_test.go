@@ -273,3 +273,33 @@ func TestParseBoundsTheFile(t *testing.T) {
 		t.Errorf("bad quoting: %+v %v", ps, err)
 	}
 }
+
+// The issue's own case: one bad row in 50,000 writes nothing and names
+// that row. Row 31,338 of the file (the header is row 1) carries an NHS
+// number whose check digit is wrong.
+func TestOneBadRowInFiftyThousandWritesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("50,000 rows")
+	}
+	f := setUp(t)
+	const bad = 31_336 // the 31,337th person: file row 31,338
+	good := nhsNumber(bad)
+	wrong := good[:9] + string(rune('0'+(good[9]-'0'+1)%10))
+	file := generated(50_000, "North Community Team")
+	if strings.Count(file, good) != 1 {
+		t.Fatalf("the NHS number %s stands %d times in the file; want once", good, strings.Count(file, good))
+	}
+	file = strings.Replace(file, good, wrong, 1)
+	before := f.snapshot(t)
+	res := f.run(t, file, true)
+	if res.Written || res.Rows != 50_000 {
+		t.Fatalf("written=%v rows=%d; want nothing written of 50,000 rows", res.Written, res.Rows)
+	}
+	if len(res.Problems) != 1 || res.Problems[0].Row != bad+2 || res.Problems[0].Column != "nhs_number" ||
+		res.Problems[0].Code != "person.nhs_number.check" {
+		t.Fatalf("problems %+v; want the one NHS number at row %d", res.Problems, bad+2)
+	}
+	if after := f.snapshot(t); after != before {
+		t.Errorf("one bad row in 50,000 wrote: before %s, after %s", before, after)
+	}
+}

@@ -2,9 +2,7 @@ package people_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sync"
 	"testing"
 
 	"whatmatters/internal/audit"
@@ -13,43 +11,13 @@ import (
 	"whatmatters/internal/store/storetest"
 )
 
-// raceRounds is how many times each race is run. An outside test found two
-// writers with the same version both "won" in 39 of 100 rounds on
-// PostgreSQL (one change silently lost, its audit row still claiming it);
-// a few dozen rounds show a regression at once.
-const raceRounds = 25
+// raceRounds is how many times each race is run (storetest.RaceRounds
+// says why).
+const raceRounds = storetest.RaceRounds
 
 // race runs two changes at the same moment and checks exactly one won and
 // the other was told of a conflict.
-func race(t *testing.T, what string, round int, a, b func() error) (winner int) {
-	t.Helper()
-	var errs [2]error
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i, f := range []func() error{a, b} {
-		wg.Go(func() {
-			<-start
-			errs[i] = f()
-		})
-	}
-	close(start)
-	wg.Wait()
-	wins := 0
-	for i, err := range errs {
-		switch {
-		case err == nil:
-			wins++
-			winner = i
-		case errors.Is(err, store.ErrConflict):
-		default:
-			t.Fatalf("%s, round %d: writer %d: %v", what, round, i, err)
-		}
-	}
-	if wins != 1 {
-		t.Fatalf("%s, round %d: %d writers won with the same version (%v); want exactly one", what, round, wins, errs)
-	}
-	return winner
-}
+var race = storetest.Race
 
 // auditCount counts change rows of one action.
 func auditCount(t *testing.T, db *store.DB, action string) int {

@@ -1,5 +1,5 @@
 // Package pdfx builds the few PDF documents whatmatters offers for
-// download (a person's access report): A4, a heading, paragraphs and a
+// download (a person's access report): A4 landscape, a heading, paragraphs and a
 // table whose rows break across pages with the header repeated, and the
 // page numbers in the reader's words.
 //
@@ -41,11 +41,12 @@ type Doc struct {
 	f *fpdf.Fpdf
 }
 
-// New starts an A4 document in language lang (a BCP 47 tag, for screen
+// New starts an A4 landscape document (the tables are wide: landscape
+// keeps most rows to a line) in language lang (a BCP 47 tag, for screen
 // readers), with title in its properties and page says each page's
 // footer, given the page number and the number of pages (as text).
 func New(title, lang string, page func(n int, of string) string) *Doc {
-	f := fpdf.New("P", "mm", "A4", "")
+	f := fpdf.New("L", "mm", "A4", "")
 	f.AddUTF8FontFromBytes(family, "", regular)
 	f.AddUTF8FontFromBytes(family, "B", bold)
 	f.SetMargins(margin, margin, margin)

@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -12,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"whatmatters/internal/audit"
 	"whatmatters/internal/testworld"
 )
 
@@ -52,7 +55,9 @@ func TestAccessReportPDF(t *testing.T) {
 	if strings.Contains(text, "@") {
 		t.Errorf("an email address in the PDF:\n%s", text)
 	}
-	checkCounts(t, w, text)
+	if n := checkCounts(t, w, text); n < 2 {
+		t.Errorf("%d organisations in Helen's log; the test needs two", n)
+	}
 
 	dee.get("/language/cy?next=/")
 	cy := reportPDF(t, dee, "/people/"+w.Helen.ID+"/access-report.pdf")
@@ -73,16 +78,60 @@ func TestAccessReportPDF(t *testing.T) {
 	}
 }
 
+// A log longer than the PDF prints: the newest 20,000 rows, a sentence
+// saying how many there are in all and pointing to the CSV, the counts
+// over the whole log, and the table's header on every page.
+func TestAccessReportPDFStopsAtItsBound(t *testing.T) {
+	w, srv := setup(t)
+	ctx := context.Background()
+	looks := make([]audit.Record, 20005)
+	for i := range looks {
+		looks[i] = audit.Record{Action: "person.read", PersonID: w.Helen.ID, Target: "person/" + w.Helen.ID}
+	}
+	err := w.DB.Tx(ctx, func(tx *sql.Tx) error { return audit.WriteMany(ctx, tx, testworld.Subject(w.Sam).Actor, looks) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	dee := newBrowser(t, srv)
+	dee.signIn(w.Dee)
+	text := reportPDF(t, dee, "/people/"+w.Helen.ID+"/access-report.pdf")
+	var total int
+	if err := w.DB.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_events WHERE person_id = $1`, w.Helen.ID).Scan(&total); err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(text), " ")
+	if want := "This report shows the newest 20,000 of the " + thousands(total) + " times."; !strings.Contains(flat, want) {
+		t.Errorf("the PDF does not say %q", want)
+	}
+	if !strings.Contains(flat, "download the spreadsheet (CSV)") {
+		t.Error("the PDF does not point to the CSV")
+	}
+	checkCounts(t, w, text)
+	// A row is a line with the date and time of day; the rows beyond the
+	// bound are not printed.
+	if n := len(regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\d\s`).FindAllString(text, -1)); n != 20000 {
+		t.Errorf("the PDF has %d rows; want 20000", n)
+	}
+	pages := strings.Count(text, "\f")
+	if heads := strings.Count(text, "Allowed?"); pages < 100 || heads < pages-1 {
+		t.Errorf("%d pages, the table's header on %d of them", pages, heads)
+	}
+	if !strings.Contains(text, "Page "+strconv.Itoa(pages)+" of "+strconv.Itoa(pages)) {
+		t.Errorf("the last page is not numbered %d of %d", pages, pages)
+	}
+}
+
 // checkCounts compares the PDF's totals with the audit table's, counted
-// with SQL: in all, by organisation and by account.
-func checkCounts(t *testing.T, w *testworld.World, text string) {
+// with SQL: in all, by organisation and by account. It returns how many
+// organisations it compared.
+func checkCounts(t *testing.T, w *testworld.World, text string) int {
 	t.Helper()
 	ctx := context.Background()
 	var total int
 	if err := w.DB.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_events WHERE person_id = $1`, w.Helen.ID).Scan(&total); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text, "Number of times in all: "+strconv.Itoa(total)+"\n") {
+	if !strings.Contains(text, "Number of times in all: "+thousands(total)+"\n") {
 		t.Errorf("the PDF's total is not the audit table's %d:\n%s", total, text)
 	}
 	rows, err := w.DB.Read().QueryContext(ctx, `SELECT o.name, a.display_name, COUNT(*) FROM audit_events e
@@ -100,21 +149,19 @@ func checkCounts(t *testing.T, w *testworld.World, text string) {
 			t.Fatal(err)
 		}
 		byOrg[org] += n
-		if !regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(who) + `\s+` + regexp.QuoteMeta(org) + `\s+` + strconv.Itoa(n) + `\s*$`).MatchString(text) {
+		if !regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(who) + `\s+` + regexp.QuoteMeta(org) + `\s+` + thousands(n) + `\s*$`).MatchString(text) {
 			t.Errorf("the PDF does not say %s of %s came %d times:\n%s", who, org, n, text)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if len(byOrg) < 2 {
-		t.Fatalf("the world has %d organisations in Helen's log; the test needs two", len(byOrg))
-	}
 	for org, n := range byOrg {
-		if !regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(org) + `\s+` + strconv.Itoa(n) + `\s*$`).MatchString(text) {
+		if !regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(org) + `\s+` + thousands(n) + `\s*$`).MatchString(text) {
 			t.Errorf("the PDF does not say %s came %d times:\n%s", org, n, text)
 		}
 	}
+	return len(byOrg)
 }
 
 // reportPDF downloads a PDF and returns its text, laid out as on the page.
@@ -156,6 +203,15 @@ func pdfText(t *testing.T, pdf []byte) string {
 		_ = os.WriteFile(keep, pdf, 0o600)
 	}
 	return string(text)
+}
+
+// thousands is n as the report writes it, with a comma before each group
+// of three digits: 20,005.
+func thousands(n int) string {
+	if n < 1000 {
+		return strconv.Itoa(n)
+	}
+	return thousands(n/1000) + fmt.Sprintf(",%03d", n%1000)
 }
 
 // wordsInOrder says whether words appear in text in that order.

@@ -31,6 +31,7 @@ deps-check:
 check: export WHATMATTERS_REQUIRE_GLPSOL = 1
 check: export WHATMATTERS_REQUIRE_CHROMIUM = 1
 check: export WHATMATTERS_REQUIRE_SQLITE3 = 1
+check: export WHATMATTERS_REQUIRE_PDFTOTEXT = 1
 check: deps-check fmt-check vet staticcheck test-sqlite test-postgres test-e2e
 	@echo "== make check: all passed"
 

@@ -9,7 +9,7 @@ command -v go >/dev/null 2>&1 || export PATH="$PATH:/usr/local/go/bin"
 
 need=(gcc pkg-config coinor-libclp-dev)
 if [ "$mode" = check ]; then
-  need+=(postgresql chromium glpk-utils sqlite3)
+  need+=(postgresql chromium glpk-utils sqlite3 poppler-utils)
 fi
 
 missing=()

@@ -35,16 +35,7 @@ func (s *Pages) accessReport(w http.ResponseWriter, r *http.Request, op *access.
 	_ = out.Write(t("accessreport.col.person"), t("accessreport.col.when"), t("accessreport.col.who"),
 		t("accessreport.col.organisation"), t("accessreport.col.what"), t("accessreport.col.outcome"), t("accessreport.col.why"))
 	err := people.AccessReport(r.Context(), s.DB.Read(), op, func(row people.ReportRow) error {
-		what := t("accessreport.action.other", row.Action)
-		if key := actionKeys[row.Action]; key != "" {
-			what = t(key)
-		}
-		who := row.Name
-		if row.AccountID == "" {
-			who = t("accesslog.system")
-		}
-		return out.Write(p.Name(), row.At.In(valid.London).Format("2006-01-02 15:04:05"), who, row.Organisation,
-			what, t(reportOutcomes[row.Outcome]), row.Reason)
+		return out.Write(append([]string{p.Name()}, reportCells(t, row)...)...)
 	})
 	if err != nil {
 		// The header is sent: the file ends with a line saying it is cut

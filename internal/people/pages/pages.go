@@ -46,6 +46,7 @@ func (s *Pages) Routes(rt *web.Router) {
 	rt.Person("GET /people/{id}/access-log", rd(access.PartAccessLog), s.accessLog)
 	rt.Person("GET /people/{id}/access-log/{who}", rd(access.PartAccessLog), s.accessVisitor)
 	rt.Person("GET /people/{id}/access-report.csv", rd(access.PartAccessLog), s.accessReport)
+	rt.Person("GET /people/{id}/access-report.pdf", rd(access.PartAccessLog), s.accessReportPDF)
 	rt.Person("GET /people/{id}/edit", ch(access.PartIdentity), s.editPerson)
 	rt.Person("POST /people/{id}/edit", ch(access.PartIdentity), s.savePerson)
 	rt.Person("GET /people/{id}/about-me", ch(access.PartAboutMe), s.aboutMePage)

@@ -316,7 +316,7 @@ func Search(ctx context.Context, r store.Reader, s account.Subject, q string, c 
 	}
 	var args store.Args
 	where := []string{"e.organisation_id = " + args.Add(s.Account.OrganisationID)}
-	for _, w := range strings.Fields(strings.ToLower(truncate(q, MaxSearch))) {
+	for _, w := range strings.Fields(strings.ToLower(valid.Clip(q, MaxSearch))) {
 		p := args.Add("%" + store.LikeEscape(w) + "%")
 		where = append(where, fmt.Sprintf(`(LOWER(e.name) LIKE %[1]s ESCAPE '\' OR LOWER(e.offer) LIKE %[1]s ESCAPE '\'
 			OR LOWER(e.area) LIKE %[1]s ESCAPE '\' OR LOWER(e.postcode) LIKE %[1]s ESCAPE '\')`, p))
@@ -368,13 +368,6 @@ func loadCategories(ctx context.Context, r store.Reader, entries []Entry) error 
 		})
 	}
 	return rows.Err()
-}
-
-func truncate(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
-	}
-	return s
 }
 
 // normalisePostcode writes a postcode as Royal Mail does (people's rule).

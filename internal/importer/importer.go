@@ -26,6 +26,10 @@ type Result struct {
 	Written  bool      // true only when a confirmed import wrote its rows
 }
 
+// MaxSourceName is the most of a file's name kept: it names the import in
+// the audit trail and in each allocation's default reason.
+const MaxSourceName = 100
+
 // errProblems rolls back a confirmed import that found problems inside
 // its transaction (something changed since the dry run).
 var errProblems = errors.New("importer: problems found")
@@ -48,6 +52,7 @@ func Run(ctx context.Context, db *store.DB, s account.Subject, r io.Reader, m Ma
 	if err := mayImport(s); err != nil {
 		return nil, err
 	}
+	source = valid.Clip(source, MaxSourceName)
 	rows, cols, ps, err := parse(r, m)
 	if err != nil {
 		return nil, err

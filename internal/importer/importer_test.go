@@ -303,3 +303,20 @@ func TestOneBadRowInFiftyThousandWritesNothing(t *testing.T) {
 		t.Errorf("one bad row in 50,000 wrote: before %s, after %s", before, after)
 	}
 }
+
+// A file's name is outside input too: what is kept of it (in the audit
+// trail and each allocation's default reason) is bounded.
+func TestALongFileNameIsBounded(t *testing.T) {
+	f := setUp(t)
+	long := strings.Repeat("ŵ", 5000) + ".csv"
+	res, err := importer.Run(f.ctx, f.DB, testworld.Subject(f.Admin), strings.NewReader(twoGood), importer.Template, long, true)
+	must(t, err)
+	if !res.Written {
+		t.Fatalf("not written: %+v", res)
+	}
+	var reason string
+	must(t, f.DB.Read().QueryRowContext(f.ctx, `SELECT reason FROM allocations ORDER BY started_at DESC LIMIT 1`).Scan(&reason))
+	if want := "Imported from " + strings.Repeat("ŵ", 100); reason != want {
+		t.Errorf("the allocation's reason is %d characters long; want the name cut to 100 (%d)", len([]rune(reason)), len([]rune(want)))
+	}
+}

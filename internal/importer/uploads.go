@@ -29,6 +29,7 @@ type Upload struct {
 // id: the file confirmed is the file checked. Uploads past their time are
 // removed as a new one is kept.
 func CheckUpload(ctx context.Context, db *store.DB, s account.Subject, m Mapping, fileName string, content []byte) (*Upload, *Result, error) {
+	fileName = valid.Clip(fileName, MaxSourceName)
 	res, err := Run(ctx, db, s, bytes.NewReader(content), m, fileName, false)
 	if err != nil {
 		return nil, nil, err

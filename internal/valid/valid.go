@@ -101,3 +101,13 @@ func (ps Problems) Rename(from, to string) {
 		}
 	}
 }
+
+// Clip is s cut to at most n characters (runes, so a letter is never cut
+// in half), for text whose length is bounded but whose loss is harmless:
+// a search's extra words, a file's name in a label.
+func Clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}

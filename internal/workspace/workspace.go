@@ -250,13 +250,7 @@ func addVersion(ctx context.Context, tx *sql.Tx, s account.Subject, id string, v
 // MaxNote is the longest note kept with a version.
 const MaxNote = 500
 
-func trimNote(s string) string {
-	s = strings.TrimSpace(s)
-	if r := []rune(s); len(r) > MaxNote {
-		s = string(r[:MaxNote])
-	}
-	return s
-}
+func trimNote(s string) string { return valid.Clip(strings.TrimSpace(s), MaxNote) }
 
 // Save stores m as a new version of model id. from is the version its
 // editor started from: when someone else has saved since, nothing is

@@ -109,7 +109,7 @@ func Invite(ctx context.Context, db *store.DB, s account.Subject, n NewMember, n
 	}
 	ps := checkRoleTeam(ctx, db.Read(), s, n.OrganisationID, n.Role, n.TeamID)
 	if len(n.Email) > account.MaxEmailLength {
-		ps.Add("email", "account.email.format")
+		ps.Add("email", "account.email.too_long", account.MaxEmailLength)
 	}
 	if len([]rune(n.Name)) > MaxName {
 		ps.Add("name", "admin.name.too_long", MaxName)

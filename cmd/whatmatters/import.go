@@ -15,7 +15,6 @@ import (
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/importer"
 	"whatmatters/internal/store"
-	"whatmatters/internal/valid"
 )
 
 func init() {
@@ -52,12 +51,9 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "%v", err)
 	}
 	defer db.Close()
-	a, err := account.AccountByEmail(ctx, db.Read(), *as)
-	if errors.Is(err, store.ErrNotFound) {
-		return fieldFail(stderr, valid.New("as", "cli.email.unknown", *as), "as")
-	}
+	a, err := accountByEmail(ctx, db, *as)
 	if err != nil {
-		return fail(stderr, "%v", err)
+		return fieldFail(stderr, err, "as")
 	}
 	s := account.NewSubject(a, "", "cli")
 	if *save != "" {

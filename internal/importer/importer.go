@@ -142,19 +142,19 @@ func write(ctx context.Context, tx *sql.Tx, s account.Subject, rows []Row, pl *p
 		}
 		if a := row.Address; a != nil {
 			a.PersonID = p.ID
-			if err := people.InsertAddress(ctx, tx, a); err != nil {
+			rec, err := people.InsertAddress(ctx, tx, a)
+			if err != nil {
 				return err
 			}
-			recs = append(recs, audit.Record{Action: "address.add", PersonID: p.ID, Target: "address/" + a.ID,
-				Details: map[string]any{"after": *a}})
+			recs = append(recs, rec)
 		}
 		if rel := row.Relationship; rel != nil {
 			rel.PersonID = p.ID
-			if err := people.InsertRelationship(ctx, tx, rel); err != nil {
+			rec, err := people.InsertRelationship(ctx, tx, rel)
+			if err != nil {
 				return err
 			}
-			recs = append(recs, audit.Record{Action: "relationship.add", PersonID: p.ID, Target: "relationship/" + rel.ID,
-				Details: map[string]any{"after": *rel}})
+			recs = append(recs, rec)
 		}
 		reason := row.Reason
 		if reason == "" {

@@ -91,25 +91,22 @@ func AddAddress(ctx context.Context, db *store.DB, op *access.Opened, a *Address
 	}
 	a.PersonID = op.PersonID()
 	return access.Change(ctx, db, op, access.PartAddresses, func(tx *sql.Tx) (audit.Record, error) {
-		if err := InsertAddress(ctx, tx, a); err != nil {
-			return audit.Record{}, err
-		}
-		return audit.Record{Action: "address.add", PersonID: a.PersonID,
-			Target: "address/" + a.ID, Details: map[string]any{"after": a}}, nil
+		return InsertAddress(ctx, tx, a)
 	})
 }
 
 // InsertAddress writes a checked address (Check) for a.PersonID inside the
-// caller's transaction, which audits it.
-func InsertAddress(ctx context.Context, tx *sql.Tx, a *Address) error {
+// caller's transaction and returns its audit row for the caller to write.
+func InsertAddress(ctx context.Context, tx *sql.Tx, a *Address) (audit.Record, error) {
 	a.ID = valid.NewID()
 	_, err := tx.ExecContext(ctx, `INSERT INTO person_addresses (id, person_id, kind, lines, postcode, from_date, to_date, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, a.ID, a.PersonID, a.Kind, a.Lines, a.Postcode,
 		a.FromDate.String(), a.ToDate.String(), store.Now()) // "" for a date not given: the columns are NOT NULL
 	if err != nil {
-		return fmt.Errorf("people: add address: %w", err)
+		return audit.Record{}, fmt.Errorf("people: add address: %w", err)
 	}
-	return nil
+	return audit.Record{Action: "address.add", PersonID: a.PersonID, Target: "address/" + a.ID,
+		Details: map[string]any{"after": *a}}, nil
 }
 
 // Addresses lists a person's addresses, current ones first.

@@ -84,23 +84,23 @@ func AddRelationship(ctx context.Context, db *store.DB, op *access.Opened, r *Re
 				Name: me.Name(), Relationship: inverse, InverseID: r.ID}
 			r.InverseID = back.ID
 		}
-		if err := insertRelationship(ctx, tx, r, ""); err != nil {
+		rec, err := insertRelationship(ctx, tx, r, "")
+		if err != nil {
 			return audit.Record{}, err
 		}
 		if back != nil {
-			if err := insertRelationship(ctx, tx, back, r.ID); err != nil {
+			backRec, err := insertRelationship(ctx, tx, back, r.ID)
+			if err != nil {
 				return audit.Record{}, err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE person_relationships SET inverse_id = $1 WHERE id = $2`, back.ID, r.ID); err != nil {
 				return audit.Record{}, err
 			}
-			if err := audit.Write(ctx, tx, op.Subject().Actor, audit.Record{Action: "relationship.add", PersonID: back.PersonID,
-				Target: "relationship/" + back.ID, Details: map[string]any{"after": back}}); err != nil {
+			if err := audit.Write(ctx, tx, op.Subject().Actor, backRec); err != nil {
 				return audit.Record{}, err
 			}
 		}
-		return audit.Record{Action: "relationship.add", PersonID: r.PersonID,
-			Target: "relationship/" + r.ID, Details: map[string]any{"after": r}}, nil
+		return rec, nil
 	})
 	if errors.Is(err, errOtherOutOfReach) {
 		// Naming someone out of reach is a refusal about them, recorded as
@@ -119,9 +119,10 @@ func AddRelationship(ctx context.Context, db *store.DB, op *access.Opened, r *Re
 var errOtherOutOfReach = errors.New("people: the other person is out of reach")
 
 // InsertRelationship writes someone who matters to r.PersonID, named (not
-// someone we support), inside the caller's transaction, which audits it:
-// for an import that creates the person and their relationships together.
-func InsertRelationship(ctx context.Context, tx *sql.Tx, r *Relationship) error {
+// someone we support), inside the caller's transaction: for an import that
+// creates the person and their relationships together. It returns the
+// audit row for the caller to write (with many others, audit.WriteMany).
+func InsertRelationship(ctx context.Context, tx *sql.Tx, r *Relationship) (audit.Record, error) {
 	r.ID, r.RelatedPersonID = valid.NewID(), ""
 	if r.IsMainCarer {
 		r.IsCarer = true
@@ -129,15 +130,17 @@ func InsertRelationship(ctx context.Context, tx *sql.Tx, r *Relationship) error 
 	return insertRelationship(ctx, tx, r, "")
 }
 
-func insertRelationship(ctx context.Context, tx *sql.Tx, r *Relationship, inverseID string) error {
+// insertRelationship writes r and returns its audit row, unwritten.
+func insertRelationship(ctx context.Context, tx *sql.Tx, r *Relationship, inverseID string) (audit.Record, error) {
 	_, err := tx.ExecContext(ctx, `INSERT INTO person_relationships (id, person_id, related_person_id, name, relationship,
 		inverse_id, is_carer, is_main_carer, is_key_contact, contact, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
 		r.ID, r.PersonID, store.NullIfEmpty(r.RelatedPersonID), r.Name, r.Relationship, store.NullIfEmpty(inverseID), r.IsCarer,
 		r.IsMainCarer, r.IsKeyContact, r.Contact, store.Now())
 	if err != nil {
-		return fmt.Errorf("people: add relationship: %w", err)
+		return audit.Record{}, fmt.Errorf("people: add relationship: %w", err)
 	}
-	return nil
+	return audit.Record{Action: "relationship.add", PersonID: r.PersonID, Target: "relationship/" + r.ID,
+		Details: map[string]any{"after": *r}}, nil
 }
 
 // Relationships lists who matters to the person. The caller must already

@@ -169,7 +169,7 @@ func TestMatchingBeforeASecondRecord(t *testing.T) {
 	// Naming a record that does not match what was typed is refused.
 	n = newContact("Ruth", "Jones", "1950-01-01", "", f.NorthTeam.ID, today)
 	n.SamePerson = f.Helen.ID
-	if _, err := contacts.Record(f.ctx, f.DB, sam, n); !hasProblem(err, "same_person", "contact.same_person.not_a_match") {
+	if _, err := contacts.Record(f.ctx, f.DB, sam, n); !testworld.HasProblem(err, "same_person", "contact.same_person.not_a_match") {
 		t.Fatalf("a chosen record that does not match: %v", err)
 	}
 	// "A new person": a second Helen Marsh is made, on purpose.
@@ -193,14 +193,14 @@ func TestAllOrNothing(t *testing.T) {
 	audit0++
 	n := newContact("Ann", "Lee", "1950-02-02", "", hillside.ID, valid.Today())
 	_, err := contacts.Record(f.ctx, f.DB, sam, n)
-	if !hasProblem(err, "team", "allocation.team.unknown") {
+	if !testworld.HasProblem(err, "team", "allocation.team.unknown") {
 		t.Fatalf("another council's team: %v", err)
 	}
 	// An NHS number someone else has: the insert of the person fails
 	// inside the transaction.
 	n = newContact("Ann", "Lee", "1950-02-02", "9434765870", f.NorthTeam.ID, valid.Today()) // Gwen's, Hillside's
 	n.NewPerson = true
-	if _, err := contacts.Record(f.ctx, f.DB, sam, n); !hasProblem(err, "nhs_number", "person.nhs_number.taken_new") {
+	if _, err := contacts.Record(f.ctx, f.DB, sam, n); !testworld.HasProblem(err, "nhs_number", "person.nhs_number.taken_new") {
 		t.Fatalf("a taken NHS number: %v", err)
 	}
 	if got := count(t, f.DB, `SELECT COUNT(*) FROM people`); got != people0 {
@@ -375,7 +375,7 @@ func TestWaitingListOldestFirstAndClosing(t *testing.T) {
 	if err := contacts.Close(f.ctx, f.DB, op, cs[0].ID, cs[0].Version, contacts.OutcomeNoFurtherAction, ""); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("closing twice: %v, want a conflict", err)
 	}
-	if err := contacts.Close(f.ctx, f.DB, op, cs[0].ID, 2, "gone fishing", ""); !hasProblem(err, "outcome", "contact.outcome.required") {
+	if err := contacts.Close(f.ctx, f.DB, op, cs[0].ID, 2, "gone fishing", ""); !testworld.HasProblem(err, "outcome", "contact.outcome.required") {
 		t.Errorf("an unknown outcome: %v", err)
 	}
 	n, ok, err := contacts.TeamWaitingCount(f.ctx, f.DB.Read(), sam)
@@ -405,17 +405,6 @@ func TestMyPeople(t *testing.T) {
 	if len(mine) != 1 || mine[0].Name != "Yusuf Ahmed" || mine[0].LastContact != today.AddDays(-5) || mine[0].Open != 1 {
 		t.Fatalf("Sam's people = %+v", mine)
 	}
-}
-
-// hasProblem reports whether err names code on field.
-func hasProblem(err error, field, code string) bool {
-	ps, _ := valid.From(err)
-	for _, p := range ps {
-		if p.Field == field && p.Code == code {
-			return true
-		}
-	}
-	return false
 }
 
 // A contact answered there and then is recorded closed: it keeps no one

@@ -31,7 +31,7 @@ func TestTypedFieldsAreBounded(t *testing.T) {
 			n := newContact("Ann", "Lee", "1950-02-02", "", valid.NewID(), valid.Today())
 			c.set(n, strings.Repeat("ŵ", length))
 			err := n.Check(valid.Today())
-			if got, want := hasProblem(err, c.field, c.code), length > c.limit; got != want {
+			if got, want := testworld.HasProblem(err, c.field, c.code), length > c.limit; got != want {
 				t.Errorf("%s of %d characters: refused %v, want %v (%v)", c.field, length, got, want, err)
 			}
 		}
@@ -47,7 +47,7 @@ func TestClosingNoteIsBounded(t *testing.T) {
 	must(t, err)
 	op := f.Open(t, f.Sam, id)
 	err = contacts.Close(f.ctx, f.DB, op, n.Contact.ID, 1, contacts.OutcomeInformation, strings.Repeat("a", 2001))
-	if !hasProblem(err, "note", "contact.note.too_long") {
+	if !testworld.HasProblem(err, "note", "contact.note.too_long") {
 		t.Fatalf("a 2001-character note: %v", err)
 	}
 	must(t, contacts.Close(f.ctx, f.DB, op, n.Contact.ID, 1, contacts.OutcomeInformation, strings.Repeat("a", 2000)))

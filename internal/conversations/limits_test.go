@@ -12,16 +12,6 @@ import (
 	"whatmatters/internal/valid"
 )
 
-func hasProblem(err error, field, code string) bool {
-	ps, _ := valid.From(err)
-	for _, p := range ps {
-		if p.Field == field && p.Code == code {
-			return true
-		}
-	}
-	return false
-}
-
 // long is n characters, each two bytes: the limits count characters.
 func long(n int) string { return strings.Repeat("ŵ", n) }
 
@@ -82,7 +72,7 @@ func TestTypedFieldsAreBounded(t *testing.T) {
 	} {
 		for _, length := range []int{c.limit, c.limit + 1} {
 			err := c.check(long(length))()
-			if got, want := hasProblem(err, c.field, c.code), length > c.limit; got != want {
+			if got, want := testworld.HasProblem(err, c.field, c.code), length > c.limit; got != want {
 				t.Errorf("%s of %d characters: refused %v, want %v (%v)", c.field, length, got, want, err)
 			}
 		}
@@ -93,14 +83,14 @@ func TestTypedFieldsAreBounded(t *testing.T) {
 		for range n {
 			c.Connections = append(c.Connections, conversations.Connection{Kind: conversations.Neighbour, Detail: "Mrs Jones"})
 		}
-		if got, want := hasProblem(c.Check(), "connection_kind", "conversation.connections.too_many"), n > 20; got != want {
+		if got, want := testworld.HasProblem(c.Check(), "connection_kind", "conversation.connections.too_many"), n > 20; got != want {
 			t.Errorf("%d connections: refused %v, want %v", n, got, want)
 		}
 	}
 	// A directory entry is named by its id, never by any other text.
 	c := &conversations.Conversation{Kind: conversations.ListenConnect, HeldOn: valid.Today(), TookPart: "Helen", WhatMatters: "Bowls",
 		Connections: []conversations.Connection{{Kind: conversations.Directory, DirectoryEntryID: long(5000)}}}
-	if !hasProblem(c.Check(), "directory_entry", "conversation.connection.entry_required") {
+	if !testworld.HasProblem(c.Check(), "directory_entry", "conversation.connection.entry_required") {
 		t.Error("a directory entry named by 5000 characters was accepted")
 	}
 }
@@ -117,12 +107,12 @@ func TestCrisisAndOutcomeFieldsAreBounded(t *testing.T) {
 	must(t, conversations.StartCrisis(ctx, db, op, c))
 
 	err := conversations.AddCheckIn(ctx, db, op, c.ID, &conversations.CheckIn{OnDate: valid.Today(), Note: long(4001)})
-	if !hasProblem(err, "checkin_note", "checkin.note.too_long") {
+	if !testworld.HasProblem(err, "checkin_note", "checkin.note.too_long") {
 		t.Errorf("a 4001-character check-in: %v", err)
 	}
 	must(t, conversations.AddCheckIn(ctx, db, op, c.ID, &conversations.CheckIn{OnDate: valid.Today(), Note: long(4000)}))
 	err = conversations.Close(ctx, db, op, c.ID, c.Version, conversations.Resolved, valid.Today(), long(4001))
-	if !hasProblem(err, "end_note", "conversation.end_note.too_long") {
+	if !testworld.HasProblem(err, "end_note", "conversation.end_note.too_long") {
 		t.Errorf("a 4001-character closing note: %v", err)
 	}
 
@@ -130,7 +120,7 @@ func TestCrisisAndOutcomeFieldsAreBounded(t *testing.T) {
 		Ended: conversations.Resolved}
 	o := &people.Outcome{Statement: "Bowls", Kind: people.OutcomeChange, ExpressedBy: people.ExpressedByRelative,
 		ExpressedByName: long(101)}
-	if err := conversations.Start(ctx, db, op, talk, o); !hasProblem(err, "expressed_by_name", "outcome.expressed_by_name.too_long") {
+	if err := conversations.Start(ctx, db, op, talk, o); !testworld.HasProblem(err, "expressed_by_name", "outcome.expressed_by_name.too_long") {
 		t.Errorf("a 101-character name of who said it: %v", err)
 	}
 	var n int

@@ -98,3 +98,15 @@ func (w *World) Open(t testing.TB, a *account.Account, personID string) *access.
 	}
 	return op
 }
+
+// HasProblem reports whether err names code on field: for tests of a
+// domain's validation.
+func HasProblem(err error, field, code string) bool {
+	ps, _ := valid.From(err)
+	for _, p := range ps {
+		if p.Field == field && p.Code == code {
+			return true
+		}
+	}
+	return false
+}

@@ -79,10 +79,7 @@ func visible(s account.Subject, personCol string, args *store.Args, breakGlass b
 	if a.Role == account.RoleDPO {
 		// Ended links count: a subject access request reaches back past
 		// the end of someone's support.
-		org := args.Add(a.OrganisationID)
-		parts = append(parts, fmt.Sprintf(`EXISTS (SELECT 1 FROM person_links l WHERE l.person_id = %s AND (l.organisation_id = %s
-			OR l.team_id IN (SELECT id FROM teams WHERE organisation_id = %s)
-			OR l.account_id IN (SELECT id FROM accounts WHERE organisation_id = %s)))`, personCol, org, org, org))
+		parts = append(parts, HeldBy(personCol, args, a.OrganisationID))
 	}
 	if a.Role == account.RolePerson && a.PersonID != "" {
 		parts = append(parts, fmt.Sprintf(`%s = %s`, personCol, args.Add(a.PersonID)))
@@ -121,3 +118,14 @@ func matches(ctx context.Context, r store.Reader, s account.Subject, personID st
 // ErrNotAllowed is returned when a role may not do something at all
 // (as opposed to a person being out of reach, which is ErrNotFound).
 var ErrNotAllowed = errors.New("not allowed for this role")
+
+// HeldBy is the condition that the person in personCol is linked to the
+// organisation by any link, current or ended, to it, its teams or its
+// accounts: whom an organisation holds or held. The DPO's reach, and where
+// a contact or an import looks for someone already known.
+func HeldBy(personCol string, args *store.Args, orgID string) string {
+	org := args.Add(orgID)
+	return `EXISTS (SELECT 1 FROM person_links hl WHERE hl.person_id = ` + personCol + ` AND (hl.organisation_id = ` + org + `
+		OR hl.team_id IN (SELECT id FROM teams WHERE organisation_id = ` + org + `)
+		OR hl.account_id IN (SELECT id FROM accounts WHERE organisation_id = ` + org + `)))`
+}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"whatmatters/internal/access"
 	"whatmatters/internal/account"
 	"whatmatters/internal/audit"
 	"whatmatters/internal/people"
@@ -54,15 +55,6 @@ func Matches(ctx context.Context, db *store.DB, s account.Subject, p people.Pers
 	return found, nil
 }
 
-// heldBy is the condition that the person is linked to the organisation
-// by any link, current or ended, to it, its teams or its accounts.
-func heldBy(personCol string, args *store.Args, orgID string) string {
-	org := args.Add(orgID)
-	return `EXISTS (SELECT 1 FROM person_links hl WHERE hl.person_id = ` + personCol + ` AND (hl.organisation_id = ` + org + `
-		OR hl.team_id IN (SELECT id FROM teams WHERE organisation_id = ` + org + `)
-		OR hl.account_id IN (SELECT id FROM accounts WHERE organisation_id = ` + org + `)))`
-}
-
 // matches is Matches without the role check and the audit, for the
 // transaction that records a contact, which checks the chosen match again.
 func matches(ctx context.Context, r store.Reader, orgID string, p people.Person) ([]Match, error) {
@@ -84,7 +76,7 @@ func matches(ctx context.Context, r store.Reader, orgID string, p people.Person)
 			(SELECT a2.display_name FROM person_links l2 JOIN accounts a2 ON a2.id = l2.account_id WHERE l2.person_id = p.id
 				AND l2.kind = 'allocated_worker' AND l2.ended_at IS NULL ORDER BY l2.started_at DESC LIMIT 1), ''), (SELECT COUNT(*) FROM contacts c WHERE c.person_id = p.id AND c.closed_at IS NULL)
 		FROM people p LEFT JOIN allocations al ON al.person_id = p.id AND al.ended_at IS NULL LEFT JOIN teams t ON t.id = al.team_id
-		WHERE (` + strings.Join(or, " OR ") + `) AND ` + heldBy("p.id", &args, orgID) +
+		WHERE (` + strings.Join(or, " OR ") + `) AND ` + access.HeldBy("p.id", &args, orgID) +
 		fmt.Sprintf(` ORDER BY p.family_name, p.given_name, p.id LIMIT %d`, maxCandidates)
 	rows, err := r.QueryContext(ctx, q, args.Values...)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"whatmatters/internal/access"
 	"whatmatters/internal/account"
 	"whatmatters/internal/store"
 	"whatmatters/internal/valid"
@@ -148,10 +149,9 @@ type nameKey struct{ dob, family string }
 // link, current or ended, to it, its teams or its accounts), by date of
 // birth and family name.
 func heldPeople(ctx context.Context, r store.Reader, orgID string) (map[nameKey][]string, error) {
+	var args store.Args
 	rows, err := r.QueryContext(ctx, `SELECT p.date_of_birth, p.family_name, p.given_name FROM people p
-		WHERE p.date_of_birth IS NOT NULL AND EXISTS (SELECT 1 FROM person_links hl WHERE hl.person_id = p.id AND (hl.organisation_id = $1
-			OR hl.team_id IN (SELECT id FROM teams WHERE organisation_id = $1)
-			OR hl.account_id IN (SELECT id FROM accounts WHERE organisation_id = $1)))`, orgID)
+		WHERE p.date_of_birth IS NOT NULL AND `+access.HeldBy("p.id", &args, orgID), args.Values...)
 	if err != nil {
 		return nil, fmt.Errorf("importer: held people: %w", err)
 	}

@@ -73,9 +73,9 @@ func funcs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t":    func(key string, args ...any) string { return i18n.T(lang, key, args...) },
 		"n":    func(key string, n int, args ...any) string { return i18n.N(lang, key, n, args...) },
-		"date": func(t time.Time) string { return formatDate(lang, t) },
+		"date": func(t time.Time) string { return FormatDate(lang, t) },
 		"datetime": func(t time.Time) string {
-			return formatDate(lang, t) + " " + t.In(london).Format("15:04")
+			return FormatDate(lang, t) + " " + t.In(london).Format("15:04")
 		},
 		// dob and age take a valid.Date or its YYYY-MM-DD text.
 		"dob":   func(d any) string { return formatDOB(lang, fmt.Sprint(d)) },
@@ -95,7 +95,9 @@ var london = func() *time.Location {
 	return l
 }()
 
-func formatDate(lang string, t time.Time) string {
+// FormatDate is a day as a person reads it in lang, in London: 4 December
+// 2026, 4 Rhagfyr 2026. Templates have it as "date".
+func FormatDate(lang string, t time.Time) string {
 	t = t.In(london)
 	return fmt.Sprintf("%d %s %d", t.Day(), i18n.T(lang, fmt.Sprintf("month.%d", int(t.Month()))), t.Year())
 }

@@ -2,10 +2,8 @@ package pages
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"sort"
-	"strconv"
 	"time"
 
 	"whatmatters/internal/access"
@@ -114,12 +112,10 @@ func reportDocument(lang, name string, now time.Time, c *reportTally) *pdfx.Doc 
 	})
 	doc.Heading(t("accessreport.pdf.title", name))
 	doc.Para(t("accessreport.pdf.what", name))
-	now = now.In(valid.London)
-	doc.Para(t("accessreport.pdf.produced", fmt.Sprintf("%d %s %d", now.Day(), t(fmt.Sprintf("month.%d", int(now.Month()))), now.Year()),
-		now.Format("15:04")))
-	doc.Para(t("accessreport.pdf.total", grouped(c.total)))
+	doc.Para(t("accessreport.pdf.produced", web.FormatDate(lang, now), now.In(valid.London).Format("15:04")))
+	doc.Para(t("accessreport.pdf.total", thousands(c.total)))
 	if c.total > len(c.rows) {
-		doc.Para(t("accessreport.pdf.cut", grouped(len(c.rows)), grouped(c.total)))
+		doc.Para(t("accessreport.pdf.cut", thousands(len(c.rows)), thousands(c.total)))
 	}
 	who := func(id, name string) string {
 		if id == "" {
@@ -139,13 +135,13 @@ func reportDocument(lang, name string, now time.Time, c *reportTally) *pdfx.Doc 
 		return k, ""
 	}
 	for _, o := range sorted(c.byOrg, orgName) {
-		orgs.Row(o.label, grouped(o.n))
+		orgs.Row(o.label, thousands(o.n))
 	}
 	doc.Subheading(t("accessreport.pdf.by_who"))
 	accounts := doc.Table(pdfx.Column{Title: t("accessreport.col.who"), Share: 0.45},
 		pdfx.Column{Title: t("accessreport.col.organisation"), Share: 0.35}, pdfx.Column{Title: t("accessreport.pdf.times"), Share: 0.2})
 	for _, o := range sorted(c.byWho, func(k string) (string, string) { return who(k, c.whoOrg[k][0]), c.whoOrg[k][1] }) {
-		accounts.Row(o.label, o.org, grouped(o.n))
+		accounts.Row(o.label, o.org, thousands(o.n))
 	}
 	doc.Subheading(t("accessreport.pdf.every"))
 	rows := doc.Table(pdfx.Column{Title: t("accessreport.col.when"), Share: 0.14}, pdfx.Column{Title: t("accessreport.col.who"), Share: 0.16},
@@ -155,19 +151,9 @@ func reportDocument(lang, name string, now time.Time, c *reportTally) *pdfx.Doc 
 		rows.Row(reportCells(t, row)...)
 	}
 	if c.total > len(c.rows) {
-		doc.Para(t("accessreport.pdf.cut", grouped(len(c.rows)), grouped(c.total)))
+		doc.Para(t("accessreport.pdf.cut", thousands(len(c.rows)), thousands(c.total)))
 	}
 	return doc
-}
-
-// grouped is n with its thousands marked, as in 20,000 (so in Welsh
-// too).
-func grouped(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // reportCells are a row's when, who, organisation, what, outcome and why,

@@ -78,12 +78,13 @@ func funcs(lang string) template.FuncMap {
 			return FormatDate(lang, t) + " " + t.In(london).Format("15:04")
 		},
 		// dob and age take a valid.Date or its YYYY-MM-DD text.
-		"dob":   func(d any) string { return formatDOB(lang, fmt.Sprint(d)) },
-		"age":   func(d any) int { return age(fmt.Sprint(d)) },
-		"role":  func(r any) string { return i18n.T(lang, fmt.Sprint("role.", r)) },
-		"list":  func(v ...string) []string { return v },
-		"field": field,
-		"kb":    func(n int) string { return i18n.T(lang, "size.kb", (n+1023)/1024) },
+		"dob":       func(d any) string { return formatDOB(lang, fmt.Sprint(d)) },
+		"age":       func(d any) int { return age(fmt.Sprint(d)) },
+		"role":      func(r any) string { return i18n.T(lang, fmt.Sprint("role.", r)) },
+		"list":      func(v ...string) []string { return v },
+		"field":     field,
+		"kb":        func(n int) string { return i18n.T(lang, "size.kb", (n+1023)/1024) },
+		"thousands": Thousands,
 	}
 }
 
@@ -94,6 +95,16 @@ var london = func() *time.Location {
 	}
 	return l
 }()
+
+// Thousands writes n with commas, as GOV.UK writes numbers: 100,000 (in
+// Welsh too).
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
 
 // FormatDate is a day as a person reads it in lang, in London: 4 December
 // 2026, 4 Rhagfyr 2026. Templates have it as "date".

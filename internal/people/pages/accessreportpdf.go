@@ -113,9 +113,9 @@ func reportDocument(lang, name string, now time.Time, c *reportTally) *pdfx.Doc 
 	doc.Heading(t("accessreport.pdf.title", name))
 	doc.Para(t("accessreport.pdf.what", name))
 	doc.Para(t("accessreport.pdf.produced", web.FormatDate(lang, now), now.In(valid.London).Format("15:04")))
-	doc.Para(t("accessreport.pdf.total", thousands(c.total)))
+	doc.Para(t("accessreport.pdf.total", web.Thousands(c.total)))
 	if c.total > len(c.rows) {
-		doc.Para(t("accessreport.pdf.cut", thousands(len(c.rows)), thousands(c.total)))
+		doc.Para(t("accessreport.pdf.cut", web.Thousands(len(c.rows)), web.Thousands(c.total)))
 	}
 	who := func(id, name string) string {
 		if id == "" {
@@ -135,13 +135,13 @@ func reportDocument(lang, name string, now time.Time, c *reportTally) *pdfx.Doc 
 		return k, ""
 	}
 	for _, o := range sorted(c.byOrg, orgName) {
-		orgs.Row(o.label, thousands(o.n))
+		orgs.Row(o.label, web.Thousands(o.n))
 	}
 	doc.Subheading(t("accessreport.pdf.by_who"))
 	accounts := doc.Table(pdfx.Column{Title: t("accessreport.col.who"), Share: 0.45},
 		pdfx.Column{Title: t("accessreport.col.organisation"), Share: 0.35}, pdfx.Column{Title: t("accessreport.pdf.times"), Share: 0.2})
 	for _, o := range sorted(c.byWho, func(k string) (string, string) { return who(k, c.whoOrg[k][0]), c.whoOrg[k][1] }) {
-		accounts.Row(o.label, o.org, thousands(o.n))
+		accounts.Row(o.label, o.org, web.Thousands(o.n))
 	}
 	doc.Subheading(t("accessreport.pdf.every"))
 	rows := doc.Table(pdfx.Column{Title: t("accessreport.col.when"), Share: 0.14}, pdfx.Column{Title: t("accessreport.col.who"), Share: 0.16},
@@ -151,7 +151,7 @@ func reportDocument(lang, name string, now time.Time, c *reportTally) *pdfx.Doc 
 		rows.Row(reportCells(t, row)...)
 	}
 	if c.total > len(c.rows) {
-		doc.Para(t("accessreport.pdf.cut", thousands(len(c.rows)), thousands(c.total)))
+		doc.Para(t("accessreport.pdf.cut", web.Thousands(len(c.rows)), web.Thousands(c.total)))
 	}
 	return doc
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -14,6 +13,7 @@ import (
 	"whatmatters/internal/conversations"
 	"whatmatters/internal/people"
 	"whatmatters/internal/valid"
+	"whatmatters/internal/web"
 )
 
 // recordData is everything the record page shows, About me first.
@@ -165,7 +165,7 @@ func loadRecord(ctx context.Context, s *Pages, op *access.Opened, p *people.Pers
 		return nil, err
 	}
 	if more {
-		d.StoryMore = thousands(people.StoryCountLimit)
+		d.StoryMore = web.Thousands(people.StoryCountLimit)
 	}
 	if d.Story, err = withFiles(ctx, s, op, story, true); err != nil {
 		return nil, err
@@ -273,15 +273,6 @@ func preview(body string) string {
 		}
 	}
 	return strings.TrimRightFunc(string(r[:cut]), func(c rune) bool { return unicode.IsSpace(c) || unicode.IsPunct(c) }) + "…"
-}
-
-// thousands writes n with commas, as GOV.UK writes numbers: 1,000.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // progressChart is an outcome's journey drawn as an SVG line: one point

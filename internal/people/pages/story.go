@@ -13,6 +13,7 @@ import (
 	"whatmatters/internal/access"
 	"whatmatters/internal/people"
 	"whatmatters/internal/store"
+	"whatmatters/internal/web"
 )
 
 // timelineData is a page of the whole story, filtered.
@@ -76,7 +77,7 @@ func (s *Pages) timeline(w http.ResponseWriter, r *http.Request, op *access.Open
 		return
 	}
 	if more {
-		d.More = thousands(people.StoryCountLimit)
+		d.More = web.Thousands(people.StoryCountLimit)
 	}
 	// Each page link carries the filters, so they stay chosen.
 	href := func(key, cursor string) string {

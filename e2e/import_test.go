@@ -50,7 +50,7 @@ func TestAdminImportsAFile(t *testing.T) {
 		t.Fatalf("after checking: %q", got)
 	}
 	text := mainText(t, ctx)
-	for _, want := range []string{"2 problems", "Nothing has been imported", "date_of_birth", "your organisation has no team called \"Nowhere Team\""} {
+	for _, want := range []string{"2 problems", "Nothing has been imported", "date_of_birth", "Your organisation has no team called “Nowhere Team”"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the check of a bad file does not say %q:\n%s", want, text)
 		}

@@ -15,6 +15,7 @@ import (
 	"whatmatters/internal/i18n"
 	"whatmatters/internal/importer"
 	"whatmatters/internal/store"
+	"whatmatters/internal/web"
 )
 
 func init() {
@@ -92,7 +93,7 @@ func saveMapping(ctx context.Context, db *store.DB, s account.Subject, name stri
 	}
 	if err := importer.SaveMapping(ctx, db, s, m); err != nil {
 		if errors.Is(err, access.ErrNotAllowed) {
-			return fail(stderr, "%s is not an admin: importing is for the organisation's admins", s.Account.Email)
+			return fail(stderr, "%s", i18n.T(i18n.English, "cli.import.not_admin", s.Account.Email))
 		}
 		return fieldFail(stderr, err, "map")
 	}
@@ -120,11 +121,11 @@ func importFile(ctx context.Context, db *store.DB, s account.Subject, file, mapp
 	res, err := importer.Run(ctx, db, s, f, m, filepath.Base(file), confirm)
 	switch {
 	case errors.Is(err, access.ErrNotAllowed):
-		return fail(stderr, "%s is not an admin: importing is for the organisation's admins", s.Account.Email)
+		return fail(stderr, "%s", i18n.T(lang, "cli.import.not_admin", s.Account.Email))
 	case errors.Is(err, importer.ErrTooLarge):
 		return fail(stderr, "%s", i18n.T(lang, "import.file.too_large", importer.MaxFileBytes>>20))
 	case errors.Is(err, importer.ErrTooManyRows):
-		return fail(stderr, "%s", i18n.T(lang, "import.file.too_many_rows", importer.MaxRows))
+		return fail(stderr, "%s", i18n.T(lang, "import.file.too_many_rows", web.Thousands(importer.MaxRows)))
 	case err != nil:
 		return fail(stderr, "%v", err)
 	}

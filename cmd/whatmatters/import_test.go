@@ -83,7 +83,7 @@ func TestImportListsProblemsByRowAndColumnAndWritesNothing(t *testing.T) {
 	code, out, _ := c.run("", "import", "--as", "ada@riverside.test", "--confirm", f)
 	for _, want := range []string{
 		"row 4, column nhs_number: ",
-		`row 5, column team: your organisation has no team called "South"`,
+		`row 5, column team: Your organisation has no team called “South”`,
 		"4 rows: 4 new, 0 already imported, 2 problems",
 		"nothing was written: correct the file and run it again",
 	} {
@@ -99,7 +99,7 @@ func TestImportListsProblemsByRowAndColumnAndWritesNothing(t *testing.T) {
 	}
 	// The same in Welsh.
 	_, out, _ = c.run("", "import", "--as", "ada@riverside.test", "--lang", "cy", f)
-	if !strings.Contains(out, `rhes 5, colofn team: nid oes gan eich sefydliad dîm o'r enw "South"`) {
+	if !strings.Contains(out, `rhes 5, colofn team: Nid oes gan eich sefydliad dîm o'r enw “South”`) {
 		t.Errorf("Welsh:\n%s", out)
 	}
 }

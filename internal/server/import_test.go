@@ -43,7 +43,7 @@ func TestAdminImportsPeopleInTheBrowser(t *testing.T) {
 	b.signIn(ada)
 	_, page := b.get("/admin/import")
 	wants(t, "the import form", page, "Import people", "The file is checked first and nothing is written", "CSV file",
-		"Up to 64 MB and 100000 rows.", "Mosaic export (PERSON_ID, FIRST_NAMES, LAST_NAME, DATE_OF_BIRTH)", "Check the file",
+		"Up to 64 MB and 100,000 rows.", "Mosaic export (PERSON_ID, FIRST_NAMES, LAST_NAME, DATE_OF_BIRTH)", "Check the file",
 		`href="/admin/import"`)
 
 	// A file with problems: each named by row and column, nothing to confirm.
@@ -57,7 +57,7 @@ func TestAdminImportsPeopleInTheBrowser(t *testing.T) {
 	}
 	wants(t, "the check of a bad file", page, "What the check found", "2 problems", "Nothing has been imported",
 		"Problems by row and column", `<td class="govuk-table__cell govuk-table__cell--numeric">3</td>`, "<code>nhs_number</code>",
-		`<td class="govuk-table__cell govuk-table__cell--numeric">4</td>`, "your organisation has no team called &#34;Nowhere&#34;")
+		`<td class="govuk-table__cell govuk-table__cell--numeric">4</td>`, "Your organisation has no team called “Nowhere”")
 	if confirmAction.MatchString(page) {
 		t.Error("a file with problems can be confirmed")
 	}

@@ -170,12 +170,12 @@ func readFile(r *http.Request) ([]byte, string, string, []any) {
 }
 
 // fileError is the message for a file past the limits, and the limit.
-func fileError(err error) (string, int) {
+func fileError(err error) (string, any) {
 	switch {
 	case errors.Is(err, importer.ErrTooLarge):
 		return "import.file.too_large", importer.MaxFileBytes >> 20
 	case errors.Is(err, importer.ErrTooManyRows):
-		return "import.file.too_many_rows", importer.MaxRows
+		return "import.file.too_many_rows", web.Thousands(importer.MaxRows)
 	}
-	return "", 0
+	return "", nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -89,8 +88,9 @@ func FindMapping(ctx context.Context, r store.Reader, orgID, name string) (Mappi
 	return all[i], nil
 }
 
-// SaveMapping saves (or replaces) a mapping for the admin's organisation.
-// A built-in mapping's name is taken.
+// SaveMapping saves a new mapping for the admin's organisation. A name in
+// use (a built-in one, or one saved before, in any case) is refused:
+// mappings are found by name whatever its case.
 func SaveMapping(ctx context.Context, db *store.DB, s account.Subject, m Mapping) error {
 	if err := mayImport(s); err != nil {
 		return err
@@ -122,15 +122,22 @@ func SaveMapping(ctx context.Context, db *store.DB, s account.Subject, m Mapping
 	}
 	org := s.Account.OrganisationID
 	return db.Tx(ctx, func(tx *sql.Tx) error {
-		var id string
-		err := tx.QueryRowContext(ctx, `SELECT id FROM import_mappings WHERE organisation_id = $1 AND name = $2`, org, m.Name).Scan(&id)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			id = valid.NewID()
-			_, err = tx.ExecContext(ctx, `INSERT INTO import_mappings (id, organisation_id, name, columns, created_at, created_by)
-				VALUES ($1,$2,$3,$4,$5,$6)`, id, org, m.Name, string(cols), store.Now(), store.NullIfEmpty(s.Account.ID))
-		case err == nil:
-			_, err = tx.ExecContext(ctx, `UPDATE import_mappings SET columns = $1 WHERE id = $2`, string(cols), id)
+		// A name already in use is refused, not overwritten: another
+		// admin's mapping is never changed silently (and two saving the
+		// same new name at once meet the unique key: one is told).
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM import_mappings WHERE organisation_id = $1 AND LOWER(name) = LOWER($2)`,
+			org, m.Name).Scan(&n); err != nil {
+			return fmt.Errorf("importer: save mapping: %w", err)
+		}
+		if n > 0 {
+			return valid.Problems{valid.New("name", "import.mapping.name.taken", m.Name)}
+		}
+		id := valid.NewID()
+		_, err := tx.ExecContext(ctx, `INSERT INTO import_mappings (id, organisation_id, name, columns, created_at, created_by)
+			VALUES ($1,$2,$3,$4,$5,$6)`, id, org, m.Name, string(cols), store.Now(), store.NullIfEmpty(s.Account.ID))
+		if store.IsUniqueViolation(err) {
+			return valid.Problems{valid.New("name", "import.mapping.name.taken", m.Name)}
 		}
 		if err != nil {
 			return fmt.Errorf("importer: save mapping: %w", err)

@@ -1,6 +1,7 @@
 package importer_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -48,5 +49,54 @@ func TestTwoConfirmsAtOnceMakeEachPersonOnce(t *testing.T) {
 	}
 	if got := count(t, f.DB, `SELECT COUNT(*) FROM people`) - people0; got != 40 {
 		t.Errorf("%d people in the database after two confirms; want 40", got)
+	}
+}
+
+// A mapping's name is never saved over: saving one in use (in any case)
+// is refused and the first stays as it was; two admins saving the same
+// new name at once — one is saved, the other told the name is taken, on
+// both engines.
+func TestAMappingIsNeverSavedOver(t *testing.T) {
+	f := setUp(t)
+	as := testworld.Subject(f.Admin)
+	first := importer.Mapping{Name: "Riverside LAS", Columns: map[importer.Field]string{importer.FExternalID: "Client No"}}
+	must(t, importer.SaveMapping(f.ctx, f.DB, as, first))
+	again := importer.Mapping{Name: "riverside las", Columns: map[importer.Field]string{importer.FExternalID: "Other"}}
+	if err := importer.SaveMapping(f.ctx, f.DB, as, again); !testworld.HasProblem(err, "name", "import.mapping.name.taken") {
+		t.Fatalf("saving over a mapping: %v", err)
+	}
+	m, err := importer.FindMapping(f.ctx, f.DB.Read(), f.Admin.OrganisationID, "Riverside LAS")
+	must(t, err)
+	if m.Columns[importer.FExternalID] != "Client No" {
+		t.Errorf("the first mapping became %v", m.Columns)
+	}
+	for round := range 10 {
+		name := fmt.Sprintf("Export %d", round)
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range errs {
+			wg.Go(func() {
+				<-start
+				errs[i] = importer.SaveMapping(f.ctx, f.DB, as, importer.Mapping{Name: name,
+					Columns: map[importer.Field]string{importer.FExternalID: fmt.Sprint("Column ", i)}})
+			})
+		}
+		close(start)
+		wg.Wait()
+		saved, taken := 0, 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				saved++
+			case testworld.HasProblem(err, "name", "import.mapping.name.taken"):
+				taken++
+			default:
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		if saved != 1 || taken != 1 {
+			t.Fatalf("round %d: %d saved, %d told the name is taken; want one each", round, saved, taken)
+		}
 	}
 }

@@ -134,7 +134,7 @@ func TestAdminSavesAMappingInTheBrowser(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("a built-in name: %d", resp.StatusCode)
 	}
-	wants(t, "the refused mapping", page, "There is a problem", "that name is taken by a built-in mapping", `value="Client No"`)
+	wants(t, "the refused mapping", page, "There is a problem", "That name is taken by a built-in mapping", `value="Client No"`)
 	resp, _ = b.post("/admin/import/mappings", url.Values{"name": {"Riverside LAS"}, "col-external_id": {"Client No"},
 		"col-given_name": {"Forename"}, "col-family_name": {"Surname"}, "col-team": {"Team Name"}})
 	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/admin/import?mapping=Riverside+LAS" {
